@@ -190,6 +190,13 @@ func sentences(line string) []sentence {
 			for j < len(rs) && strings.ContainsRune("”’」』）)\"", rs[j]) {
 				j++
 			}
+			// A parenthetical right after a sentence belongs to it, as in
+			// "……信息平台。(市质量技监局牵头,2018年6月底前完成)".
+			if j < len(rs) && (rs[j] == '(' || rs[j] == '（') {
+				if k := closeParen(rs, j); k > 0 && k-j <= 80 {
+					j = k + 1
+				}
+			}
 			emit(j)
 			i = j - 1
 		}
@@ -220,6 +227,38 @@ func splitLong(rs []rune, base int) []sentence {
 	}
 	if start < len(rs) {
 		out = append(out, sentence{string(rs[start:]), base + start})
+	}
+	return out
+}
+
+// closeParen returns the index of the parenthesis closing the one at open,
+// or -1.
+func closeParen(rs []rune, open int) int {
+	depth := 0
+	for i := open; i < len(rs); i++ {
+		switch rs[i] {
+		case '(', '（':
+			depth++
+		case ')', '）':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// Sentences splits text into sentences on 。！？； and line breaks, keeping
+// closing quotes and a trailing parenthetical with their sentence.
+func Sentences(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		for _, s := range sentences(line) {
+			if t := strings.TrimSpace(s.text); t != "" {
+				out = append(out, t)
+			}
+		}
 	}
 	return out
 }

@@ -140,3 +140,9 @@ func (f *Folder) DetectScript(s string) Script {
 	}
 	return ScriptSimplified
 }
+
+// ToSimplified converts text to Simplified script (with Taiwan phrases),
+// dropping pinyin annotations, but keeps width, case and spacing.
+func (f *Folder) ToSimplified(s string) string {
+	return f.t2s.Convert(StripPinyin(s))
+}

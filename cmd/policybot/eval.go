@@ -1,0 +1,438 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"testing/fstest"
+	"time"
+	"unicode"
+
+	"github.com/policybot/policybot/retrieval"
+)
+
+// qaItem is a line of an answer QA file (see ../shared/eval/README.md).
+type qaItem struct {
+	ID         string     `json:"id"`
+	Lang       string     `json:"lang"`
+	Question   string     `json:"question"`
+	Answerable *bool      `json:"answerable"`
+	Answers    [][]string `json:"answers"`
+	Evidence   []string   `json:"evidence"`
+	PassageID  string     `json:"passage_id"`
+}
+
+// runEval scores answers over a QA file (--qa), or passage retrieval over a
+// passage set (--passages with --qa).
+func runEval(ctx context.Context, a *app, args []string) error {
+	var common commonFlags
+	fs := newFlagSet(a, "eval", "")
+	common.register(fs)
+	qaPath := fs.String("qa", "", "QA file (JSONL)")
+	passages := fs.String("passages", "", "passages file (JSONL {id,title,text}): score retrieval instead of answers")
+	minScore := fs.Float64("min", 0, "exit non-zero when the score (answer accuracy, or hit@1 with --passages) is below this fraction")
+	offline := fs.Bool("offline", false, "answer extractively even if an LLM is configured")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	verbose := fs.Bool("v", false, "print every item (answers) or every miss (retrieval)")
+	limit := fs.Int("limit", 0, "score only the first N questions")
+	if err := a.parse(fs, &common, args); err != nil {
+		return err
+	}
+	if *qaPath == "" {
+		return fmt.Errorf("%w: --qa FILE is required", errUsage)
+	}
+	items, err := readQA(*qaPath)
+	if err != nil {
+		return err
+	}
+	if *limit > 0 && *limit < len(items) {
+		items = items[:*limit]
+	}
+	var score float64
+	if *passages != "" {
+		r, err := evalRetrieval(ctx, a, *passages, items, *offline, *verbose)
+		if err != nil {
+			return err
+		}
+		score = r.Hit1
+		if err := report(a.stdout, r, *asJSON); err != nil {
+			return err
+		}
+	} else {
+		e, err := newEngine(ctx, a, *offline)
+		if err != nil {
+			return err
+		}
+		r, err := evalAnswers(ctx, e, items, *offline, *verbose, a.stdout)
+		if err != nil {
+			return err
+		}
+		score = r.Score
+		if err := report(a.stdout, r, *asJSON); err != nil {
+			return err
+		}
+	}
+	if score < *minScore {
+		return fmt.Errorf("%w: %.3f < %.3f", errBelowMin, score, *minScore)
+	}
+	return nil
+}
+
+type reporter interface{ text(w io.Writer) }
+
+func report(w io.Writer, r reporter, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	r.text(w)
+	return nil
+}
+
+func readQA(path string) ([]qaItem, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("qa file: %w", err)
+	}
+	defer f.Close()
+	var items []qaItem
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		var it qaItem
+		if err := json.Unmarshal([]byte(line), &it); err != nil {
+			return nil, fmt.Errorf("qa file %s line %d: %w", path, n, err)
+		}
+		items = append(items, it)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("qa file: %w", err)
+	}
+	if len(items) == 0 {
+		return nil, fmt.Errorf("qa file %s has no questions", path)
+	}
+	return items, nil
+}
+
+// answerReport is the outcome of an answer evaluation.
+type answerReport struct {
+	Questions      int                    `json:"questions"`
+	Correct        int                    `json:"correct"` // right answer with grounded evidence, or a right refusal
+	Score          float64                `json:"score"`
+	Answerable     int                    `json:"answerable"`
+	AnswerOK       int                    `json:"answer_ok"`
+	EvidenceFirst  int                    `json:"evidence_first"`
+	EvidenceAny    int                    `json:"evidence_any"`
+	FalseRefusals  int                    `json:"false_refusals"`
+	Unanswerable   int                    `json:"unanswerable"`
+	Refused        int                    `json:"refused"`
+	ByLang         map[string]*langReport `json:"by_lang"`
+	Paths          map[string]int         `json:"paths"`
+	MSPerQuestion  float64                `json:"ms_per_question"`
+	Misses         []string               `json:"misses,omitempty"`
+}
+
+type langReport struct {
+	Questions int `json:"questions"`
+	Correct   int `json:"correct"`
+}
+
+// norm folds text the way the grader compares it: script, case, pinyin,
+// and only letters and digits kept.
+func norm(e *retrieval.Engine, s string) string {
+	var b strings.Builder
+	for _, r := range e.Fold(s) {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func evalAnswers(ctx context.Context, e *retrieval.Engine, items []qaItem, offline, verbose bool, w io.Writer) (*answerReport, error) {
+	r := &answerReport{ByLang: make(map[string]*langReport), Paths: make(map[string]int)}
+	start := time.Now()
+	for _, it := range items {
+		ans, err := e.Ask(ctx, retrieval.Question{Text: it.Question, Offline: offline})
+		if err != nil {
+			return nil, fmt.Errorf("ask %s: %w", it.ID, err)
+		}
+		r.Questions++
+		r.Paths[string(ans.Path)]++
+		lang := r.ByLang[it.Lang]
+		if lang == nil {
+			lang = &langReport{}
+			r.ByLang[it.Lang] = lang
+		}
+		lang.Questions++
+		ok := false
+		answerable := it.Answerable == nil || *it.Answerable
+		if answerable {
+			r.Answerable++
+			a := norm(e, ans.Text)
+			answerOK := ans.Answered
+			for _, group := range it.Answers {
+				hit := false
+				for _, alt := range group {
+					hit = hit || strings.Contains(a, norm(e, alt))
+				}
+				answerOK = answerOK && hit
+			}
+			first, any := false, false
+			for j, c := range ans.Citations {
+				t := norm(e, c.Text)
+				for _, ev := range it.Evidence {
+					if strings.Contains(t, norm(e, ev)) {
+						any = true
+						first = first || j == 0
+					}
+				}
+			}
+			if !ans.Answered {
+				r.FalseRefusals++
+			}
+			if answerOK {
+				r.AnswerOK++
+			}
+			if first {
+				r.EvidenceFirst++
+			}
+			if any {
+				r.EvidenceAny++
+			}
+			ok = answerOK && any
+		} else {
+			r.Unanswerable++
+			if !ans.Answered {
+				r.Refused++
+			}
+			ok = !ans.Answered
+		}
+		if ok {
+			r.Correct++
+			lang.Correct++
+		} else {
+			r.Misses = append(r.Misses, it.ID)
+		}
+		if verbose {
+			mark := "ok  "
+			if !ok {
+				mark = "MISS"
+			}
+			fmt.Fprintf(w, "%s %s [%s] %s\n     -> %s: %s\n", mark, it.ID, it.Lang, it.Question, ans.Path, oneLine(ans.Text, 120))
+		}
+	}
+	r.Score = float64(r.Correct) / float64(r.Questions)
+	r.MSPerQuestion = float64(time.Since(start).Microseconds()) / 1000 / float64(r.Questions)
+	return r, nil
+}
+
+func oneLine(s string, n int) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if rs := []rune(s); len(rs) > n {
+		return string(rs[:n]) + "…"
+	}
+	return s
+}
+
+func (r *answerReport) text(w io.Writer) {
+	fmt.Fprintf(w, "score %d/%d (%.1f%%)\n", r.Correct, r.Questions, 100*r.Score)
+	fmt.Fprintf(w, "answerable %d: answer right %d, evidence cited first %d, cited anywhere %d, wrongly refused %d\n",
+		r.Answerable, r.AnswerOK, r.EvidenceFirst, r.EvidenceAny, r.FalseRefusals)
+	fmt.Fprintf(w, "unanswerable %d: refused %d\n", r.Unanswerable, r.Refused)
+	langs := make([]string, 0, len(r.ByLang))
+	for l := range r.ByLang {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	for _, l := range langs {
+		lr := r.ByLang[l]
+		fmt.Fprintf(w, "  %-8s %d/%d\n", l, lr.Correct, lr.Questions)
+	}
+	fmt.Fprintf(w, "paths %v, %.1f ms per question\n", r.Paths, r.MSPerQuestion)
+	if len(r.Misses) > 0 {
+		fmt.Fprintf(w, "misses: %s\n", strings.Join(r.Misses, " "))
+	}
+}
+
+// retrievalReport is the outcome of a passage-retrieval evaluation.
+type retrievalReport struct {
+	Passages   int     `json:"passages"`
+	Chunks     int     `json:"chunks"`
+	Questions  int     `json:"questions"`
+	Hit1       float64 `json:"hit@1"`
+	Hit5       float64 `json:"hit@5"`
+	Hit20      float64 `json:"hit@20"`
+	MRR20      float64 `json:"mrr@20"`
+	IndexS     float64 `json:"index_seconds"`
+	MSPerQ     float64 `json:"ms_per_question"`
+	P50MS      float64 `json:"p50_ms"`
+	P95MS      float64 `json:"p95_ms"`
+	ByScript   map[string]*hitReport `json:"by_script"`
+	ByQuantity map[string]*hitReport `json:"by_kind"`
+}
+
+type hitReport struct {
+	Questions int     `json:"questions"`
+	Hit1      float64 `json:"hit@1"`
+	Hit5      float64 `json:"hit@5"`
+}
+
+// evalRetrieval indexes the passages in memory and ranks each question's
+// passage among distinct documents.
+func evalRetrieval(ctx context.Context, a *app, passagesPath string, items []qaItem, offline, verbose bool) (*retrievalReport, error) {
+	raw, err := os.ReadFile(passagesPath)
+	if err != nil {
+		return nil, fmt.Errorf("passages: %w", err)
+	}
+	gen, emb, err := llmParts(a, offline)
+	if err != nil {
+		return nil, err
+	}
+	_ = gen // retrieval only
+	e, err := retrieval.New(retrieval.Options{
+		Docs:     fstest.MapFS{"passages.jsonl": {Data: raw}},
+		Embedder: emb,
+		Logger:   a.log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if _, err := e.Open(ctx); err != nil {
+		return nil, fmt.Errorf("index passages: %w", err)
+	}
+	r := &retrievalReport{IndexS: time.Since(start).Seconds(), Passages: len(e.Current().Docs()), Chunks: e.Current().Len(),
+		ByScript: make(map[string]*hitReport), ByQuantity: make(map[string]*hitReport)}
+	var lat []float64
+	var h1, h5, h20, mrr float64
+	for _, it := range items {
+		if it.PassageID == "" {
+			return nil, fmt.Errorf("question %s has no passage_id", it.ID)
+		}
+		t0 := time.Now()
+		ev, err := e.Search(ctx, it.Question, 60)
+		if err != nil {
+			return nil, fmt.Errorf("search %s: %w", it.ID, err)
+		}
+		lat = append(lat, float64(time.Since(t0).Microseconds())/1000)
+		rank := 0
+		seen := make(map[string]bool)
+		for _, v := range ev {
+			if seen[v.Chunk.DocID] {
+				continue
+			}
+			seen[v.Chunk.DocID] = true
+			if v.Chunk.DocID == it.PassageID {
+				rank = len(seen)
+				break
+			}
+			if len(seen) >= 20 {
+				break
+			}
+		}
+		hit := func(k int) float64 {
+			if rank > 0 && rank <= k {
+				return 1
+			}
+			return 0
+		}
+		h1, h5, h20 = h1+hit(1), h5+hit(5), h20+hit(20)
+		if rank > 0 {
+			mrr += 1 / float64(rank)
+		}
+		for _, b := range []struct {
+			m   map[string]*hitReport
+			key string
+		}{{r.ByScript, scriptOf(e, it.Question)}, {r.ByQuantity, kindOf(it.Question)}} {
+			hr := b.m[b.key]
+			if hr == nil {
+				hr = &hitReport{}
+				b.m[b.key] = hr
+			}
+			hr.Questions++
+			hr.Hit1 += hit(1)
+			hr.Hit5 += hit(5)
+		}
+		if verbose && rank != 1 {
+			top := ""
+			if len(ev) > 0 {
+				top = ev[0].Chunk.DocID
+			}
+			fmt.Fprintf(a.stdout, "MISS %s rank=%d want=%s top=%s %s\n", it.ID, rank, it.PassageID, top, it.Question)
+		}
+	}
+	n := float64(len(items))
+	r.Questions = len(items)
+	r.Hit1, r.Hit5, r.Hit20, r.MRR20 = h1/n, h5/n, h20/n, mrr/n
+	for _, m := range []map[string]*hitReport{r.ByScript, r.ByQuantity} {
+		for _, hr := range m {
+			hr.Hit1 /= float64(hr.Questions)
+			hr.Hit5 /= float64(hr.Questions)
+		}
+	}
+	var sum float64
+	for _, l := range lat {
+		sum += l
+	}
+	r.MSPerQ = sum / n
+	sort.Float64s(lat)
+	r.P50MS = lat[len(lat)/2]
+	r.P95MS = lat[min(len(lat)-1, len(lat)*95/100)]
+	return r, nil
+}
+
+func scriptOf(e *retrieval.Engine, q string) string { return e.Script(q) }
+
+// kindOf buckets questions by what they ask, for the breakdown.
+func kindOf(q string) string {
+	lq := strings.ToLower(q)
+	for _, k := range []string{"多少", "几", "how many", "how much"} {
+		if strings.Contains(lq, k) {
+			return "quantity"
+		}
+	}
+	for _, k := range []string{"哪一年", "何时", "什么时候", "哪年", "when", "what year"} {
+		if strings.Contains(lq, k) {
+			return "time"
+		}
+	}
+	for _, k := range []string{"谁", "who"} {
+		if strings.Contains(lq, k) {
+			return "person"
+		}
+	}
+	return "other"
+}
+
+func (r *retrievalReport) text(w io.Writer) {
+	fmt.Fprintf(w, "passages %d (%d chunks), questions %d\n", r.Passages, r.Chunks, r.Questions)
+	fmt.Fprintf(w, "hit@1 %.3f  hit@5 %.3f  hit@20 %.3f  MRR@20 %.3f\n", r.Hit1, r.Hit5, r.Hit20, r.MRR20)
+	fmt.Fprintf(w, "index build %.2f s; query %.2f ms mean, p50 %.2f ms, p95 %.2f ms\n", r.IndexS, r.MSPerQ, r.P50MS, r.P95MS)
+	for _, b := range []struct {
+		name string
+		m    map[string]*hitReport
+	}{{"by script", r.ByScript}, {"by kind", r.ByQuantity}} {
+		keys := make([]string, 0, len(b.m))
+		for k := range b.m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Fprintf(w, "%s:", b.name)
+		for _, k := range keys {
+			hr := b.m[k]
+			fmt.Fprintf(w, "  %s %d q hit@1 %.3f hit@5 %.3f;", k, hr.Questions, hr.Hit1, hr.Hit5)
+		}
+		fmt.Fprintln(w)
+	}
+}

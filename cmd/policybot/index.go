@@ -1,0 +1,27 @@
+package main
+
+import (
+	"context"
+	"fmt"
+)
+
+// runIndex builds or refreshes the index and reports what changed.
+func runIndex(ctx context.Context, a *app, args []string) error {
+	var common commonFlags
+	fs := newFlagSet(a, "index", "")
+	common.register(fs)
+	offline := fs.Bool("offline", false, "use the local embedder even if an embedding endpoint is configured")
+	if err := a.parse(fs, &common, args); err != nil {
+		return err
+	}
+	e, err := newEngine(ctx, a, *offline)
+	if err != nil {
+		return err
+	}
+	ix := e.Current()
+	fmt.Fprintf(a.stderr, "index: %d documents, %d chunks in %s\n", len(ix.Docs()), ix.Len(), e.DataDir())
+	for _, s := range ix.Skipped() {
+		fmt.Fprintf(a.stderr, "skipped %s\n", s)
+	}
+	return nil
+}

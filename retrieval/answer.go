@@ -1,0 +1,377 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/policybot/policybot/knowledge"
+)
+
+// Path names what produced an answer.
+type Path string
+
+const (
+	PathExtractive Path = "extractive"
+	PathLLM        Path = "llm"
+	PathDeclined   Path = "declined"
+)
+
+// Citation is a source an answer cites as [N].
+type Citation struct {
+	N       int      `json:"n"`
+	Doc     string   `json:"doc"`
+	Title   string   `json:"title"`
+	Section string   `json:"section,omitempty"`
+	Date    string   `json:"date,omitempty"`
+	Page    int      `json:"page,omitempty"`
+	Text    string   `json:"text"`
+	Score   float64  `json:"score"`
+	Chunk   string   `json:"chunk"`
+}
+
+// Answer is the reply to a question.
+type Answer struct {
+	Question  string     `json:"question"`
+	Text      string     `json:"answer"`
+	Short     string     `json:"short,omitempty"` // the figure or phrase that answers, when found
+	Answered  bool       `json:"answered"`
+	Citations []Citation `json:"citations"`
+	Path      Path       `json:"path"`
+	Script    string     `json:"script"`
+	// Evidence is everything retrieved, cited or not, for the answer log.
+	Evidence []Evidence `json:"-"`
+	Expanded []Expansion `json:"expanded,omitempty"`
+	// LLM details, when the LLM path ran.
+	Model            string   `json:"model,omitempty"`
+	PromptTokens     int      `json:"prompt_tokens,omitempty"`
+	CompletionTokens int      `json:"completion_tokens,omitempty"`
+	DroppedCitations []string `json:"dropped_citations,omitempty"`
+	Note             string   `json:"note,omitempty"` // e.g. why the LLM answer is unavailable
+	Timings          Timings  `json:"timings"`
+}
+
+// Timings are the stages of answering, in milliseconds.
+type Timings struct {
+	RetrieveMS float64 `json:"retrieve_ms"`
+	AnswerMS   float64 `json:"answer_ms"`
+	TotalMS    float64 `json:"total_ms"`
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// Question is what an asker sent.
+type Question struct {
+	Text string
+	// Previous is the asker's previous question, for a follow-up.
+	Previous string
+	// Offline forces the extractive path even with an LLM configured.
+	Offline bool
+	// Stream, when set, receives the answer text so far as an LLM writes it.
+	Stream func(partial string)
+}
+
+// MaxQuestionRunes bounds a question; longer ones are cut.
+const MaxQuestionRunes = 1000
+
+// Ask answers a question from the current index.
+func (e *Engine) Ask(ctx context.Context, qu Question) (Answer, error) {
+	start := time.Now()
+	ix := e.cur.Load()
+	if ix == nil {
+		return Answer{}, ErrNotReady
+	}
+	text := strings.TrimSpace(qu.Text)
+	if utf8.RuneCountInString(text) > MaxQuestionRunes {
+		text = string([]rune(text)[:MaxQuestionRunes])
+	}
+	q := e.analyze(ix, text)
+	if qu.Previous != "" && isFollowUp(q) {
+		// A short follow-up borrows the previous question's terms at half weight.
+		prev := e.analyze(ix, qu.Previous)
+		q = mergeQueries(q, prev)
+	}
+	if e.gen != nil && !qu.Offline && q.english {
+		e.rewrite(ctx, ix, q)
+	}
+	ev, err := e.search(ctx, ix, q, defaultTopK)
+	if err != nil {
+		return Answer{}, err
+	}
+	retrieved := time.Now()
+	a := e.extractive(ix, q, ev)
+	if e.gen != nil && !qu.Offline && len(ev) > 0 {
+		a = e.generate(ctx, q, ev, a, qu.Stream)
+	}
+	a.Question = text
+	a.Script = q.script.String()
+	a.Evidence = ev
+	a.Expanded = q.expanded
+	if !a.Answered {
+		a.Path, a.Citations, a.Short = PathDeclined, nil, ""
+	}
+	if a.Citations == nil {
+		a.Citations = []Citation{}
+	}
+	a.Timings = Timings{RetrieveMS: ms(retrieved.Sub(start)), AnswerMS: ms(time.Since(retrieved)), TotalMS: ms(time.Since(start))}
+	return a, nil
+}
+
+// isFollowUp: a short question with few content terms leans on context.
+func isFollowUp(q *query) bool {
+	return utf8.RuneCountInString(q.text) <= 20 || len(q.core) <= 3
+}
+
+func mergeQueries(q, prev *query) *query {
+	m := *q
+	have := make(map[string]bool)
+	for _, t := range q.terms {
+		have[t.term] = true
+	}
+	m.terms = append([]qterm(nil), q.terms...)
+	m.feats = make(map[string]float64)
+	for k, v := range q.feats {
+		m.feats[k] = v
+	}
+	for _, t := range prev.terms {
+		if !have[t.term] {
+			m.terms = append(m.terms, qterm{t.term, t.weight * 0.5})
+			m.feats[t.term] += t.weight * 0.5
+		}
+	}
+	sort.Slice(m.terms, func(i, j int) bool { return m.terms[i].term < m.terms[j].term })
+	if len(m.places) == 0 {
+		m.places = prev.places
+	}
+	return &m
+}
+
+// Confidence thresholds of the extractive answerer: the share of the
+// question's informative (IDF-weighted) terms that the chosen evidence must
+// hold.
+const (
+	minCoverage = 0.45
+	// minEnglishCoverage is lower: expansions are noisy, and an English
+	// question's terms come through the lexicon.
+	minEnglishCoverage = 0.35
+)
+
+type candSentence struct {
+	text   string // original
+	folded string
+	ev     int // index into evidence
+	score  float64
+	cover  float64
+}
+
+// extractive answers from the evidence alone: it picks the sentence that
+// best covers the question's terms, leads with the number or phrase that
+// answers when it can, quotes the sentence with a [1] marker and cites the
+// chunk. It declines when the evidence misses a place the question names or
+// covers too little of the question.
+func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
+	decline := Answer{Text: e.declineText(q), Path: PathDeclined}
+	if len(ev) == 0 {
+		return decline
+	}
+	if len(q.missing) > 0 {
+		return decline
+	}
+	terms := q.terms
+	var total float64
+	idf := make(map[string]float64, len(terms))
+	for _, t := range terms {
+		w := ix.lex.idf(t.term) * t.weight
+		if ix.lex.df(t.term) == 0 {
+			// A term the knowledge base never uses: for Chinese questions,
+			// usually a name or a subject it does not cover.
+			w = 0
+		}
+		idf[t.term] = w
+		total += w
+	}
+	if total == 0 {
+		return decline
+	}
+	var best *candSentence
+	var cands []candSentence
+	for i, v := range ev[:min(len(ev), 5)] {
+		ctxFold := e.folder.Fold(v.Chunk.Title + " " + strings.Join(v.Chunk.Section, " "))
+		for _, s := range knowledge.Sentences(v.Chunk.Text) {
+			f := e.folder.Fold(s)
+			var hit, ctxHit float64
+			for t, w := range idf {
+				if strings.Contains(f, t) {
+					hit += w
+				} else if strings.Contains(ctxFold, t) {
+					ctxHit += w
+				}
+			}
+			cover := (hit + 0.5*ctxHit) / total
+			score := cover - 0.03*float64(i)
+			if q.quantity && hasNumber(s) {
+				score += 0.05
+			}
+			cands = append(cands, candSentence{text: s, folded: f, ev: i, score: score, cover: cover})
+		}
+	}
+	for i := range cands {
+		if best == nil || cands[i].score > best.score {
+			best = &cands[i]
+		}
+	}
+	need := minCoverage
+	if q.english {
+		need = minEnglishCoverage
+	}
+	if best == nil || best.cover < need {
+		return decline
+	}
+	// Places named in the question must be in the cited evidence.
+	src := ev[best.ev].Chunk
+	where := e.folder.Fold(src.Title + " " + strings.Join(src.Section, " ") + " " + src.Text)
+	for _, p := range q.places {
+		if !strings.Contains(where, p) {
+			return decline
+		}
+	}
+	short := ""
+	if q.quantity {
+		short = e.figure(q, best.text, idf)
+	}
+	quote := e.inScript(q.script, best.text)
+	var b strings.Builder
+	switch {
+	case short != "" && q.script == knowledge.ScriptLatin:
+		fmt.Fprintf(&b, "%s. The source says: “%s” [1]", e.inScript(q.script, short), quote)
+	case short != "":
+		fmt.Fprintf(&b, "%s。依据：“%s”[1]", e.inScript(q.script, short), quote)
+	case q.script == knowledge.ScriptLatin:
+		fmt.Fprintf(&b, "The source says: “%s” [1]", quote)
+	default:
+		fmt.Fprintf(&b, "%s[1]", quote)
+	}
+	cites := []Citation{e.cite(1, ev[best.ev])}
+	// A second sentence from another chunk, when it adds the question's terms.
+	if second := secondSentence(cands, best, idf, total); second != nil {
+		n := 1
+		if ev[second.ev].Chunk.ID != src.ID {
+			cites = append(cites, e.cite(2, ev[second.ev]))
+			n = 2
+		}
+		sep := "\n"
+		fmt.Fprintf(&b, "%s“%s”[%d]", sep, e.inScript(q.script, second.text), n)
+	}
+	return Answer{Text: b.String(), Short: short, Answered: true, Citations: cites, Path: PathExtractive}
+}
+
+// secondSentence picks a supporting sentence that covers terms the best one
+// misses.
+func secondSentence(cands []candSentence, best *candSentence, idf map[string]float64, total float64) *candSentence {
+	var missing float64
+	for t, w := range idf {
+		if !strings.Contains(best.folded, t) {
+			missing += w
+		}
+	}
+	if missing/total < 0.25 {
+		return nil
+	}
+	var pick *candSentence
+	var pickGain float64
+	for i := range cands {
+		c := &cands[i]
+		if c.text == best.text {
+			continue
+		}
+		var gain float64
+		for t, w := range idf {
+			if !strings.Contains(best.folded, t) && strings.Contains(c.folded, t) {
+				gain += w
+			}
+		}
+		if gain/total >= 0.2 && gain > pickGain && c.cover >= 0.3 {
+			pick, pickGain = c, gain
+		}
+	}
+	return pick
+}
+
+func (e *Engine) cite(n int, v Evidence) Citation {
+	return Citation{N: n, Doc: v.Chunk.DocID, Title: v.Chunk.Title, Section: strings.Join(v.Chunk.Section, " › "),
+		Date: v.Chunk.Date, Page: v.Chunk.Page, Text: v.Chunk.Text, Score: v.Score, Chunk: v.Chunk.ID}
+}
+
+// numberRe finds a figure with its unit or measure word.
+var numberRe = regexp.MustCompile(`\d+(?:[.,]\d+)*\s*(?:%|％|个月|个|個|项|項|名|家|所|次|届|屆|年|月|日|亿元|万元|亿|萬|万|元|条|條|种|種|批|人|座|类|類|级|級|倍|部|件|台|位|处|處)?`)
+
+var hasDigit = regexp.MustCompile(`\d`)
+
+func hasNumber(s string) bool { return hasDigit.MatchString(s) }
+
+// clauseSplit cuts a sentence into clauses at commas and semicolons.
+var clauseSplit = regexp.MustCompile(`[，,；;：:]`)
+
+// figure picks, for a "how many" question, the number in the sentence whose
+// clause best matches the question's terms, with its measure word.
+func (e *Engine) figure(q *query, sentence string, idf map[string]float64) string {
+	bestScore := -1.0
+	bestFig := ""
+	for _, clause := range clauseSplit.Split(sentence, -1) {
+		figs := numberRe.FindAllString(clause, -1)
+		if len(figs) == 0 {
+			continue
+		}
+		f := e.folder.Fold(clause)
+		var s float64
+		for t, w := range idf {
+			if strings.Contains(f, t) {
+				s += w
+			}
+		}
+		// Prefer figures that are not the years the question itself names.
+		for _, fig := range figs {
+			fig = strings.TrimSpace(fig)
+			if isYear(fig) && strings.Contains(q.folded, strings.TrimRight(fig, "年")) {
+				continue
+			}
+			if s > bestScore {
+				bestScore, bestFig = s, fig
+			}
+			break
+		}
+	}
+	return bestFig
+}
+
+func isYear(fig string) bool {
+	d := strings.TrimRight(fig, "年")
+	return len(d) == 4 && (strings.HasPrefix(d, "19") || strings.HasPrefix(d, "20"))
+}
+
+// inScript writes Chinese text in the asker's script: Traditional askers get
+// Traditional, everyone else Simplified. English askers get the source
+// quoted in Simplified.
+func (e *Engine) inScript(s knowledge.Script, text string) string {
+	simp := e.folder.ToSimplified(text)
+	if s == knowledge.ScriptTraditional {
+		return e.trad.Convert(simp)
+	}
+	return simp
+}
+
+// declineText says the documents do not hold the answer, in the asker's
+// language.
+func (e *Engine) declineText(q *query) string {
+	switch q.script {
+	case knowledge.ScriptLatin, knowledge.ScriptUnknown:
+		return fmt.Sprintf("The documents in the knowledge base do not say: %q. I found no passage that answers it, so I won't guess.", q.text)
+	case knowledge.ScriptTraditional:
+		return e.trad.Convert(fmt.Sprintf("知识库中的文件没有提到这个问题的答案：“%s”。为避免误导，我不作推测。", e.folder.ToSimplified(q.text)))
+	}
+	return fmt.Sprintf("知识库中的文件没有提到这个问题的答案：“%s”。为避免误导，我不作推测。", q.text)
+}

@@ -1,0 +1,131 @@
+package retrieval
+
+import (
+	"math"
+	"sort"
+)
+
+// BM25 parameters (the usual defaults).
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+)
+
+type posting struct {
+	doc int32
+	tf  float32
+}
+
+// lexIndex is an in-memory BM25 inverted index over chunk terms. It is built
+// once and then only read, so concurrent queries need no lock.
+type lexIndex struct {
+	ids      map[string]int32
+	postings [][]posting
+	docLen   []float32
+	avgLen   float32
+}
+
+func newLexIndex(docs [][]string) *lexIndex {
+	ix := &lexIndex{ids: make(map[string]int32), docLen: make([]float32, len(docs))}
+	var total float64
+	tf := make(map[int32]float32)
+	for d, terms := range docs {
+		clear(tf)
+		for _, t := range terms {
+			id, ok := ix.ids[t]
+			if !ok {
+				id = int32(len(ix.postings))
+				ix.ids[t] = id
+				ix.postings = append(ix.postings, nil)
+			}
+			tf[id]++
+		}
+		for id, n := range tf {
+			ix.postings[id] = append(ix.postings[id], posting{int32(d), n})
+		}
+		ix.docLen[d] = float32(len(terms))
+		total += float64(len(terms))
+	}
+	if len(docs) > 0 {
+		ix.avgLen = float32(total / float64(len(docs)))
+	}
+	// Postings were appended in doc order per term already; map iteration
+	// order only affects which term got which id.
+	return ix
+}
+
+// df is the number of chunks holding term t.
+func (ix *lexIndex) df(t string) int {
+	if id, ok := ix.ids[t]; ok {
+		return len(ix.postings[id])
+	}
+	return 0
+}
+
+// idf is BM25's inverse document frequency (never negative).
+func (ix *lexIndex) idf(t string) float64 {
+	n := float64(len(ix.docLen))
+	df := float64(ix.df(t))
+	return math.Log(1 + (n-df+0.5)/(df+0.5))
+}
+
+// qterm is a query term with its weight (1 for a term of the question
+// itself, less for expansions).
+type qterm struct {
+	term   string
+	weight float64
+}
+
+type scored struct {
+	doc   int32
+	score float32
+}
+
+// search scores every chunk against weighted query terms and returns the
+// best k, best first.
+func (ix *lexIndex) search(q []qterm, k int, scores []float32) []scored {
+	if len(ix.docLen) == 0 || k <= 0 {
+		return nil
+	}
+	touched := make([]int32, 0, 256)
+	for _, qt := range q {
+		id, ok := ix.ids[qt.term]
+		if !ok || qt.weight <= 0 {
+			continue
+		}
+		ps := ix.postings[id]
+		idf := float32(ix.idf(qt.term) * qt.weight)
+		for _, p := range ps {
+			dl := ix.docLen[p.doc]
+			s := idf * p.tf * (bm25K1 + 1) / (p.tf + bm25K1*(1-bm25B+bm25B*dl/ix.avgLen))
+			if scores[p.doc] == 0 {
+				touched = append(touched, p.doc)
+			}
+			scores[p.doc] += s
+		}
+	}
+	out := topK(touched, scores, k)
+	for _, d := range touched {
+		scores[d] = 0
+	}
+	return out
+}
+
+// topK picks the k best of the touched docs.
+func topK(touched []int32, scores []float32, k int) []scored {
+	out := make([]scored, 0, min(k, len(touched)))
+	// A small insertion-sorted buffer beats a heap for k ≤ 100.
+	for _, d := range touched {
+		s := scores[d]
+		if len(out) == k && s <= out[k-1].score {
+			continue
+		}
+		i := sort.Search(len(out), func(i int) bool { return out[i].score < s })
+		if len(out) < k {
+			out = append(out, scored{})
+		}
+		copy(out[i+1:], out[i:len(out)-1])
+		out[i] = scored{d, s}
+	}
+	return out
+}

@@ -1,0 +1,116 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math"
+)
+
+// Embedder turns texts into vectors. Implementations return one non-zero,
+// L2-normalised vector of Dim() floats per text, in order.
+type Embedder interface {
+	// Name identifies the model; an index built with another name or
+	// dimension is rebuilt.
+	Name() string
+	Dim() int
+	Embed(ctx context.Context, texts []string) ([][]float32, error)
+}
+
+// HashEmbedder is the default, offline embedder: character unigrams and
+// bigrams of the folded text plus Latin words and numbers, hashed into a
+// fixed number of signed buckets with sublinear term frequency, and
+// L2-normalised. It is deterministic and needs no model or network. At query
+// time the engine weights the question's features by their IDF in the
+// knowledge base (see embedQuery).
+type HashEmbedder struct {
+	dim  int
+	fold func(string) string
+}
+
+// DefaultDim is the HashEmbedder's dimension: a trade between hash
+// collisions and the cost of chromem-go's exhaustive scan.
+const DefaultDim = 256
+
+// NewHashEmbedder returns the local embedder; fold maps text to its matching
+// form (knowledge.Folder.Fold).
+func NewHashEmbedder(dim int, fold func(string) string) *HashEmbedder {
+	return &HashEmbedder{dim: dim, fold: fold}
+}
+
+func (h *HashEmbedder) Name() string { return fmt.Sprintf("local-hash-ngram-v1-%d", h.dim) }
+func (h *HashEmbedder) Dim() int     { return h.dim }
+
+// Embed embeds texts after folding them.
+func (h *HashEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		out[i] = h.vector(features(h.fold(t)), nil)
+	}
+	return out, nil
+}
+
+// features counts the hashed features of folded text: Han unigrams (weight
+// 0.5), bigrams and Latin words (1).
+func features(folded string) map[string]float64 {
+	f := make(map[string]float64)
+	for _, t := range tokens(nil, folded) {
+		f[t]++
+	}
+	for _, r := range folded {
+		if isHan(r) {
+			f[string(r)] += 0.5
+		}
+	}
+	return f
+}
+
+// vector hashes weighted features into a normalised vector. weight, when not
+// nil, scales each feature (IDF at query time).
+func (h *HashEmbedder) vector(feats map[string]float64, weight func(string) float64) []float32 {
+	v := make([]float32, h.dim)
+	for t, n := range feats {
+		w := 1 + math.Log(n) // sublinear tf; n ≥ 0.5 so w > 0.3
+		if n < 1 {
+			w = n
+		}
+		if weight != nil {
+			w *= weight(t)
+		}
+		hs := fnv.New64a()
+		hs.Write([]byte(t))
+		x := hs.Sum64()
+		sign := float32(1)
+		if x>>63 == 1 {
+			sign = -1
+		}
+		v[x%uint64(h.dim)] += sign * float32(w)
+	}
+	if !normalize(v) {
+		// chromem-go turns a zero vector into NaN similarities: give empty
+		// texts a fixed unit vector instead.
+		v[0] = 1
+	}
+	return v
+}
+
+// normalize scales v to unit length; it reports false for a zero vector.
+func normalize(v []float32) bool {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	if s == 0 {
+		return false
+	}
+	inv := float32(1 / math.Sqrt(s))
+	for i := range v {
+		v[i] *= inv
+	}
+	return true
+}

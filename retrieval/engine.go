@@ -1,0 +1,324 @@
+// Package retrieval answers questions from the knowledge base: it keeps the
+// index (a BM25 lexical leg and a chromem-go vector leg, fused), finds the
+// evidence for a question and writes a grounded answer with citations,
+// extractively offline or with an LLM when one is configured.
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/policybot/policybot/knowledge"
+	"github.com/policybot/policybot/retrieval/lexicon"
+)
+
+// Options configure an Engine.
+type Options struct {
+	// Docs is the knowledge folder; nil means the seed documents shipped
+	// with policybot.
+	Docs fs.FS
+	// DataDir is where the index is persisted; empty keeps it in memory.
+	DataDir string
+	// Embedder embeds chunks and questions; nil means the local HashEmbedder.
+	Embedder Embedder
+	// Generator writes answers with an LLM; nil answers extractively.
+	Generator Generator
+	// Progress, if set, is told how embedding advances during a build.
+	Progress func(done, total int)
+	Logger   *slog.Logger
+}
+
+// Engine serves questions from the current index generation and rebuilds it
+// on reload. Its methods are safe for concurrent use; reloads are serialised
+// and never interrupt questions.
+type Engine struct {
+	log      *slog.Logger
+	docs     fs.FS
+	store    *store
+	folder   *knowledge.Folder
+	trad     *knowledge.Converter
+	lex      *lexicon.Lexicon
+	embedder Embedder
+	local    *HashEmbedder // for query features when the embedder is local
+	gen      Generator
+	progress func(done, total int)
+
+	cur      atomic.Pointer[Index]
+	reloadMu sync.Mutex
+	scores   sync.Pool // []float32 scratch for BM25
+}
+
+// New builds an Engine from its parts. It does not load or build an index:
+// call Open.
+func New(opts Options) (*Engine, error) {
+	folder, err := knowledge.NewTextFolder()
+	if err != nil {
+		return nil, fmt.Errorf("script folding: %w", err)
+	}
+	trad, err := knowledge.NewTraditionalizer()
+	if err != nil {
+		return nil, fmt.Errorf("script conversion: %w", err)
+	}
+	lex, err := lexicon.New()
+	if err != nil {
+		return nil, fmt.Errorf("bilingual lexicon: %w", err)
+	}
+	e := &Engine{log: opts.Logger, docs: opts.Docs, folder: folder, trad: trad, lex: lex,
+		embedder: opts.Embedder, gen: opts.Generator, progress: opts.Progress}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.docs == nil {
+		e.docs = knowledge.Seeds()
+	}
+	if e.embedder == nil {
+		e.local = NewHashEmbedder(DefaultDim, folder.Fold)
+		e.embedder = e.local
+	} else if h, ok := e.embedder.(*HashEmbedder); ok {
+		e.local = h
+	}
+	if opts.DataDir != "" {
+		e.store = &store{dir: opts.DataDir}
+	}
+	return e, nil
+}
+
+// Fold exposes the engine's matching form of text.
+func (e *Engine) Fold(s string) string { return e.folder.Fold(s) }
+
+// Open loads the persisted index, if any, and brings it up to date with the
+// knowledge folder. A missing, corrupt or incompatible index on disk is
+// logged and rebuilt, never fatal.
+func (e *Engine) Open(ctx context.Context) (BuildStats, error) {
+	if e.store != nil {
+		ix, err := e.store.load(ctx)
+		switch {
+		case err == nil && (ix.embedder != e.embedder.Name() || ix.dim != e.embedder.Dim()):
+			e.log.Warn("index was built with another embedder: rebuilding",
+				"index_embedder", ix.embedder, "index_dim", ix.dim, "embedder", e.embedder.Name(), "dim", e.embedder.Dim())
+		case err == nil:
+			e.cur.Store(ix)
+		case errors.Is(err, ErrNoIndex):
+		default:
+			e.log.Warn("stored index unusable: rebuilding", "dir", e.store.dir, "err", err)
+		}
+	}
+	return e.Reload(ctx)
+}
+
+// Reload rebuilds the index from the knowledge folder: unchanged documents
+// keep their chunks and vectors, the rest are chunked and embedded. The old
+// index serves questions until the new one is complete and saved; if the
+// rebuild fails, the old one stays.
+func (e *Engine) Reload(ctx context.Context) (BuildStats, error) {
+	e.reloadMu.Lock()
+	defer e.reloadMu.Unlock()
+	corpus, err := knowledge.Load(ctx, e.docs)
+	if err != nil {
+		return BuildStats{}, err
+	}
+	for _, s := range corpus.Skipped {
+		e.log.Warn("skipped knowledge file", "file", s.Path, "reason", s.Reason)
+	}
+	for _, d := range corpus.Docs {
+		for _, w := range d.Warnings {
+			e.log.Warn("document warning", "doc", d.ID, "warning", w)
+		}
+	}
+	if len(corpus.Docs) == 0 {
+		return BuildStats{}, fmt.Errorf("no loadable documents in the knowledge folder (%d skipped)", len(corpus.Skipped))
+	}
+	prev := e.cur.Load()
+	b := builder{fold: e.folder.Fold, embedder: e.embedder, progress: e.progress}
+	ix, st, err := b.build(ctx, corpus, prev)
+	if err != nil {
+		return st, fmt.Errorf("build index: %w", err)
+	}
+	if prev != nil && !st.changed() && sameSkips(prev.skipped, ix.skipped) {
+		return st, nil // nothing to save or swap
+	}
+	if e.store != nil {
+		if err := e.store.save(ix); err != nil {
+			return st, err
+		}
+	}
+	e.cur.Store(ix)
+	return st, nil
+}
+
+func sameSkips(a, b []knowledge.Skip) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Current returns the index generation in service, or nil before Open.
+func (e *Engine) Current() *Index { return e.cur.Load() }
+
+// DataDir reports where the index is persisted ("" when in memory).
+func (e *Engine) DataDir() string {
+	if e.store == nil {
+		return ""
+	}
+	return e.store.dir
+}
+
+// ErrNotReady is returned before an index is loaded.
+var ErrNotReady = errors.New("the knowledge base is not loaded yet")
+
+// Evidence is a retrieved chunk with its scores.
+type Evidence struct {
+	Chunk   knowledge.Chunk `json:"chunk"`
+	Score   float64         `json:"score"`   // fused score
+	Lexical float64         `json:"lexical"` // BM25
+	Vector  float64         `json:"vector"`  // cosine similarity
+}
+
+// Retrieval fusion: weighted reciprocal rank fusion over each leg's top
+// candidates.
+const (
+	rrfK         = 60
+	lexWeight    = 1.0
+	vecWeight    = 0.5
+	legDepth     = 50
+	defaultTopK  = 8
+)
+
+// Search returns the k best evidence chunks for a question.
+func (e *Engine) Search(ctx context.Context, question string, k int) ([]Evidence, error) {
+	ix := e.cur.Load()
+	if ix == nil {
+		return nil, ErrNotReady
+	}
+	q := e.analyze(ix, question)
+	return e.search(ctx, ix, q, k)
+}
+
+func (e *Engine) search(ctx context.Context, ix *Index, q *query, k int) ([]Evidence, error) {
+	if ix.Len() == 0 || len(q.terms) == 0 {
+		return nil, nil
+	}
+	if k <= 0 {
+		k = defaultTopK
+	}
+	depth := max(legDepth, k)
+	scratch, _ := e.scores.Get().(*[]float32)
+	if scratch == nil || len(*scratch) < ix.Len() {
+		s := make([]float32, ix.Len())
+		scratch = &s
+	}
+	lex := ix.lex.search(q.terms, depth, *scratch)
+	e.scores.Put(scratch)
+
+	vec, err := e.vectorLeg(ctx, ix, q, depth)
+	if err != nil {
+		return nil, err
+	}
+
+	type cand struct {
+		fused, lex, vec float64
+	}
+	cands := make(map[int32]*cand)
+	get := func(d int32) *cand {
+		c := cands[d]
+		if c == nil {
+			c = &cand{}
+			cands[d] = c
+		}
+		return c
+	}
+	for r, s := range lex {
+		c := get(s.doc)
+		c.lex = float64(s.score)
+		c.fused += lexWeight / float64(rrfK+r+1)
+	}
+	for r, s := range vec {
+		c := get(s.doc)
+		c.vec = float64(s.score)
+		c.fused += vecWeight / float64(rrfK+r+1)
+	}
+	out := make([]Evidence, 0, len(cands))
+	for d, c := range cands {
+		if c.lex == 0 {
+			continue // vector-only matches share no term with the question
+		}
+		out = append(out, Evidence{Chunk: ix.chunks[d], Score: c.fused, Lexical: c.lex, Vector: c.vec})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].Chunk.ID < out[j].Chunk.ID
+	})
+	if len(out) > k {
+		out = out[:k]
+	}
+	return out, nil
+}
+
+// vectorLeg queries chromem-go with the question's vector.
+func (e *Engine) vectorLeg(ctx context.Context, ix *Index, q *query, depth int) ([]scored, error) {
+	var qv []float32
+	if e.local != nil {
+		qv = e.local.vector(q.feats, func(t string) float64 { return ix.lex.idf(t) })
+	} else {
+		text := q.text
+		for _, ex := range q.expanded {
+			for _, t := range ex.Terms {
+				text += " " + t
+			}
+		}
+		vs, err := e.embedder.Embed(ctx, []string{text})
+		if err != nil {
+			return nil, fmt.Errorf("embed question: %w", err)
+		}
+		if err := checkVectors(vs, 1, e.embedder.Dim()); err != nil {
+			return nil, fmt.Errorf("embed question: %w", err)
+		}
+		qv = vs[0]
+	}
+	res, err := ix.vectors.QueryEmbedding(ctx, qv, min(depth, ix.vectors.Count()), nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("vector search: %w", err)
+	}
+	out := make([]scored, 0, len(res))
+	for _, r := range res {
+		if p, ok := ix.byID[r.ID]; ok {
+			out = append(out, scored{int32(p), r.Similarity})
+		}
+	}
+	return out, nil
+}
+
+// DefaultDataDir is the index location when none is configured: the
+// user's cache directory.
+func DefaultDataDir() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("find cache directory: %w", err)
+	}
+	return dir + string(os.PathSeparator) + "policybot", nil
+}
+
+// timing measures stages of a question.
+type timing struct {
+	start time.Time
+	marks map[string]time.Duration
+}
+
+// Script names the script of text: zh-Hans, zh-Hant, en or und.
+func (e *Engine) Script(text string) string { return e.folder.DetectScript(text).String() }

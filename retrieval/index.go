@@ -1,0 +1,261 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/philippgille/chromem-go"
+
+	"github.com/policybot/policybot/knowledge"
+)
+
+// DocInfo describes an indexed document.
+type DocInfo struct {
+	ID        string    `json:"id"`
+	Title     string    `json:"title"`
+	Date      string    `json:"date,omitempty"`
+	Format    string    `json:"format"`
+	Hash      string    `json:"hash"`
+	Pages     int       `json:"pages,omitempty"`
+	Chunks    int       `json:"chunks"`
+	IndexedAt time.Time `json:"indexed_at"`
+	Warnings  []string  `json:"warnings,omitempty"`
+}
+
+// Index is one immutable generation of the knowledge base: chunks, their
+// lexical index and their vectors in chromem-go. Queries may run on it
+// concurrently; a reload builds a new Index and swaps it in.
+type Index struct {
+	chunks   []knowledge.Chunk
+	folded   []string // matching form of each chunk (title, section and text)
+	lex      *lexIndex
+	db       *chromem.DB
+	vectors  *chromem.Collection
+	byID     map[string]int // chunk ID → position
+	docs     []DocInfo
+	skipped  []knowledge.Skip
+	embedder string
+	dim      int
+	builtAt  time.Time
+}
+
+const collectionName = "chunks"
+
+// Len is the number of chunks.
+func (ix *Index) Len() int { return len(ix.chunks) }
+
+// Docs lists the indexed documents.
+func (ix *Index) Docs() []DocInfo { return ix.docs }
+
+// Skipped lists the files the last build could not load.
+func (ix *Index) Skipped() []knowledge.Skip { return ix.skipped }
+
+// BuiltAt is when this generation was built.
+func (ix *Index) BuiltAt() time.Time { return ix.builtAt }
+
+// chunkMatchText is what a chunk is matched on: its title and section path
+// as context, then its text.
+func chunkMatchText(c knowledge.Chunk) string {
+	var b strings.Builder
+	b.WriteString(c.Title)
+	b.WriteByte('\n')
+	for _, s := range c.Section {
+		b.WriteString(s)
+		b.WriteByte('\n')
+	}
+	b.WriteString(c.Text)
+	return b.String()
+}
+
+// BuildStats reports what a build did.
+type BuildStats struct {
+	Added, Changed, Removed, Unchanged []string
+	Chunks                             int
+	Embedded                           int // chunks sent to the embedder
+	Took                               time.Duration
+}
+
+func (s BuildStats) String() string {
+	return fmt.Sprintf("%d added, %d changed, %d removed, %d unchanged; %d chunks (%d embedded) in %s",
+		len(s.Added), len(s.Changed), len(s.Removed), len(s.Unchanged), s.Chunks, s.Embedded, s.Took.Round(time.Millisecond))
+}
+
+// Changed reports whether the build differs from the previous generation.
+func (s BuildStats) changed() bool {
+	return len(s.Added)+len(s.Changed)+len(s.Removed) > 0
+}
+
+// builder holds what a build needs.
+type builder struct {
+	fold     func(string) string
+	embedder Embedder
+	progress func(done, total int)
+}
+
+// embedBatch is how many chunk texts go to the embedder per call.
+const embedBatch = 64
+
+// build makes a new Index from a corpus. Documents whose hash is unchanged
+// from prev (same embedder) keep their chunks and vectors; only the rest are
+// chunked and embedded.
+func (b builder) build(ctx context.Context, corpus knowledge.Corpus, prev *Index) (*Index, BuildStats, error) {
+	start := time.Now()
+	var st BuildStats
+	reuse := prev != nil && prev.embedder == b.embedder.Name() && prev.dim == b.embedder.Dim()
+	prevDocs := make(map[string]DocInfo)
+	if prev != nil {
+		for _, d := range prev.docs {
+			prevDocs[d.ID] = d
+		}
+	}
+	prevChunks := make(map[string][]int) // doc ID → chunk positions in prev
+	if reuse {
+		for i, c := range prev.chunks {
+			prevChunks[c.DocID] = append(prevChunks[c.DocID], i)
+		}
+	}
+
+	ix := &Index{byID: make(map[string]int), embedder: b.embedder.Name(), dim: b.embedder.Dim(),
+		builtAt: start.UTC(), skipped: corpus.Skipped}
+	var vecs [][]float32
+	var toEmbed []int // chunk positions needing vectors
+	seen := make(map[string]bool)
+	for _, d := range corpus.Docs {
+		seen[d.ID] = true
+		old, had := prevDocs[d.ID]
+		switch {
+		case !had:
+			st.Added = append(st.Added, d.ID)
+		case old.Hash != d.Hash:
+			st.Changed = append(st.Changed, d.ID)
+		default:
+			st.Unchanged = append(st.Unchanged, d.ID)
+		}
+		info := DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, Format: d.Format, Hash: d.Hash,
+			Pages: d.Pages(), IndexedAt: start.UTC(), Warnings: d.Warnings}
+		if had && old.Hash == d.Hash && reuse {
+			info.IndexedAt = old.IndexedAt
+			for _, p := range prevChunks[d.ID] {
+				c := prev.chunks[p]
+				ix.byID[c.ID] = len(ix.chunks)
+				ix.chunks = append(ix.chunks, c)
+				ix.folded = append(ix.folded, prev.folded[p])
+				v, err := prev.vector(ctx, c.ID)
+				if err != nil {
+					return nil, st, err
+				}
+				vecs = append(vecs, v)
+			}
+			info.Chunks = len(prevChunks[d.ID])
+		} else {
+			cs := knowledge.Chunks(d)
+			for _, c := range cs {
+				ix.byID[c.ID] = len(ix.chunks)
+				toEmbed = append(toEmbed, len(ix.chunks))
+				ix.chunks = append(ix.chunks, c)
+				ix.folded = append(ix.folded, b.fold(chunkMatchText(c)))
+				vecs = append(vecs, nil)
+			}
+			info.Chunks = len(cs)
+		}
+		ix.docs = append(ix.docs, info)
+	}
+	for id := range prevDocs {
+		if !seen[id] {
+			st.Removed = append(st.Removed, id)
+		}
+	}
+
+	// Embed the new chunks in batches.
+	for i := 0; i < len(toEmbed); i += embedBatch {
+		batch := toEmbed[i:min(i+embedBatch, len(toEmbed))]
+		texts := make([]string, len(batch))
+		for j, p := range batch {
+			texts[j] = chunkMatchText(ix.chunks[p])
+		}
+		vs, err := b.embedder.Embed(ctx, texts)
+		if err != nil {
+			return nil, st, fmt.Errorf("embed chunks: %w", err)
+		}
+		if err := checkVectors(vs, len(texts), b.embedder.Dim()); err != nil {
+			return nil, st, fmt.Errorf("embedder %s: %w", b.embedder.Name(), err)
+		}
+		for j, p := range batch {
+			vecs[p] = vs[j]
+		}
+		if b.progress != nil {
+			b.progress(i+len(batch), len(toEmbed))
+		}
+	}
+	st.Embedded = len(toEmbed)
+
+	terms := make([][]string, len(ix.folded))
+	for i, f := range ix.folded {
+		terms[i] = tokens(nil, f)
+	}
+	ix.lex = newLexIndex(terms)
+	db, col, err := newCollection(ctx, ix.chunks, vecs)
+	if err != nil {
+		return nil, st, err
+	}
+	ix.db, ix.vectors = db, col
+	st.Chunks = len(ix.chunks)
+	st.Took = time.Since(start)
+	return ix, st, nil
+}
+
+// checkVectors rejects a reply with the wrong number or size of vectors, or
+// a zero vector.
+func checkVectors(vs [][]float32, n, dim int) error {
+	if len(vs) != n {
+		return fmt.Errorf("got %d vectors for %d texts", len(vs), n)
+	}
+	for i, v := range vs {
+		if len(v) != dim {
+			return fmt.Errorf("vector %d has dimension %d, want %d", i, len(v), dim)
+		}
+		if !normalize(v) {
+			return fmt.Errorf("vector %d is zero", i)
+		}
+	}
+	return nil
+}
+
+// newCollection loads vectors into a fresh in-memory chromem-go collection.
+func newCollection(ctx context.Context, chunks []knowledge.Chunk, vecs [][]float32) (*chromem.DB, *chromem.Collection, error) {
+	db := chromem.NewDB()
+	col, err := db.CreateCollection(collectionName, nil, noEmbed)
+	if err != nil {
+		return nil, nil, fmt.Errorf("create vector collection: %w", err)
+	}
+	const batch = 2048 // chromem-go starts a goroutine per document: bound it
+	for i := 0; i < len(chunks); i += batch {
+		end := min(i+batch, len(chunks))
+		docs := make([]chromem.Document, 0, end-i)
+		for j := i; j < end; j++ {
+			docs = append(docs, chromem.Document{ID: chunks[j].ID, Embedding: vecs[j]})
+		}
+		if err := col.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
+			return nil, nil, fmt.Errorf("add vectors: %w", err)
+		}
+	}
+	return db, col, nil
+}
+
+// noEmbed is the collection's embedding function: policybot always passes
+// vectors, and a nil function would make chromem-go call OpenAI.
+func noEmbed(context.Context, string) ([]float32, error) {
+	return nil, fmt.Errorf("vector store: text embedding is done by policybot, not chromem-go")
+}
+
+// vector returns the stored vector of a chunk.
+func (ix *Index) vector(ctx context.Context, id string) ([]float32, error) {
+	d, err := ix.vectors.GetByID(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("vector of %s: %w", id, err)
+	}
+	return d.Embedding, nil
+}

@@ -1,0 +1,219 @@
+package retrieval
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/policybot/policybot/knowledge"
+	"github.com/policybot/policybot/retrieval/lexicon"
+)
+
+// questionWords are the interrogative and filler phrases of a Chinese
+// question, in folded form. They carry no evidence, so the question is
+// split at them before its terms are taken: 上海承担了多少个秘书处 gives 上海承担,
+// 秘书处, not the spurious bigrams 了多, 少个.
+var questionWords = []string{
+	"为什么", "是什么", "有哪些", "有多少", "是多少", "是哪个", "是哪些", "什么", "多少", "哪些", "哪个",
+	"哪里", "哪儿", "哪一", "哪几", "如何", "怎么", "怎样", "是否", "有没有", "请问", "告诉我", "几个",
+	"几项", "几家", "几年", "几", "谁", "吗", "呢", "哪", "了", "的",
+}
+
+// quantityRe spots questions that ask for a number.
+var quantityRe = regexp.MustCompile(`多少|几|how many|how much|number of|what percentage|what share|how long|how large|count of`)
+
+// englishStop are English words with no evidence value on their own.
+var englishStop = map[string]bool{
+	"a": true, "an": true, "the": true, "of": true, "in": true, "on": true, "at": true, "to": true, "for": true,
+	"by": true, "with": true, "and": true, "or": true, "is": true, "are": true, "was": true, "were": true,
+	"be": true, "been": true, "do": true, "does": true, "did": true, "what": true, "which": true, "who": true,
+	"whom": true, "whose": true, "when": true, "where": true, "why": true, "how": true, "many": true,
+	"much": true, "it": true, "its": true, "this": true, "that": true, "these": true, "those": true,
+	"there": true, "has": true, "have": true, "had": true, "as": true, "from": true, "into": true,
+	"about": true, "than": true, "their": true, "his": true, "her": true, "they": true, "he": true,
+	"she": true, "we": true, "you": true, "i": true, "can": true, "will": true, "would": true,
+	"should": true, "could": true, "not": true, "no": true, "any": true, "all": true, "some": true,
+	"s": true, "type": false,
+}
+
+// query is an analysed question.
+type query struct {
+	text     string
+	folded   string
+	script   knowledge.Script
+	terms    []qterm            // weighted lexical terms, sorted by term
+	feats    map[string]float64 // features for the vector leg
+	core     []qterm            // the question's own content terms (no expansions)
+	places   []string           // places named in the question (Simplified)
+	missing  []string           // key words with no counterpart in the knowledge base
+	quantity bool
+	english  bool
+	expanded []Expansion
+}
+
+// Expansion records how an English word of a question crossed into Chinese.
+type Expansion struct {
+	Source string   `json:"source"`
+	Terms  []string `json:"terms"`
+}
+
+// analyze folds the question, finds its terms, expands English words into
+// Chinese terms that occur in the knowledge base, and notes the places it
+// names.
+func (e *Engine) analyze(ix *Index, text string) *query {
+	q := &query{text: text, folded: e.folder.Fold(text), script: e.folder.DetectScript(text)}
+	q.quantity = quantityRe.MatchString(q.folded)
+	weights := make(map[string]float64)
+	add := func(t string, w float64) {
+		if w > weights[t] {
+			weights[t] = w
+		}
+	}
+	// The question's own terms, split at question words.
+	split := q.folded
+	for _, w := range questionWords {
+		split = strings.ReplaceAll(split, w, " ")
+	}
+	var latinWords []string
+	for _, t := range tokens(nil, split) {
+		if isASCIIWord(t) && !isDigits(t) {
+			latinWords = append(latinWords, t)
+			if englishStop[t] {
+				continue
+			}
+		}
+		add(t, 1)
+	}
+	for t, w := range weights {
+		q.core = append(q.core, qterm{t, w})
+	}
+	for _, p := range places {
+		if strings.Contains(q.folded, p) {
+			q.places = append(q.places, p)
+		}
+	}
+	// English: cross into Chinese through the lexicon.
+	if e.lex != nil && len(latinWords) > 0 && hanRunes(q.folded) < len(latinWords) {
+		q.english = true
+		for _, ex := range e.lex.Expand(text) {
+			used := e.expand(ix, ex, add)
+			if len(used) == 0 {
+				if isProperNoun(text, ex.Source) {
+					q.missing = append(q.missing, ex.Source)
+				}
+				// A place the knowledge base never mentions is still a place
+				// the question is about.
+				for _, t := range ex.Terms {
+					if isPlace(t) {
+						q.places = append(q.places, t)
+						break
+					}
+				}
+				continue
+			}
+			q.expanded = append(q.expanded, Expansion{ex.Source, used})
+			for _, t := range used {
+				if isPlace(t) {
+					q.places = append(q.places, t)
+				}
+			}
+		}
+	}
+	q.terms = make([]qterm, 0, len(weights))
+	for t, w := range weights {
+		q.terms = append(q.terms, qterm{t, w})
+	}
+	sort.Slice(q.terms, func(i, j int) bool { return q.terms[i].term < q.terms[j].term })
+	sort.Slice(q.core, func(i, j int) bool { return q.core[i].term < q.core[j].term })
+	q.feats = make(map[string]float64)
+	for _, t := range q.terms {
+		q.feats[t.term] += t.weight
+	}
+	return q
+}
+
+// maxExpansions bounds the Chinese terms one English word brings in.
+const maxExpansions = 3
+
+// expand adds the Chinese terms of one lexicon expansion that occur in the
+// knowledge base, weighted by rank and by how informative they are there,
+// and returns the terms used.
+func (e *Engine) expand(ix *Index, ex lexicon.Expansion, add func(string, float64)) []string {
+	var used []string
+	rank := 0
+	for _, term := range ex.Terms {
+		if rank == maxExpansions {
+			break
+		}
+		folded := e.folder.Fold(term)
+		ts := tokens(nil, folded)
+		if len(ts) == 0 {
+			continue
+		}
+		present := true
+		for _, t := range ts {
+			if ix.lex.df(t) == 0 {
+				present = false
+				break
+			}
+		}
+		if !present {
+			continue
+		}
+		// Rank decay, and a lower weight for one-character terms, which are
+		// ambiguous in Chinese.
+		w := 1 / float64(rank+1)
+		if !ex.Exact {
+			w *= 0.7
+		}
+		if hanRunes(folded) == 1 {
+			w *= 0.5
+		}
+		for _, t := range ts {
+			add(t, w)
+		}
+		used = append(used, folded)
+		rank++
+	}
+	return used
+}
+
+func isPlace(term string) bool {
+	for _, p := range places {
+		if term == p || strings.HasPrefix(term, p) && len(term) <= len(p)+3 && strings.ContainsAny(term[len(p):], "市省县区") {
+			return true
+		}
+	}
+	return false
+}
+
+// isProperNoun reports whether word is capitalised in the question other
+// than as its first word.
+func isProperNoun(text, word string) bool {
+	fields := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
+	for i, f := range fields {
+		if i > 0 && strings.EqualFold(strings.TrimSuffix(f, "'s"), word) && unicode.IsUpper([]rune(f)[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCIIWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
