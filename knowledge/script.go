@@ -70,17 +70,31 @@ func NewFolder() (*Converter, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A Taiwan variant mapped to a form the second stage leaves alone was
+	// already Simplified: OpenCC's tw2sp turns 什么 into 什幺 that way.
+	for k, v := range a.dict {
+		if utf8.RuneCountInString(k) == 1 {
+			if _, ok := b.dict[v]; !ok {
+				delete(a.dict, k)
+			}
+		}
+	}
 	return &Converter{stages: []stage{a, b}}, nil
 }
 
 // NewTraditionalizer returns the Simplified → Traditional converter used to
-// answer askers who write in Traditional script.
+// answer askers who write in Traditional script, with Taiwan's standard
+// character forms (為, 秘, 裡).
 func NewTraditionalizer() (*Converter, error) {
 	a, err := newStage("STPhrases", "STCharacters")
 	if err != nil {
 		return nil, err
 	}
-	return &Converter{stages: []stage{a}}, nil
+	b, err := newStage("TWVariants")
+	if err != nil {
+		return nil, err
+	}
+	return &Converter{stages: []stage{a, b}}, nil
 }
 
 // Convert converts s through every stage.

@@ -188,14 +188,14 @@ type Evidence struct {
 	Vector  float64         `json:"vector"`  // cosine similarity
 }
 
-// Retrieval fusion: weighted reciprocal rank fusion over each leg's top
-// candidates.
+// Retrieval fusion: each leg's scores are scaled by the leg's best score
+// among the candidates and summed with these weights; a question phrase
+// found verbatim in a chunk adds to its lexical score.
 const (
-	rrfK         = 60
-	lexWeight    = 1.0
-	vecWeight    = 0.5
-	legDepth     = 50
-	defaultTopK  = 8
+	vecWeight   = 0.3
+	phraseBoost = 0.5
+	legDepth    = 50
+	defaultTopK = 8
 )
 
 // Search returns the k best evidence chunks for a question.
@@ -229,10 +229,8 @@ func (e *Engine) search(ctx context.Context, ix *Index, q *query, k int) ([]Evid
 		return nil, err
 	}
 
-	type cand struct {
-		fused, lex, vec float64
-	}
-	cands := make(map[int32]*cand)
+	type cand struct{ lex, vec float64 }
+	cands := make(map[int32]*cand, len(lex)+len(vec))
 	get := func(d int32) *cand {
 		c := cands[d]
 		if c == nil {
@@ -241,22 +239,28 @@ func (e *Engine) search(ctx context.Context, ix *Index, q *query, k int) ([]Evid
 		}
 		return c
 	}
-	for r, s := range lex {
-		c := get(s.doc)
-		c.lex = float64(s.score)
-		c.fused += lexWeight / float64(rrfK+r+1)
+	for _, s := range lex {
+		get(s.doc).lex = float64(s.score)
 	}
-	for r, s := range vec {
-		c := get(s.doc)
-		c.vec = float64(s.score)
-		c.fused += vecWeight / float64(rrfK+r+1)
+	for _, s := range vec {
+		get(s.doc).vec = max(0, float64(s.score))
+	}
+	var maxLex, maxVec float64
+	for d, c := range cands {
+		c.lex += phraseBoost * q.phraseScore(ix, ix.folded[d])
+		maxLex = max(maxLex, c.lex)
+		maxVec = max(maxVec, c.vec)
 	}
 	out := make([]Evidence, 0, len(cands))
 	for d, c := range cands {
-		if c.lex == 0 {
-			continue // vector-only matches share no term with the question
+		f := 0.0
+		if maxLex > 0 {
+			f += c.lex / maxLex
 		}
-		out = append(out, Evidence{Chunk: ix.chunks[d], Score: c.fused, Lexical: c.lex, Vector: c.vec})
+		if maxVec > 0 {
+			f += vecWeight * c.vec / maxVec
+		}
+		out = append(out, Evidence{Chunk: ix.chunks[d], Score: f, Lexical: c.lex, Vector: c.vec})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {

@@ -47,9 +47,48 @@ type query struct {
 	core     []qterm            // the question's own content terms (no expansions)
 	places   []string           // places named in the question (Simplified)
 	missing  []string           // key words with no counterpart in the knowledge base
+	phrases  []phrase // multi-bigram phrases that count extra when found verbatim
 	quantity bool
 	english  bool
 	expanded []Expansion
+}
+
+// phrase is a run of the question (or an expanded term) with the summed IDF
+// of its bigrams.
+type phrase struct {
+	text string
+	idf  float64
+}
+
+// phraseScore sums the IDF of the query phrases found verbatim in folded.
+func (q *query) phraseScore(ix *Index, folded string) float64 {
+	var s float64
+	for _, p := range q.phrases {
+		if strings.Contains(folded, p.text) {
+			s += p.idf
+		}
+	}
+	return s
+}
+
+// addPhrase records a phrase of at least three Han characters (two bigrams).
+func (q *query) addPhrase(ix *Index, text string, weight float64) {
+	if hanRunes(text) < 3 {
+		return
+	}
+	for _, p := range q.phrases {
+		if p.text == text {
+			return
+		}
+	}
+	var idf float64
+	for _, t := range tokens(nil, text) {
+		if ix.lex.df(t) == 0 {
+			return // cannot occur verbatim
+		}
+		idf += ix.lex.idf(t)
+	}
+	q.phrases = append(q.phrases, phrase{text, idf * weight})
 }
 
 // Expansion records how an English word of a question crossed into Chinese.
@@ -88,6 +127,9 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 	for t, w := range weights {
 		q.core = append(q.core, qterm{t, w})
 	}
+	for _, run := range strings.FieldsFunc(split, func(r rune) bool { return !isHan(r) }) {
+		q.addPhrase(ix, run, 1)
+	}
 	for _, p := range places {
 		if strings.Contains(q.folded, p) {
 			q.places = append(q.places, p)
@@ -98,8 +140,11 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 		q.english = true
 		for _, ex := range e.lex.Expand(text) {
 			used := e.expand(ix, ex, add)
+			for i, t := range used {
+				q.addPhrase(ix, t, 1/float64(i+1))
+			}
 			if len(used) == 0 {
-				if isProperNoun(text, ex.Source) {
+				if isProperNoun(text, ex.Source) && !e.inKB(ix, ex.Source) {
 					q.missing = append(q.missing, ex.Source)
 				}
 				// A place the knowledge base never mentions is still a place
@@ -177,6 +222,18 @@ func (e *Engine) expand(ix *Index, ex lexicon.Expansion, add func(string, float6
 		rank++
 	}
 	return used
+}
+
+// inKB reports whether every term of an English word or phrase occurs in
+// the knowledge base as it is (ISO, IEC, GM2D).
+func (e *Engine) inKB(ix *Index, source string) bool {
+	ts := tokens(nil, e.folder.Fold(source))
+	for _, t := range ts {
+		if ix.lex.df(t) == 0 {
+			return false
+		}
+	}
+	return len(ts) > 0
 }
 
 func isPlace(term string) bool {

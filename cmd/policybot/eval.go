@@ -22,9 +22,27 @@ type qaItem struct {
 	Lang       string     `json:"lang"`
 	Question   string     `json:"question"`
 	Answerable *bool      `json:"answerable"`
-	Answers    [][]string `json:"answers"`
-	Evidence   []string   `json:"evidence"`
-	PassageID  string     `json:"passage_id"`
+	// Answers is a list of groups of alternatives in answer QA files; the
+	// retrieval sets give a flat list, which is read as one group.
+	Answers   answerGroups `json:"answers"`
+	Evidence  []string     `json:"evidence"`
+	PassageID string       `json:"passage_id"`
+}
+
+type answerGroups [][]string
+
+func (g *answerGroups) UnmarshalJSON(b []byte) error {
+	var groups [][]string
+	if err := json.Unmarshal(b, &groups); err == nil {
+		*g = groups
+		return nil
+	}
+	var flat []string
+	if err := json.Unmarshal(b, &flat); err != nil {
+		return fmt.Errorf("answers: want [[...]] or [...]: %w", err)
+	}
+	*g = answerGroups{flat}
+	return nil
 }
 
 // runEval scores answers over a QA file (--qa), or passage retrieval over a

@@ -216,41 +216,48 @@ func (l *Lexicon) matchAt(words []string, b *[]byte) (int, Expansion, bool) {
 }
 
 // lookup tries every combination of first- and last-word variants of span,
-// surface forms first, in the glossary and then in CC-CEDICT. A glossary hit
-// is followed by CC-CEDICT's exact candidates for the same key (its
-// word-of-a-gloss candidates would only add noise to a curated entry).
+// surface forms first, in three passes: the glossary, then CC-CEDICT keys
+// with an exact candidate, then any CC-CEDICT key (so "received" finds the
+// verb "receive" rather than words of glosses containing "received"). A
+// glossary hit is followed by CC-CEDICT's exact candidates for the same key;
+// its word-of-a-gloss candidates would only add noise to a curated entry.
 func (l *Lexicon) lookup(span, firsts, lasts []string, b *[]byte) (Expansion, bool) {
-	for pass := 0; pass < 2; pass++ {
+	for pass := 0; pass < 3; pass++ {
 		for _, f := range firsts {
 			for _, la := range lasts {
 				if len(span) == 1 && la != f {
 					continue // one word: its variants are firsts
 				}
 				key := buildKey(b, span, f, la)
-				if pass == 0 {
+				switch pass {
+				case 0:
 					if terms, ok := l.glossary[string(key)]; ok {
-						k := string(key)
-						exp := Expansion{Source: k, Terms: append([]string(nil), terms...), Exact: true}
-						if val, ok := l.cedict[k]; ok {
-							exact := strings.Fields(val[2:])
-							exact = exact[:min(len(exact), int(val[0]-'0'))]
-							for _, t := range exact {
-								if !contains(exp.Terms, t) {
-									exp.Terms = append(exp.Terms, t)
-								}
-							}
-						}
-						return exp, true
+						return l.glossaryExpansion(string(key), terms), true
 					}
-					continue
-				}
-				if val, ok := l.cedict[string(key)]; ok {
-					return Expansion{Source: string(key), Terms: strings.Fields(val[2:]), Exact: val[0] != '0'}, true
+				default:
+					if val, ok := l.cedict[string(key)]; ok && (pass == 2 || val[0] != '0') {
+						return Expansion{Source: string(key), Terms: strings.Fields(val[2:]), Exact: val[0] != '0'}, true
+					}
 				}
 			}
 		}
 	}
 	return Expansion{}, false
+}
+
+// glossaryExpansion returns the glossary terms for key followed by
+// CC-CEDICT's exact candidates for it.
+func (l *Lexicon) glossaryExpansion(key string, terms []string) Expansion {
+	exp := Expansion{Source: key, Terms: append([]string(nil), terms...), Exact: true}
+	if val, ok := l.cedict[key]; ok {
+		exact := strings.Fields(val[2:])
+		for _, t := range exact[:min(len(exact), int(val[0]-'0'))] {
+			if !contains(exp.Terms, t) {
+				exp.Terms = append(exp.Terms, t)
+			}
+		}
+	}
+	return exp
 }
 
 // buildKey writes first, the middle words of span and last, space-separated,

@@ -59,6 +59,8 @@ func TestExpand(t *testing.T) {
 		{name: "hold", q: "How many ISO/IEC secretariats does Shanghai hold?", source: "hold", term: "承担", first: true, exact: true},
 		{name: "acronym", q: "ISO/IEC", source: "iec", term: "国际电工委员会", first: true, exact: true},
 		{name: "place", q: "Jiaxing and Pinghu", source: "pinghu", term: "平湖", first: true, exact: true},
+		{name: "exact base form over word of a gloss", q: "Who received the award?", source: "receive", term: "受到", exact: true,
+			notSource: []string{"received"}},
 		{name: "cedict only", q: "Which river flows through Poland?", source: "poland", term: "波兰", first: true, exact: true},
 		{name: "mixed with CJK and digits", q: "上海市 budget 2023年", source: "budget", term: "预算", first: true, exact: true},
 		{name: "punctuation ends phrase", q: "national, standard", source: "standard", term: "标准", first: true, exact: true,
