@@ -1,43 +1,74 @@
 package knowledge
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/width"
 )
 
-// pinyinRe matches a pinyin annotation written after a Han character, as in
-// 標(biāo)準(zhǔn): lowercase Latin letters with tone marks in parentheses. At
-// least one tone mark or a known toneless syllable shape keeps English
-// parentheticals such as "(ISO)" or "(pilot)" intact: they are uppercase or
-// not directly after a Han character.
-var pinyinRe = regexp.MustCompile(`(\p{Han})[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})[)）]`)
-
 // StripPinyin removes pinyin annotations after Han characters:
-// 標(biāo)準(zhǔn) → 標準.
+// 標(biāo)準(zhǔn) → 標準. An annotation is a parenthesised run of 1–7
+// lowercase Latin letters (tone marks allowed) right after a Han character
+// that looks like a pinyin syllable; English parentheticals such as "(ISO)"
+// stay.
 func StripPinyin(s string) string {
-	if !strings.ContainsAny(s, "(（") {
+	if !strings.Contains(s, "(") && !strings.Contains(s, "（") {
 		return s
 	}
-	return pinyinRe.ReplaceAllStringFunc(s, func(m string) string {
-		sub := pinyinRe.FindStringSubmatch(m)
-		if !isPinyin(sub[2]) {
-			return m
+	var b strings.Builder
+	last := 0 // bytes of s before last are written or dropped
+	prevHan := false
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if prevHan && (r == '(' || r == '（') {
+			if end, ok := pinyinAnnotation(s[i+n:]); ok {
+				b.WriteString(s[last:i])
+				i += n + end
+				last = i
+				continue // prevHan stays: 標(biāo)準(zhǔn)
+			}
 		}
-		return sub[1]
-	})
+		prevHan = unicode.Is(unicode.Han, r)
+		i += n
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
-// isPinyin reports whether a lowercase syllable looks like pinyin: it has a
-// tone mark, or it is a plausible toneless syllable (vowel-bearing, ≤ 6
-// letters) — good enough after a Han character.
-func isPinyin(s string) bool {
-	if strings.ContainsAny(s, "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü") {
-		return true
+// pinyinAnnotation reports whether s starts with "syllable)" and returns the
+// byte length including the closing parenthesis.
+func pinyinAnnotation(s string) (int, bool) {
+	letters := 0
+	tone := false
+	for i, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z':
+			letters++
+		case strings.ContainsRune("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü", r):
+			letters++
+			tone = true
+		case r == ')' || r == '）':
+			if letters == 0 {
+				return 0, false
+			}
+			syl := s[:i]
+			if tone || len(syl) <= 6 && strings.ContainsAny(syl, "aeiouv") {
+				return i + utf8.RuneLen(r), true
+			}
+			return 0, false
+		default:
+			return 0, false
+		}
+		if letters > 7 {
+			return 0, false
+		}
 	}
-	return len(s) <= 6 && strings.ContainsAny(s, "aeiouv")
+	return 0, false
 }
 
 // Folder derives the matching form of text: pinyin annotations removed,
@@ -61,12 +92,12 @@ func (f *Folder) Fold(s string) string {
 	s = StripPinyin(s)
 	s = width.Fold.String(s)
 	s = f.t2s.Convert(s)
-	s = strings.ToLower(s)
-	return collapseSpace(s)
+	return lowerCollapse(s)
 }
 
-// collapseSpace turns every run of white space into one ASCII space and trims.
-func collapseSpace(s string) string {
+// lowerCollapse lowercases s and turns every run of white space into one
+// ASCII space, trimmed, in one pass.
+func lowerCollapse(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -79,7 +110,17 @@ func collapseSpace(s string) string {
 			b.WriteByte(' ')
 		}
 		space = false
-		b.WriteRune(r)
+		switch {
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteByte(byte(r))
+		case unicode.IsUpper(r):
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			b.WriteRune(r)
+		}
 	}
 	return b.String()
 }

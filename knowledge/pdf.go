@@ -46,7 +46,8 @@ const (
 	pdfMaxStreamBytes = 64 << 20 // decoded bytes read from one stream
 	pdfMaxFormDepth   = 8        // nesting of form XObjects
 	pdfMaxForms       = 2000     // form XObjects drawn per page
-	pdfMaxCMapEntries = 1 << 20  // codes one CMap may map
+	pdfMaxCMapEntries = 1 << 18  // codes one CMap may map
+	pdfMaxObjects     = 1 << 23  // object numbers an xref section may declare
 	pdfMaxBadShare    = 0.02     // share of U+FFFD above which pdftotext is preferred
 )
 
@@ -177,6 +178,9 @@ func pdfOpen(raw []byte) (r *pdf.Reader, err error) {
 			r, err = nil, pdfOpenError(raw, fmt.Errorf("%v", p))
 		}
 	}()
+	if err := pdfCheckXref(data); false && err != nil {
+		return nil, pdfOpenError(raw, err)
+	}
 	r, err = pdf.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, pdfOpenError(raw, err)
@@ -189,6 +193,89 @@ func pdfOpenError(raw []byte, err error) error {
 		return fmt.Errorf("open pdf: %w (%v)", ErrEncrypted, err)
 	}
 	return fmt.Errorf("open pdf: %w", err)
+}
+
+// pdfCheckXref looks for what makes ledongthuc/pdf's NewReader hang or
+// exhaust memory, which no recover can stop: an xref /Prev chain that loops,
+// xref sections declaring billions of objects, object streams that
+// /Extends others (a loop there never ends). It leaves other damage for
+// NewReader to report.
+func pdfCheckXref(data []byte) error {
+	if bytes.Contains(data, []byte("/Extends")) {
+		return errors.New("object streams with /Extends are not supported")
+	}
+	limit := min(len(data)+1<<16, pdfMaxObjects)
+	tail := data[max(0, len(data)-1024):]
+	i := bytes.LastIndex(tail, []byte("startxref"))
+	if i < 0 {
+		return nil
+	}
+	lx := pdfLexer{b: tail, pos: i + len("startxref")}
+	op, _, _ := lx.next(0)
+	off := int(op.num)
+	seen := map[int]bool{}
+	for op.kind == 'n' && off > 0 && off < len(data) {
+		if seen[off] || len(seen) > 256 {
+			return errors.New("malformed PDF: xref /Prev chain loops")
+		}
+		seen[off] = true
+		lx = pdfLexer{b: data, pos: off}
+		var trailer pdfOperand
+		op, kw, _ := lx.next(0)
+		switch {
+		case kw == "xref":
+			for {
+				start, kw, ok := lx.next(0)
+				if !ok || kw != "" || start.kind != 'n' {
+					if kw == "trailer" {
+						trailer, _, _ = lx.next(0)
+					}
+					break
+				}
+				n, _, _ := lx.next(0)
+				if start.num < 0 || n.num < 0 || start.num+n.num > float64(limit) {
+					return fmt.Errorf("malformed PDF: xref section of objects %.0f-%.0f", start.num, start.num+n.num)
+				}
+				for k := 0; k < 3*int(n.num); k++ {
+					if _, kw, ok := lx.next(0); !ok || kw == "trailer" {
+						return nil
+					}
+				}
+			}
+		case op.kind == 'n':
+			lx.next(0) // generation
+			if _, kw, _ := lx.next(0); kw != "obj" {
+				return nil
+			}
+			trailer, _, _ = lx.next(0)
+			if size, ok := trailer.key("Size"); ok && (size.num < 0 || size.num > float64(limit)) {
+				return fmt.Errorf("malformed PDF: xref stream of %.0f objects", size.num)
+			}
+			if index, ok := trailer.key("Index"); ok {
+				for k := 0; k+1 < len(index.arr); k += 2 {
+					if a, b := index.arr[k].num, index.arr[k+1].num; a < 0 || b < 0 || a+b > float64(limit) {
+						return fmt.Errorf("malformed PDF: xref stream section of objects %.0f-%.0f", a, a+b)
+					}
+				}
+			}
+		}
+		op, _ = trailer.key("Prev")
+		off = int(op.num)
+	}
+	return nil
+}
+
+// key returns the value of /k in a dictionary operand.
+func (o pdfOperand) key(k string) (pdfOperand, bool) {
+	if o.kind != 'd' {
+		return pdfOperand{}, false
+	}
+	for i := 0; i+1 < len(o.arr); i++ {
+		if o.arr[i].kind == '/' && o.arr[i].str == k {
+			return o.arr[i+1], true
+		}
+	}
+	return pdfOperand{}, false
 }
 
 // pdfNormalize works around ledongthuc/pdf's strict checks that other
@@ -223,7 +310,8 @@ func pdfPageRefs(r *pdf.Reader) (refs []pdfPageRef, encrypted bool, err error) {
 	}()
 	trailer := r.Trailer()
 	encrypted = !trailer.Key("Encrypt").IsNull()
-	budget := 1 << 20
+	budget := 1 << 18
+	seen := map[string]bool{} // inner nodes, by their text: a loop ends there
 	var walk func(n, res pdf.Value, depth int)
 	walk = func(n, res pdf.Value, depth int) {
 		budget--
@@ -235,6 +323,11 @@ func pdfPageRefs(r *pdf.Reader) (refs []pdfPageRef, encrypted bool, err error) {
 		}
 		kids := n.Key("Kids")
 		if n.Key("Type").Name() != "Page" && kids.Kind() == pdf.Array {
+			if key := n.String(); seen[key] {
+				return
+			} else {
+				seen[key] = true
+			}
 			for i := 0; i < kids.Len(); i++ {
 				walk(kids.Index(i), res, depth+1)
 			}
@@ -1128,8 +1221,8 @@ func pdfCMapText(s string) string {
 }
 
 // pdfOperand is a PDF object read from a content stream or CMap. kind is
-// 'n' number, 's' string, '/' name, 'a' array, 'd' dictionary (contents
-// dropped), 'k' anything else.
+// 'n' number, 's' string, '/' name, 'a' array, 'd' dictionary (keys and
+// values in arr), 'k' anything else.
 type pdfOperand struct {
 	kind byte
 	num  float64
@@ -1182,8 +1275,7 @@ func (lx *pdfLexer) next(depth int) (op pdfOperand, kw string, ok bool) {
 		return pdfOperand{kind: 's', str: lx.literal()}, "", true
 	case c == '<' && lx.pos+1 < len(lx.b) && lx.b[lx.pos+1] == '<':
 		lx.pos += 2
-		lx.collect(">>", depth)
-		return pdfOperand{kind: 'd'}, "", true
+		return pdfOperand{kind: 'd', arr: lx.collect(">>", depth)}, "", true
 	case c == '<':
 		lx.pos++
 		return pdfOperand{kind: 's', str: lx.hex()}, "", true

@@ -400,6 +400,10 @@ func TestExtractPDF(t *testing.T) {
 		p.ownerPW = "owner"
 		p.page("", "BT /F1 12 Tf 72 700 Td "+p.cjk("加密文档")+" Tj ET")
 	})
+	add("page tree with a loop", []string{"循环"}, func(p *testPDF) {
+		p.page("", "BT /F1 12 Tf 72 700 Td "+p.cjk("循环")+" Tj ET")
+		p.pages = append(p.pages, 2)
+	})
 	add("an empty page among text pages", []string{"前", "", "后"}, func(p *testPDF) {
 		p.page("", "BT /F1 12 Tf 72 700 Td "+p.cjk("前")+" Tj ET")
 		p.page("", "0 0 m 100 100 l S")
@@ -477,6 +481,10 @@ func TestExtractPDFErrors(t *testing.T) {
 	brokenXref := regexp.MustCompile(`startxref\n\d+`).ReplaceAll(bytes.Clone(good), []byte("startxref\n1"))
 	shifted := append(append(bytes.Clone(good[:9]), "% forty bytes of comment moving every obj\n"...), good[9:]...)
 	noPages := bytes.Replace(good, []byte("/Kids ["), []byte("/Kids [] /Old ["), 1)
+	xrefAt := regexp.MustCompile(`startxref\n(\d+)`).FindSubmatch(good)[1]
+	prevLoop := bytes.Replace(good, []byte("/Root 1 0 R"), append([]byte("/Root 1 0 R /Prev "), xrefAt...), 1)
+	hugeXref := bytes.Replace(good, []byte("xref\n0 "), []byte("xref\n999999999 "), 1)
+	extends := bytes.Replace(good, []byte("/Type /Catalog"), []byte("/Type /Catalog /Extends 1 0 R"), 1)
 
 	cases := []struct {
 		name     string
@@ -491,6 +499,9 @@ func TestExtractPDFErrors(t *testing.T) {
 		{name: "broken startxref", raw: brokenXref, pureOnly: true},
 		{name: "shifted offsets", raw: shifted, pureOnly: true},
 		{name: "no pages", raw: noPages, pureOnly: true},
+		{name: "xref Prev loop", raw: prevLoop, pureOnly: true},
+		{name: "xref of a billion objects", raw: hugeXref, pureOnly: true},
+		{name: "object stream Extends", raw: extends, pureOnly: true},
 		{name: "drawing only", raw: noText.bytes(), is: ErrNoTextLayer},
 		{name: "user password", raw: userPW.bytes(), is: ErrEncrypted},
 		{name: "unknown security handler", raw: badCrypt.bytes(), is: ErrEncrypted},

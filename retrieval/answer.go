@@ -23,15 +23,15 @@ const (
 
 // Citation is a source an answer cites as [N].
 type Citation struct {
-	N       int      `json:"n"`
-	Doc     string   `json:"doc"`
-	Title   string   `json:"title"`
-	Section string   `json:"section,omitempty"`
-	Date    string   `json:"date,omitempty"`
-	Page    int      `json:"page,omitempty"`
-	Text    string   `json:"text"`
-	Score   float64  `json:"score"`
-	Chunk   string   `json:"chunk"`
+	N       int     `json:"n"`
+	Doc     string  `json:"doc"`
+	Title   string  `json:"title"`
+	Section string  `json:"section,omitempty"`
+	Date    string  `json:"date,omitempty"`
+	Page    int     `json:"page,omitempty"`
+	Text    string  `json:"text"`
+	Score   float64 `json:"score"`
+	Chunk   string  `json:"chunk"`
 }
 
 // Answer is the reply to a question.
@@ -44,7 +44,7 @@ type Answer struct {
 	Path      Path       `json:"path"`
 	Script    string     `json:"script"`
 	// Evidence is everything retrieved, cited or not, for the answer log.
-	Evidence []Evidence `json:"-"`
+	Evidence []Evidence  `json:"-"`
 	Expanded []Expansion `json:"expanded,omitempty"`
 	// LLM details, when the LLM path ran.
 	Model            string   `json:"model,omitempty"`

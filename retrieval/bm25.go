@@ -26,7 +26,7 @@ type lexIndex struct {
 }
 
 func newLexIndex(docs [][]string) *lexIndex {
-	ix := &lexIndex{ids: make(map[string]int32), docLen: make([]float32, len(docs))}
+	ix := &lexIndex{ids: make(map[string]int32, 1024+len(docs)*32), docLen: make([]float32, len(docs))}
 	var total float64
 	tf := make(map[int32]float32)
 	for d, terms := range docs {

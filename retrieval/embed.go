@@ -3,8 +3,8 @@ package retrieval
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"math"
+	"unicode/utf8"
 )
 
 // Embedder turns texts into vectors. Implementations return one non-zero,
@@ -50,21 +50,35 @@ func (h *HashEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, 
 				return nil, err
 			}
 		}
-		out[i] = h.vector(features(h.fold(t)), nil)
+		out[i] = h.vector(features(nil, h.fold(t)), nil)
 	}
 	return out, nil
 }
 
+// embedFolded embeds texts that are already in folded form, saving the
+// builder a second fold of every chunk.
+func (h *HashEmbedder) embedFolded(folded []string) [][]float32 {
+	out := make([][]float32, len(folded))
+	feats := make(map[string]float64, 512)
+	for i, f := range folded {
+		clear(feats)
+		out[i] = h.vector(features(feats, f), nil)
+	}
+	return out
+}
+
 // features counts the hashed features of folded text: Han unigrams (weight
 // 0.5), bigrams and Latin words (1).
-func features(folded string) map[string]float64 {
-	f := make(map[string]float64)
+func features(f map[string]float64, folded string) map[string]float64 {
+	if f == nil {
+		f = make(map[string]float64)
+	}
 	for _, t := range tokens(nil, folded) {
 		f[t]++
 	}
-	for _, r := range folded {
+	for i, r := range folded {
 		if isHan(r) {
-			f[string(r)] += 0.5
+			f[folded[i:i+utf8.RuneLen(r)]] += 0.5
 		}
 	}
 	return f
@@ -82,9 +96,7 @@ func (h *HashEmbedder) vector(feats map[string]float64, weight func(string) floa
 		if weight != nil {
 			w *= weight(t)
 		}
-		hs := fnv.New64a()
-		hs.Write([]byte(t))
-		x := hs.Sum64()
+		x := fnv64a(t)
 		sign := float32(1)
 		if x>>63 == 1 {
 			sign = -1
@@ -97,6 +109,16 @@ func (h *HashEmbedder) vector(feats map[string]float64, weight func(string) floa
 		v[0] = 1
 	}
 	return v
+}
+
+// fnv64a is FNV-1a over a string, without the allocation of hash/fnv.
+func fnv64a(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // normalize scales v to unit length; it reports false for a zero vector.

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -191,12 +192,22 @@ type Evidence struct {
 // Retrieval fusion: each leg's scores are scaled by the leg's best score
 // among the candidates and summed with these weights; a question phrase
 // found verbatim in a chunk adds to its lexical score.
+var (
+	vecWeight   = envF("PB_VEC", 0.02)
+	phraseBoost = envF("PB_PHRASE", 0)
+)
+
 const (
-	vecWeight   = 0.3
-	phraseBoost = 0.5
 	legDepth    = 50
 	defaultTopK = 8
 )
+
+func envF(k string, d float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(k), 64); err == nil {
+		return v
+	}
+	return d
+}
 
 // Search returns the k best evidence chunks for a question.
 func (e *Engine) Search(ctx context.Context, question string, k int) ([]Evidence, error) {

@@ -172,15 +172,24 @@ func (b builder) build(ctx context.Context, corpus knowledge.Corpus, prev *Index
 	// Embed the new chunks in batches.
 	for i := 0; i < len(toEmbed); i += embedBatch {
 		batch := toEmbed[i:min(i+embedBatch, len(toEmbed))]
-		texts := make([]string, len(batch))
-		for j, p := range batch {
-			texts[j] = chunkMatchText(ix.chunks[p])
+		var vs [][]float32
+		if h, ok := b.embedder.(*HashEmbedder); ok {
+			folded := make([]string, len(batch))
+			for j, p := range batch {
+				folded[j] = ix.folded[p]
+			}
+			vs = h.embedFolded(folded)
+		} else {
+			texts := make([]string, len(batch))
+			for j, p := range batch {
+				texts[j] = chunkMatchText(ix.chunks[p])
+			}
+			var err error
+			if vs, err = b.embedder.Embed(ctx, texts); err != nil {
+				return nil, st, fmt.Errorf("embed chunks: %w", err)
+			}
 		}
-		vs, err := b.embedder.Embed(ctx, texts)
-		if err != nil {
-			return nil, st, fmt.Errorf("embed chunks: %w", err)
-		}
-		if err := checkVectors(vs, len(texts), b.embedder.Dim()); err != nil {
+		if err := checkVectors(vs, len(batch), b.embedder.Dim()); err != nil {
 			return nil, st, fmt.Errorf("embedder %s: %w", b.embedder.Name(), err)
 		}
 		for j, p := range batch {

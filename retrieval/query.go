@@ -47,7 +47,7 @@ type query struct {
 	core     []qterm            // the question's own content terms (no expansions)
 	places   []string           // places named in the question (Simplified)
 	missing  []string           // key words with no counterpart in the knowledge base
-	phrases  []phrase // multi-bigram phrases that count extra when found verbatim
+	phrases  []phrase           // multi-bigram phrases that count extra when found verbatim
 	quantity bool
 	english  bool
 	expanded []Expansion

@@ -18,10 +18,10 @@ import (
 
 // qaItem is a line of an answer QA file (see ../shared/eval/README.md).
 type qaItem struct {
-	ID         string     `json:"id"`
-	Lang       string     `json:"lang"`
-	Question   string     `json:"question"`
-	Answerable *bool      `json:"answerable"`
+	ID         string `json:"id"`
+	Lang       string `json:"lang"`
+	Question   string `json:"question"`
+	Answerable *bool  `json:"answerable"`
 	// Answers is a list of groups of alternatives in answer QA files; the
 	// retrieval sets give a flat list, which is read as one group.
 	Answers   answerGroups `json:"answers"`
@@ -144,20 +144,20 @@ func readQA(path string) ([]qaItem, error) {
 
 // answerReport is the outcome of an answer evaluation.
 type answerReport struct {
-	Questions      int                    `json:"questions"`
-	Correct        int                    `json:"correct"` // right answer with grounded evidence, or a right refusal
-	Score          float64                `json:"score"`
-	Answerable     int                    `json:"answerable"`
-	AnswerOK       int                    `json:"answer_ok"`
-	EvidenceFirst  int                    `json:"evidence_first"`
-	EvidenceAny    int                    `json:"evidence_any"`
-	FalseRefusals  int                    `json:"false_refusals"`
-	Unanswerable   int                    `json:"unanswerable"`
-	Refused        int                    `json:"refused"`
-	ByLang         map[string]*langReport `json:"by_lang"`
-	Paths          map[string]int         `json:"paths"`
-	MSPerQuestion  float64                `json:"ms_per_question"`
-	Misses         []string               `json:"misses,omitempty"`
+	Questions     int                    `json:"questions"`
+	Correct       int                    `json:"correct"` // right answer with grounded evidence, or a right refusal
+	Score         float64                `json:"score"`
+	Answerable    int                    `json:"answerable"`
+	AnswerOK      int                    `json:"answer_ok"`
+	EvidenceFirst int                    `json:"evidence_first"`
+	EvidenceAny   int                    `json:"evidence_any"`
+	FalseRefusals int                    `json:"false_refusals"`
+	Unanswerable  int                    `json:"unanswerable"`
+	Refused       int                    `json:"refused"`
+	ByLang        map[string]*langReport `json:"by_lang"`
+	Paths         map[string]int         `json:"paths"`
+	MSPerQuestion float64                `json:"ms_per_question"`
+	Misses        []string               `json:"misses,omitempty"`
 }
 
 type langReport struct {
@@ -285,17 +285,17 @@ func (r *answerReport) text(w io.Writer) {
 
 // retrievalReport is the outcome of a passage-retrieval evaluation.
 type retrievalReport struct {
-	Passages   int     `json:"passages"`
-	Chunks     int     `json:"chunks"`
-	Questions  int     `json:"questions"`
-	Hit1       float64 `json:"hit@1"`
-	Hit5       float64 `json:"hit@5"`
-	Hit20      float64 `json:"hit@20"`
-	MRR20      float64 `json:"mrr@20"`
-	IndexS     float64 `json:"index_seconds"`
-	MSPerQ     float64 `json:"ms_per_question"`
-	P50MS      float64 `json:"p50_ms"`
-	P95MS      float64 `json:"p95_ms"`
+	Passages   int                   `json:"passages"`
+	Chunks     int                   `json:"chunks"`
+	Questions  int                   `json:"questions"`
+	Hit1       float64               `json:"hit@1"`
+	Hit5       float64               `json:"hit@5"`
+	Hit20      float64               `json:"hit@20"`
+	MRR20      float64               `json:"mrr@20"`
+	IndexS     float64               `json:"index_seconds"`
+	MSPerQ     float64               `json:"ms_per_question"`
+	P50MS      float64               `json:"p50_ms"`
+	P95MS      float64               `json:"p95_ms"`
 	ByScript   map[string]*hitReport `json:"by_script"`
 	ByQuantity map[string]*hitReport `json:"by_kind"`
 }
