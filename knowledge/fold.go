@@ -75,7 +75,8 @@ func pinyinAnnotation(s string) (int, bool) {
 // Traditional → Simplified (with Taiwan phrases), full-width → half-width,
 // lowercase, whitespace collapsed. It is safe for concurrent use.
 type Folder struct {
-	t2s *Converter
+	t2s   *Converter // with Taiwan phrases, for matching
+	plain *Converter // character and phrase level only, for display
 }
 
 // NewTextFolder builds a Folder.
@@ -84,7 +85,11 @@ func NewTextFolder() (*Folder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Folder{t2s: c}, nil
+	b, err := newStage("TSPhrases", "TSCharacters")
+	if err != nil {
+		return nil, err
+	}
+	return &Folder{t2s: c, plain: &Converter{stages: []stage{b}}}, nil
 }
 
 // Fold returns the folded form of s.
@@ -182,8 +187,9 @@ func (f *Folder) DetectScript(s string) Script {
 	return ScriptSimplified
 }
 
-// ToSimplified converts text to Simplified script (with Taiwan phrases),
-// dropping pinyin annotations, but keeps width, case and spacing.
+// ToSimplified converts text to Simplified script for display, dropping
+// pinyin annotations. Unlike Fold it keeps Taiwan wording (a quote must not
+// change the source's words), width, case and spacing.
 func (f *Folder) ToSimplified(s string) string {
-	return f.t2s.Convert(StripPinyin(s))
+	return f.plain.Convert(StripPinyin(s))
 }

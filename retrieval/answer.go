@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -164,6 +165,7 @@ type candSentence struct {
 	text   string // original
 	folded string
 	ev     int // index into evidence
+	nth    int // sentence number within its chunk
 	score  float64
 	cover  float64
 }
@@ -201,7 +203,7 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 	var cands []candSentence
 	for i, v := range ev[:min(len(ev), 5)] {
 		ctxFold := e.folder.Fold(v.Chunk.Title + " " + strings.Join(v.Chunk.Section, " "))
-		for _, s := range knowledge.Sentences(v.Chunk.Text) {
+		for nth, s := range knowledge.Sentences(v.Chunk.Text) {
 			f := e.folder.Fold(s)
 			var hit, ctxHit float64
 			for t, w := range idf {
@@ -216,7 +218,7 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 			if q.quantity && hasNumber(s) {
 				score += 0.05
 			}
-			cands = append(cands, candSentence{text: s, folded: f, ev: i, score: score, cover: cover})
+			cands = append(cands, candSentence{text: s, folded: f, ev: i, nth: nth, score: score, cover: cover})
 		}
 	}
 	for i := range cands {
@@ -240,33 +242,167 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 		}
 	}
 	short := ""
-	if q.quantity {
+	if docNumberQ.MatchString(q.folded) {
+		if num, at := e.docNumber(ev, idf); num != "" {
+			short, best, src = num, &candSentence{text: at, ev: best.ev}, ev[best.ev].Chunk
+			for i, v := range ev {
+				if strings.Contains(v.Chunk.Text, num) {
+					best.ev, src = i, v.Chunk
+					break
+				}
+			}
+		}
+	} else if q.quantity {
 		short = e.figure(q, best.text, idf)
 	}
-	quote := e.inScript(q.script, best.text)
+	var peers []*candSentence
+	if !docNumberQ.MatchString(q.folded) {
+		peers = peerSentences(cands, best)
+	}
+	if len(peers) > 0 {
+		// A list answer reads in document order.
+		all := append([]*candSentence{best}, peers...)
+		sort.SliceStable(all, func(i, j int) bool { return all[i].before(all[j], ev) })
+		best, peers = all[0], all[1:]
+		src = ev[best.ev].Chunk
+	}
+	if len(peers) > 0 && q.quantity {
+		short = e.figure(q, best.text, idf)
+		figs := []string{short}
+		for _, p := range peers {
+			if f := e.figure(q, p.text, idf); f != "" && !slices.Contains(figs, f) {
+				figs = append(figs, f)
+			}
+		}
+		short = strings.Join(figs, "、")
+	}
+	quote := e.folder.ToSimplified(best.text)
 	var b strings.Builder
 	switch {
 	case short != "" && q.script == knowledge.ScriptLatin:
-		fmt.Fprintf(&b, "%s. The source says: “%s” [1]", e.inScript(q.script, short), quote)
+		fmt.Fprintf(&b, "%s. The source says: “%s” [1]", short, quote)
 	case short != "":
-		fmt.Fprintf(&b, "%s。依据：“%s”[1]", e.inScript(q.script, short), quote)
+		fmt.Fprintf(&b, "%s。依据：“%s”[1]", short, quote)
 	case q.script == knowledge.ScriptLatin:
 		fmt.Fprintf(&b, "The source says: “%s” [1]", quote)
 	default:
 		fmt.Fprintf(&b, "%s[1]", quote)
 	}
 	cites := []Citation{e.cite(1, ev[best.ev])}
-	// A second sentence from another chunk, when it adds the question's terms.
-	if second := secondSentence(cands, best, idf, total); second != nil {
-		n := 1
-		if ev[second.ev].Chunk.ID != src.ID {
-			cites = append(cites, e.cite(2, ev[second.ev]))
-			n = 2
+	cited := map[string]int{src.ID: 1}
+	more := peers
+	if len(more) == 0 && !docNumberQ.MatchString(q.folded) {
+		// A second sentence, when it adds the question's terms.
+		if second := secondSentence(cands, best, idf, total); second != nil {
+			more = []*candSentence{second}
 		}
-		sep := "\n"
-		fmt.Fprintf(&b, "%s“%s”[%d]", sep, e.inScript(q.script, second.text), n)
 	}
-	return Answer{Text: b.String(), Short: short, Answered: true, Citations: cites, Path: PathExtractive}
+	for _, m := range more {
+		id := ev[m.ev].Chunk.ID
+		n, ok := cited[id]
+		if !ok {
+			n = len(cites) + 1
+			cited[id] = n
+			cites = append(cites, e.cite(n, ev[m.ev]))
+		}
+		fmt.Fprintf(&b, "\n“%s”[%d]", e.folder.ToSimplified(m.text), n)
+	}
+	return Answer{Text: e.inScript(q.script, b.String()), Short: e.inScript(q.script, short), Answered: true, Citations: cites, Path: PathExtractive}
+}
+
+// nearDuplicate reports whether two folded sentences share most of their
+// bigrams: the same sentence in two reports of one policy.
+func nearDuplicate(a, b string) bool {
+	ta, tb := tokens(nil, a), tokens(nil, b)
+	if len(ta) == 0 || len(tb) == 0 {
+		return a == b
+	}
+	set := make(map[string]bool, len(ta))
+	for _, t := range ta {
+		set[t] = true
+	}
+	common := 0
+	for _, t := range tb {
+		if set[t] {
+			common++
+		}
+	}
+	return float64(common) >= 0.7*float64(min(len(ta), len(tb)))
+}
+
+// before orders sentences by their place in the documents.
+func (c *candSentence) before(d *candSentence, ev []Evidence) bool {
+	a, b := ev[c.ev].Chunk, ev[d.ev].Chunk
+	if a.DocID != b.DocID {
+		return a.DocID < b.DocID
+	}
+	if a.Start != b.Start {
+		return a.Start < b.Start
+	}
+	return c.nth < d.nth
+}
+
+// peerSentences finds sentences as good as the best one, from elsewhere in
+// the evidence: the parts of a list answer ("which stages, in which
+// years?"), up to three, in evidence order.
+func peerSentences(cands []candSentence, best *candSentence) []*candSentence {
+	var peers []*candSentence
+	for i := range cands {
+		c := &cands[i]
+		if c.cover < 0.95*best.cover || nearDuplicate(c.folded, best.folded) {
+			continue
+		}
+		dup := false
+		for _, p := range peers {
+			dup = dup || nearDuplicate(c.folded, p.folded)
+		}
+		if dup {
+			continue
+		}
+		peers = append(peers, c)
+		if len(peers) == 3 {
+			break
+		}
+	}
+	return peers
+}
+
+// docNumberQ spots questions about a document's issuing number (文号).
+var docNumberQ = regexp.MustCompile(`文号|发文字号|文件编号|document number|reference number|file number`)
+
+// docNumberRe matches issuing numbers such as 沪府办发〔2015〕45号.
+var docNumberRe = regexp.MustCompile(`\p{Han}{1,8}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号`)
+
+// docNumber picks the issuing number that belongs to the document the
+// question describes: one standing on a line of its own (a document's own
+// number, not one it cites) in a chunk whose title and text best match.
+func (e *Engine) docNumber(ev []Evidence, idf map[string]float64) (string, string) {
+	best, bestLine, bestScore := "", "", -1.0
+	for i, v := range ev[:min(len(ev), 5)] {
+		lines := strings.Split(v.Chunk.Text, "\n")
+		for _, line := range lines {
+			for _, m := range docNumberRe.FindAllString(line, -1) {
+				f := e.folder.Fold(v.Chunk.Title + " " + line)
+				var sc float64
+				for t, w := range idf {
+					if strings.Contains(f, t) {
+						sc += w
+					}
+				}
+				if strings.TrimSpace(line) == m {
+					sc *= 2 // the document's own number
+				}
+				sc -= 0.01 * float64(i)
+				if sc > bestScore {
+					best, bestLine, bestScore = m, strings.TrimSpace(line), sc
+				}
+			}
+		}
+	}
+	if best != "" && bestLine == best {
+		bestLine = best
+	}
+	return best, bestLine
 }
 
 // secondSentence picks a supporting sentence that covers terms the best one
@@ -321,7 +457,7 @@ var clauseSplit = regexp.MustCompile(`[，,；;：:]`)
 func (e *Engine) figure(q *query, sentence string, idf map[string]float64) string {
 	bestScore := -1.0
 	bestFig := ""
-	for _, clause := range clauseSplit.Split(sentence, -1) {
+	for _, clause := range clauseSplit.Split(e.folder.ToSimplified(sentence), -1) {
 		figs := numberRe.FindAllString(clause, -1)
 		if len(figs) == 0 {
 			continue

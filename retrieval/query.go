@@ -139,6 +139,9 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 	if e.lex != nil && len(latinWords) > 0 && hanRunes(q.folded) < len(latinWords) {
 		q.english = true
 		for _, ex := range e.lex.Expand(text) {
+			if insideCode(latinWords, ex.Source) {
+				continue // "gm" of GM2D is not the English word
+			}
 			used := e.expand(ix, ex, add)
 			for i, t := range used {
 				q.addPhrase(ix, t, 1/float64(i+1))
@@ -251,6 +254,26 @@ func isProperNoun(text, word string) bool {
 	fields := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
 	for i, f := range fields {
 		if i > 0 && strings.EqualFold(strings.TrimSuffix(f, "'s"), word) && unicode.IsUpper([]rune(f)[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// insideCode reports whether a word of source occurs in the question only
+// inside a code that mixes letters and digits (the "gm" of GM2D).
+func insideCode(words []string, source string) bool {
+	for _, w := range strings.Fields(source) {
+		inCode, alone := false, false
+		for _, t := range words {
+			switch {
+			case strings.ContainsAny(t, "0123456789"):
+				inCode = inCode || strings.Contains(t, w)
+			case strings.HasPrefix(t, w[:min(len(w), 3)]):
+				alone = true // the word itself, or an inflection of it
+			}
+		}
+		if inCode && !alone {
 			return true
 		}
 	}
