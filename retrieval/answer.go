@@ -90,6 +90,10 @@ func (e *Engine) Ask(ctx context.Context, qu Question) (Answer, error) {
 	if utf8.RuneCountInString(text) > MaxQuestionRunes {
 		text = string([]rune(text)[:MaxQuestionRunes])
 	}
+	if text == "" {
+		return Answer{Text: "Ask a question about the policy documents, e.g. 上海承担了多少个ISO/IEC秘书处？",
+			Citations: []Citation{}, Path: PathDeclined, Script: knowledge.ScriptUnknown.String()}, nil
+	}
 	q := e.analyze(ix, text)
 	if qu.Previous != "" && isFollowUp(q) {
 		// A short follow-up borrows the previous question's terms at half weight.

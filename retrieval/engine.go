@@ -129,11 +129,6 @@ func (e *Engine) Reload(ctx context.Context) (BuildStats, error) {
 	for _, s := range corpus.Skipped {
 		e.log.Warn("skipped knowledge file", "file", s.Path, "reason", s.Reason)
 	}
-	for _, d := range corpus.Docs {
-		for _, w := range d.Warnings {
-			e.log.Warn("document warning", "doc", d.ID, "warning", w)
-		}
-	}
 	if len(corpus.Docs) == 0 {
 		return BuildStats{}, fmt.Errorf("no loadable documents in the knowledge folder (%d skipped)", len(corpus.Skipped))
 	}
@@ -142,6 +137,17 @@ func (e *Engine) Reload(ctx context.Context) (BuildStats, error) {
 	ix, st, err := b.build(ctx, corpus, prev)
 	if err != nil {
 		return st, fmt.Errorf("build index: %w", err)
+	}
+	fresh := make(map[string]bool)
+	for _, id := range append(st.Added, st.Changed...) {
+		fresh[id] = true
+	}
+	for _, d := range corpus.Docs {
+		if fresh[d.ID] {
+			for _, w := range d.Warnings {
+				e.log.Warn("document warning", "doc", d.ID, "warning", w)
+			}
+		}
 	}
 	if prev != nil && !st.changed() && sameSkips(prev.skipped, ix.skipped) {
 		return st, nil // nothing to save or swap

@@ -557,7 +557,7 @@ func (e *OpenAIEmbedder) batch(ctx context.Context, texts []string, dim int) ([]
 		}
 		v := d.Embedding
 		if len(v) == 0 || dim > 0 && len(v) != dim {
-			return nil, fmt.Errorf("embeddings %s: vector %d has dimension %d, want %d (the model's dimension when the index was built; a changed model needs a rebuild)", e.model, d.Index, len(v), dim)
+			return nil, fmt.Errorf("embeddings %s: vector %d has dimension %d, want %d (the model's dimension)", e.model, d.Index, len(v), dim)
 		}
 		if !normalize(v) {
 			return nil, fmt.Errorf("embeddings %s: vector %d is all zeros", e.model, d.Index)

@@ -648,4 +648,52 @@ func TestOpenAIOptionsValidation(t *testing.T) {
 	}
 }
 
-
+func TestEngineWithOpenAIEmbedder(t *testing.T) {
+	tests := []struct {
+		name    string
+		mutate  func(inputs []string, data []map[string]any) []map[string]any
+		wantErr string
+	}{
+		{"builds and answers", nil, ""},
+		{"wrong count fails the build clearly", func(in []string, d []map[string]any) []map[string]any {
+			if len(in) > 1 {
+				return d[1:]
+			}
+			return d
+		}, "vectors for"},
+		{"wrong dimension fails the build clearly", func(in []string, d []map[string]any) []map[string]any {
+			if len(in) > 1 {
+				d[0]["embedding"] = []float64{1, 2, 3}
+			}
+			return d
+		}, "has dimension 3, want 16"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakeEmbeddings{t: t, dim: 16, mutate: tt.mutate}
+			srv := fakeServer(t, f.ServeHTTP)
+			emb := newTestEmbedder(t, srv, func(o *OpenAIOptions) { o.EmbedBatch = 50 })
+			e, err := New(Options{DataDir: t.TempDir(), Embedder: emb})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = e.Open(t.Context())
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "fake-embed") {
+					t.Fatalf("Open error = %v, want one naming the model and saying %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			a, err := e.Ask(t.Context(), Question{Text: secretariatQ})
+			if err != nil || !a.Answered {
+				t.Fatalf("Ask = %+v, %v; want an answer", a, err)
+			}
+			if f.calls.Load() < 3 {
+				t.Errorf("embedding calls = %d, want the probe, the chunks and the question", f.calls.Load())
+			}
+		})
+	}
+}

@@ -13,6 +13,12 @@ import (
 // opens its index (loading it from the data directory, refreshing it from
 // the knowledge folder). offline forces local answers and embeddings.
 func newEngine(ctx context.Context, a *app, offline bool) (*retrieval.Engine, error) {
+	e, _, err := openEngine(ctx, a, offline, nil)
+	return e, err
+}
+
+// openEngine is newEngine with a progress report for long builds.
+func openEngine(ctx context.Context, a *app, offline bool, progress func(done, total int)) (*retrieval.Engine, retrieval.BuildStats, error) {
 	var docs fs.FS
 	if a.cfg.DocsDir != "" {
 		docs = os.DirFS(a.cfg.DocsDir)
@@ -21,30 +27,25 @@ func newEngine(ctx context.Context, a *app, offline bool) (*retrieval.Engine, er
 	if data == "" {
 		d, err := retrieval.DefaultDataDir()
 		if err != nil {
-			return nil, err
+			return nil, retrieval.BuildStats{}, err
 		}
 		data = d
 	}
 	gen, emb, err := llmParts(a, offline)
 	if err != nil {
-		return nil, err
+		return nil, retrieval.BuildStats{}, err
 	}
 	e, err := retrieval.New(retrieval.Options{
 		Docs: docs, DataDir: data, Embedder: emb, Generator: gen, Logger: a.log,
-		Progress: func(done, total int) {
-			fmt.Fprintf(a.stderr, "\rembedding chunks: %d/%d", done, total)
-			if done == total {
-				fmt.Fprintln(a.stderr)
-			}
-		},
+		Progress: progress,
 	})
 	if err != nil {
-		return nil, err
+		return nil, retrieval.BuildStats{}, err
 	}
 	st, err := e.Open(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("open knowledge base: %w", err)
+		return nil, st, fmt.Errorf("open knowledge base: %w", err)
 	}
 	a.log.Debug("knowledge base ready", "stats", st.String(), "data", data)
-	return e, nil
+	return e, st, nil
 }

@@ -14,12 +14,19 @@ func runIndex(ctx context.Context, a *app, args []string) error {
 	if err := a.parse(fs, &common, args); err != nil {
 		return err
 	}
-	e, err := newEngine(ctx, a, *offline)
+	e, st, err := openEngine(ctx, a, *offline, func(done, total int) {
+		fmt.Fprintf(a.stderr, "\rembedding chunks: %d/%d", done, total)
+		if done == total {
+			fmt.Fprintln(a.stderr)
+		}
+	})
 	if err != nil {
 		return err
 	}
 	ix := e.Current()
-	fmt.Fprintf(a.stderr, "index: %d documents, %d chunks in %s\n", len(ix.Docs()), ix.Len(), e.DataDir())
+	fmt.Fprintf(a.stderr, "refresh: %s\n", st)
+	fmt.Fprintf(a.stderr, "index: %d documents, %d chunks, built %s, in %s\n",
+		len(ix.Docs()), ix.Len(), ix.BuiltAt().Format("2006-01-02 15:04:05 MST"), e.DataDir())
 	for _, s := range ix.Skipped() {
 		fmt.Fprintf(a.stderr, "skipped %s\n", s)
 	}

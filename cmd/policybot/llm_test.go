@@ -263,4 +263,3 @@ func TestEvalThroughLLM(t *testing.T) {
 		})
 	}
 }
-
