@@ -190,13 +190,15 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 	terms := q.terms
 	var total float64
 	idf := make(map[string]float64, len(terms))
+	unseen := 0.5 * ix.lex.idf("\x00") // half the IDF of a term no chunk has
+	// Words of the question the knowledge base never uses are usually a
+	// name or subject it does not cover: they count against the evidence.
+	total += unseen * float64(q.unknownBigrams(ix))
 	for _, t := range terms {
-		w := ix.lex.idf(t.term) * t.weight
 		if ix.lex.df(t.term) == 0 {
-			// A term the knowledge base never uses: for Chinese questions,
-			// usually a name or a subject it does not cover.
-			w = 0
+			continue
 		}
+		w := ix.lex.idf(t.term) * t.weight
 		idf[t.term] = w
 		total += w
 	}

@@ -35,6 +35,34 @@ type Options struct {
 	// Progress, if set, is told how embedding advances during a build.
 	Progress func(done, total int)
 	Logger   *slog.Logger
+	// Language holds the script converters and the bilingual lexicon; nil
+	// loads them (about 0.1 s). Engines may share one.
+	Language *Language
+}
+
+// Language is the read-only linguistic data an engine needs: script folding,
+// Simplified → Traditional conversion and the English → Chinese lexicon.
+type Language struct {
+	folder *knowledge.Folder
+	trad   *knowledge.Converter
+	lex    *lexicon.Lexicon
+}
+
+// LoadLanguage loads the embedded dictionaries.
+func LoadLanguage() (*Language, error) {
+	folder, err := knowledge.NewTextFolder()
+	if err != nil {
+		return nil, fmt.Errorf("script folding: %w", err)
+	}
+	trad, err := knowledge.NewTraditionalizer()
+	if err != nil {
+		return nil, fmt.Errorf("script conversion: %w", err)
+	}
+	lex, err := lexicon.New()
+	if err != nil {
+		return nil, fmt.Errorf("bilingual lexicon: %w", err)
+	}
+	return &Language{folder: folder, trad: trad, lex: lex}, nil
 }
 
 // Engine serves questions from the current index generation and rebuilds it
@@ -60,19 +88,15 @@ type Engine struct {
 // New builds an Engine from its parts. It does not load or build an index:
 // call Open.
 func New(opts Options) (*Engine, error) {
-	folder, err := knowledge.NewTextFolder()
-	if err != nil {
-		return nil, fmt.Errorf("script folding: %w", err)
+	lang := opts.Language
+	if lang == nil {
+		var err error
+		if lang, err = LoadLanguage(); err != nil {
+			return nil, err
+		}
 	}
-	trad, err := knowledge.NewTraditionalizer()
-	if err != nil {
-		return nil, fmt.Errorf("script conversion: %w", err)
-	}
-	lex, err := lexicon.New()
-	if err != nil {
-		return nil, fmt.Errorf("bilingual lexicon: %w", err)
-	}
-	e := &Engine{log: opts.Logger, docs: opts.Docs, folder: folder, trad: trad, lex: lex,
+	folder := lang.folder
+	e := &Engine{log: opts.Logger, docs: opts.Docs, folder: folder, trad: lang.trad, lex: lang.lex,
 		embedder: opts.Embedder, gen: opts.Generator, progress: opts.Progress}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
@@ -243,7 +267,9 @@ func (e *Engine) search(ctx context.Context, ix *Index, q *query, k int) ([]Evid
 
 	vec, err := e.vectorLeg(ctx, ix, q, depth)
 	if err != nil {
-		return nil, err
+		// A failing embedding endpoint costs the vector leg, not the answer.
+		e.log.Warn("vector search failed: answering from the lexical leg", "err", err)
+		vec = nil
 	}
 
 	type cand struct{ lex, vec float64 }

@@ -19,7 +19,7 @@ import (
 // openSeeds opens an engine on the shipped seed documents, once per test
 // binary: it is read-only in the tests that share it.
 var seedEngine = sync.OnceValues(func() (*Engine, error) {
-	e, err := New(Options{})
+	e, err := New(Options{Language: testLang()})
 	if err != nil {
 		return nil, err
 	}
@@ -87,9 +87,9 @@ func TestAskSeeds(t *testing.T) {
 func TestAskDeclines(t *testing.T) {
 	e := seeds(t)
 	for _, q := range []string{
-		"北京承担了多少个ISO/IEC秘书处？",                              // a place the documents don't cover
+		"北京承担了多少个ISO/IEC秘书处？",                                           // a place the documents don't cover
 		"What is the 2024 budget of the Shenzhen standardization fund?", // same, in English
-		"火星基地的氧气储备是多少？",                                   // nothing related at all
+		"火星基地的氧气储备是多少？",                                                 // nothing related at all
 		"Who won the 1998 football world cup?",
 	} {
 		t.Run(q, func(t *testing.T) {
@@ -131,7 +131,7 @@ func twoScripts() fstest.MapFS {
 }
 
 func TestSearchAcrossScriptsAndLanguages(t *testing.T) {
-	e, err := New(Options{Docs: twoScripts()})
+	e, err := New(Options{Language: testLang(), Docs: twoScripts()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,9 +139,9 @@ func TestSearchAcrossScriptsAndLanguages(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct{ q, want string }{
-		{"集成电路企业有多少家？", "trad.txt"},       // Simplified, mainland wording → Traditional, Taiwan wording
-		{"人工智能企业有几家", "trad.txt"},          // 人工智能 ↔ 人工智慧
-		{"杭州軟件企業共有多少家？", "simp.txt"},      // Traditional → Simplified
+		{"集成电路企业有多少家？", "trad.txt"},  // Simplified, mainland wording → Traditional, Taiwan wording
+		{"人工智能企业有几家", "trad.txt"},    // 人工智能 ↔ 人工智慧
+		{"杭州軟件企業共有多少家？", "simp.txt"}, // Traditional → Simplified
 		{"How many integrated circuit companies are there?", "trad.txt"},
 		{"Where is the secretariat located?", "simp.txt"},
 		{"What was the container throughput of the port of Ningbo?", "other.md"},
@@ -191,7 +191,7 @@ func TestReloadIsIncremental(t *testing.T) {
 	docs := twoScripts()
 	emb := newCounting()
 	dir := t.TempDir()
-	e, err := New(Options{Docs: docs, DataDir: dir, Embedder: emb})
+	e, err := New(Options{Language: testLang(), Docs: docs, DataDir: dir, Embedder: emb})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestReloadIsIncremental(t *testing.T) {
 	// A fresh engine on the same data directory loads the saved index and
 	// embeds nothing.
 	emb2 := newCounting()
-	e2, _ := New(Options{Docs: docs, DataDir: dir, Embedder: emb2})
+	e2, _ := New(Options{Language: testLang(), Docs: docs, DataDir: dir, Embedder: emb2})
 	st, err = e2.Open(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -257,7 +257,7 @@ func chunkIDs(ix *Index, doc string) []string {
 func TestFailedReloadKeepsServingIndex(t *testing.T) {
 	docs := twoScripts()
 	emb := newCounting()
-	e, err := New(Options{Docs: docs, DataDir: t.TempDir(), Embedder: emb})
+	e, err := New(Options{Language: testLang(), Docs: docs, DataDir: t.TempDir(), Embedder: emb})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +266,7 @@ func TestFailedReloadKeepsServingIndex(t *testing.T) {
 	}
 	old := e.Current()
 	tests := []struct {
-		name  string
+		name   string
 		break_ func()
 	}{
 		{"embedder fails", func() {
@@ -302,7 +302,7 @@ func TestCrashDuringSaveLeavesPreviousIndex(t *testing.T) {
 		t.Run("fail after "+step, func(t *testing.T) {
 			dir := t.TempDir()
 			docs := twoScripts()
-			e, _ := New(Options{Docs: docs, DataDir: dir})
+			e, _ := New(Options{Language: testLang(), Docs: docs, DataDir: dir})
 			if _, err := e.Open(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -315,7 +315,7 @@ func TestCrashDuringSaveLeavesPreviousIndex(t *testing.T) {
 			// with the folder reverted so nothing needs rebuilding.
 			docs["simp.txt"] = twoScripts()["simp.txt"]
 			var logs bytes.Buffer
-			e2, _ := New(Options{Docs: docs, DataDir: dir, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+			e2, _ := New(Options{Language: testLang(), Docs: docs, DataDir: dir, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 			st, err := e2.Open(context.Background())
 			if err != nil {
 				t.Fatal(err)
@@ -333,11 +333,15 @@ func TestCrashDuringSaveLeavesPreviousIndex(t *testing.T) {
 
 func TestBrokenIndexFilesRebuild(t *testing.T) {
 	tests := []struct {
-		name  string
+		name   string
 		break_ func(gen string) error
 	}{
-		{"garbage manifest", func(gen string) error { return os.WriteFile(filepath.Join(gen, manifestFile), []byte("{not json"), 0o644) }},
-		{"truncated chunks", func(gen string) error { return os.WriteFile(filepath.Join(gen, chunksFile), []byte{0x1f, 0x8b, 0}, 0o644) }},
+		{"garbage manifest", func(gen string) error {
+			return os.WriteFile(filepath.Join(gen, manifestFile), []byte("{not json"), 0o644)
+		}},
+		{"truncated chunks", func(gen string) error {
+			return os.WriteFile(filepath.Join(gen, chunksFile), []byte{0x1f, 0x8b, 0}, 0o644)
+		}},
 		{"missing vectors", func(gen string) error { return os.Remove(filepath.Join(gen, vectorsFile)) }},
 		{"pointer to nowhere", func(gen string) error {
 			return os.WriteFile(filepath.Join(filepath.Dir(gen), currentFile), []byte("gen-missing\n"), 0o644)
@@ -346,7 +350,7 @@ func TestBrokenIndexFilesRebuild(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			e, _ := New(Options{Docs: twoScripts(), DataDir: dir})
+			e, _ := New(Options{Language: testLang(), Docs: twoScripts(), DataDir: dir})
 			if _, err := e.Open(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -355,7 +359,7 @@ func TestBrokenIndexFilesRebuild(t *testing.T) {
 				t.Fatal(err)
 			}
 			var logs bytes.Buffer
-			e2, _ := New(Options{Docs: twoScripts(), DataDir: dir, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+			e2, _ := New(Options{Language: testLang(), Docs: twoScripts(), DataDir: dir, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 			st, err := e2.Open(context.Background())
 			if err != nil {
 				t.Fatalf("Open on a broken index: %v", err)
@@ -369,13 +373,13 @@ func TestBrokenIndexFilesRebuild(t *testing.T) {
 
 func TestEmbedderChangeRebuilds(t *testing.T) {
 	dir := t.TempDir()
-	e, _ := New(Options{Docs: twoScripts(), DataDir: dir})
+	e, _ := New(Options{Language: testLang(), Docs: twoScripts(), DataDir: dir})
 	if _, err := e.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
 	emb := newCounting() // another dimension
-	e2, _ := New(Options{Docs: twoScripts(), DataDir: dir, Embedder: emb, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	e2, _ := New(Options{Language: testLang(), Docs: twoScripts(), DataDir: dir, Embedder: emb, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	st, err := e2.Open(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -387,7 +391,7 @@ func TestEmbedderChangeRebuilds(t *testing.T) {
 
 func TestQuestionsDuringReload(t *testing.T) {
 	docs := twoScripts()
-	e, _ := New(Options{Docs: docs, DataDir: t.TempDir()})
+	e, _ := New(Options{Language: testLang(), Docs: docs, DataDir: t.TempDir()})
 	if _, err := e.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -425,4 +429,15 @@ func TestQuestionsDuringReload(t *testing.T) {
 	if n := len(e.Current().Docs()); n != 4 {
 		t.Errorf("after reloads %d documents, want 4", n)
 	}
+}
+
+// testLang shares the embedded dictionaries between the tests' engines.
+var testLanguage = sync.OnceValues(LoadLanguage)
+
+func testLang() *Language {
+	l, err := testLanguage()
+	if err != nil {
+		panic(err)
+	}
+	return l
 }

@@ -44,7 +44,7 @@ func newLLMHarness(t *testing.T, docs fs.FS, mod func(*OpenAIOptions)) *llmHarne
 		mod(&o)
 	}
 	gen := newTestGenerator(t, o)
-	e, err := New(Options{Docs: docs, DataDir: t.TempDir(), Generator: gen})
+	e, err := New(Options{Language: testLang(), Docs: docs, DataDir: t.TempDir(), Generator: gen})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -506,7 +506,7 @@ func TestAskWithLLMRewrite(t *testing.T) {
 }
 
 func TestAddRewriteWeights(t *testing.T) {
-	e, err := New(Options{})
+	e, err := New(Options{Language: testLang()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -673,7 +673,7 @@ func TestEngineWithOpenAIEmbedder(t *testing.T) {
 			f := &fakeEmbeddings{t: t, dim: 16, mutate: tt.mutate}
 			srv := fakeServer(t, f.ServeHTTP)
 			emb := newTestEmbedder(t, srv, func(o *OpenAIOptions) { o.EmbedBatch = 50 })
-			e, err := New(Options{DataDir: t.TempDir(), Embedder: emb})
+			e, err := New(Options{Language: testLang(), DataDir: t.TempDir(), Embedder: emb})
 			if err != nil {
 				t.Fatal(err)
 			}

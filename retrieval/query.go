@@ -47,11 +47,40 @@ type query struct {
 	core     []qterm            // the question's own content terms (no expansions)
 	places   []string           // places named in the question (Simplified)
 	missing  []string           // key words with no counterpart in the knowledge base
+	runs     []string           // the question's Han runs between question words
 	phrases  []phrase           // multi-bigram phrases that count extra when found verbatim
 	quantity bool
 	english  bool
 	expanded []Expansion
 }
+
+// unknownBigrams counts the question's bigrams that no chunk has and that
+// stand next to another such bigram or make up a two-character run: an
+// unknown word (火星基地, 北京承担), rather than one spurious bigram across a
+// word boundary (年深 in 2015年深化).
+func (q *query) unknownBigrams(ix *Index) int {
+	unknown := func(b string) bool {
+		return ix.lex.df(b) == 0 && !strings.ContainsAny(b, functionChars)
+	}
+	n := 0
+	for _, run := range q.runs {
+		bs := tokens(nil, run)
+		if len(bs) == 1 && hanRunes(run) == 2 && unknown(bs[0]) {
+			n++
+			continue
+		}
+		for i, b := range bs {
+			if unknown(b) && (i > 0 && unknown(bs[i-1]) || i+1 < len(bs) && unknown(bs[i+1])) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// functionChars are characters of grammar rather than subject matter; a
+// bigram holding one is more likely a word boundary than an unknown name.
+const functionChars = "的了是在和与及或为分各把被将对从向于以而且并也都还就要会能可该此其这那之所等有个们着过到给让由"
 
 // phrase is a run of the question (or an expanded term) with the summed IDF
 // of its bigrams.
@@ -128,6 +157,7 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 		q.core = append(q.core, qterm{t, w})
 	}
 	for _, run := range strings.FieldsFunc(split, func(r rune) bool { return !isHan(r) }) {
+		q.runs = append(q.runs, run)
 		q.addPhrase(ix, run, 1)
 	}
 	for _, p := range places {
