@@ -178,7 +178,7 @@ func pdfOpen(raw []byte) (r *pdf.Reader, err error) {
 			r, err = nil, pdfOpenError(raw, fmt.Errorf("%v", p))
 		}
 	}()
-	if err := pdfCheckXref(data); false && err != nil {
+	if err := pdfCheckXref(data); err != nil {
 		return nil, pdfOpenError(raw, err)
 	}
 	r, err = pdf.NewReader(bytes.NewReader(data), int64(len(data)))

@@ -2,9 +2,90 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+
+	"github.com/policybot/policybot/bot"
+	"github.com/policybot/policybot/bot/answerlog"
+	"github.com/policybot/policybot/config"
+	"github.com/policybot/policybot/retrieval"
 )
 
+// runServe runs the Telegram bot: it checks the token, opens the answer log
+// and the knowledge base, then long-polls (or serves a webhook) until
+// interrupted, letting answers in flight finish.
 func runServe(ctx context.Context, a *app, args []string) error {
-	return errors.New("serve: not implemented yet")
+	var common commonFlags
+	fs := newFlagSet(a, "serve", "")
+	common.register(fs)
+	webhook := fs.String("webhook-url", "", "public HTTPS URL for a webhook instead of long polling (env POLICYBOT_WEBHOOK_URL)")
+	listen := fs.String("listen", "", "address the webhook server listens on (default :8080; env POLICYBOT_LISTEN)")
+	offline := fs.Bool("offline", false, "answer extractively and embed locally even if an LLM is configured")
+	if err := a.parse(fs, &common, args); err != nil {
+		return err
+	}
+	if *webhook != "" {
+		if u, err := url.Parse(*webhook); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("%w: --webhook-url %q is not an http(s) URL", errUsage, *webhook)
+		}
+		a.cfg.Telegram.WebhookURL = *webhook
+	}
+	if *listen != "" {
+		a.cfg.Telegram.Listen = *listen
+	}
+	if a.cfg.Telegram.WebhookURL != "" && a.cfg.Telegram.WebhookSecret == "" {
+		a.log.Warn("webhook without a secret token: anyone who finds the URL can post updates; set POLICYBOT_WEBHOOK_SECRET")
+	}
+	if a.cfg.Telegram.Watch {
+		a.log.Warn("telegram.watch is not supported yet: use /reload after changing the knowledge folder")
+	}
+
+	opts := bot.OptionsFromConfig(a.cfg)
+	opts.Logger = a.log
+	opts.Offline = *offline
+	if a.cfg.AnswerLog.HashUsers {
+		opts.Askers = answerlog.NewAskers(a.cfg.AnswerLog.HashKey.Reveal())
+	}
+	b, err := bot.New(ctx, opts) // checks the token before the slower work
+	if err != nil {
+		return err
+	}
+
+	dir, err := answerLogDir(a.cfg)
+	if err != nil {
+		return err
+	}
+	w, err := answerlog.Open(dir, int64(a.cfg.AnswerLog.MaxMB)<<20, a.cfg.AnswerLog.MaxFiles)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	b.SetLog(w)
+
+	eng, err := newEngine(ctx, a, *offline)
+	if err != nil {
+		return err
+	}
+	if a.cfg.DocsDir == "" {
+		a.log.Info("serving the built-in seed documents; set docs_dir to manage a knowledge folder from Telegram")
+	}
+	a.log.Info("answer log", "dir", dir)
+	return b.Run(ctx, eng)
+}
+
+// answerLogDir is answer_log.dir, or logs/ under the data directory.
+func answerLogDir(c config.Config) (string, error) {
+	if c.AnswerLog.Dir != "" {
+		return c.AnswerLog.Dir, nil
+	}
+	data := c.DataDir
+	if data == "" {
+		d, err := retrieval.DefaultDataDir()
+		if err != nil {
+			return "", err
+		}
+		data = d
+	}
+	return filepath.Join(data, "logs"), nil
 }
