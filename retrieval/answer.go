@@ -286,6 +286,10 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 	var b strings.Builder
 	switch {
 	case short != "" && q.script == knowledge.ScriptLatin:
+		// English askers get the figure without the Chinese measure word.
+		if n := leadingNumber.FindString(short); n != "" && !strings.Contains(short, "、") {
+			short = n
+		}
 		fmt.Fprintf(&b, "%s. The source says: “%s” [1]", short, quote)
 	case short != "":
 		fmt.Fprintf(&b, "%s。依据：“%s”[1]", short, quote)
@@ -450,6 +454,8 @@ func (e *Engine) cite(n int, v Evidence) Citation {
 
 // numberRe finds a figure with its unit or measure word.
 var numberRe = regexp.MustCompile(`\d+(?:[.,]\d+)*\s*(?:%|％|个月|个|個|项|項|名|家|所|次|届|屆|年|月|日|亿元|万元|亿|萬|万|元|条|條|种|種|批|人|座|类|類|级|級|倍|部|件|台|位|处|處)?`)
+
+var leadingNumber = regexp.MustCompile(`^\d+(?:[.,]\d+)*\s*[%％]?`)
 
 var hasDigit = regexp.MustCompile(`\d`)
 
