@@ -81,6 +81,7 @@ type Engine struct {
 	progress func(done, total int)
 
 	cur      atomic.Pointer[Index]
+	seen     atomic.Pointer[string] // folder fingerprint at the last reload
 	reloadMu sync.Mutex
 	scores   sync.Pool // []float32 scratch for BM25
 }
@@ -146,6 +147,10 @@ func (e *Engine) Open(ctx context.Context) (BuildStats, error) {
 func (e *Engine) Reload(ctx context.Context) (BuildStats, error) {
 	e.reloadMu.Lock()
 	defer e.reloadMu.Unlock()
+	// What the folder looked like when this reload read it, for Watch.
+	if fp, err := e.fingerprint(); err == nil {
+		e.seen.Store(&fp)
+	}
 	corpus, err := knowledge.Load(ctx, e.docs)
 	if err != nil {
 		return BuildStats{}, err

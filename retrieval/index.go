@@ -118,6 +118,23 @@ func (b builder) build(ctx context.Context, corpus knowledge.Corpus, prev *Index
 		}
 	}
 
+	// Nothing changed: keep the index as it is.
+	if reuse && len(corpus.Docs) == len(prev.docs) {
+		same := true
+		for _, d := range corpus.Docs {
+			if old, ok := prevDocs[d.ID]; !ok || old.Hash != d.Hash {
+				same = false
+				break
+			}
+		}
+		if same {
+			for _, d := range corpus.Docs {
+				st.Unchanged = append(st.Unchanged, d.ID)
+			}
+			st.Chunks, st.Took = prev.Len(), time.Since(start)
+			return prev, st, nil
+		}
+	}
 	ix := &Index{byID: make(map[string]int), embedder: b.embedder.Name(), dim: b.embedder.Dim(),
 		builtAt: start.UTC(), skipped: corpus.Skipped}
 	var vecs [][]float32
