@@ -50,7 +50,7 @@ type query struct {
 	runs     []string           // the question's Han runs between question words
 	phrases  []phrase           // multi-bigram phrases that count extra when found verbatim
 	quantity bool
-	english  bool
+	english  bool // mostly English: crosses into Chinese through the lexicon
 	expanded []Expansion
 }
 
