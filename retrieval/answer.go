@@ -461,15 +461,16 @@ var hasDigit = regexp.MustCompile(`\d`)
 
 func hasNumber(s string) bool { return hasDigit.MatchString(s) }
 
-// clauseSplit cuts a sentence into clauses at commas and semicolons.
-var clauseSplit = regexp.MustCompile(`[，,；;：:]`)
+// figureSplit cuts a sentence into the clauses a figure belongs to: at
+// commas, semicolons, colons and the enumeration comma (22个国家级…、127个省级…).
+var figureSplit = regexp.MustCompile(`[，,；;：:、]`)
 
 // figure picks, for a "how many" question, the number in the sentence whose
 // clause best matches the question's terms, with its measure word.
 func (e *Engine) figure(q *query, sentence string, idf map[string]float64) string {
 	bestScore := -1.0
 	bestFig := ""
-	for _, clause := range clauseSplit.Split(e.folder.ToSimplified(sentence), -1) {
+	for _, clause := range figureSplit.Split(e.folder.ToSimplified(sentence), -1) {
 		figs := numberRe.FindAllString(clause, -1)
 		if len(figs) == 0 {
 			continue

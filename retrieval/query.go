@@ -183,8 +183,8 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 				// A place the knowledge base never mentions is still a place
 				// the question is about.
 				for _, t := range ex.Terms {
-					if isPlace(t) {
-						q.places = append(q.places, t)
+					if p := placeOf(t); p != "" {
+						q.places = appendNew(q.places, p)
 						break
 					}
 				}
@@ -192,8 +192,8 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 			}
 			q.expanded = append(q.expanded, Expansion{ex.Source, used})
 			for _, t := range used {
-				if isPlace(t) {
-					q.places = append(q.places, t)
+				if p := placeOf(t); p != "" {
+					q.places = appendNew(q.places, p)
 				}
 			}
 		}
@@ -269,13 +269,23 @@ func (e *Engine) inKB(ix *Index, source string) bool {
 	return len(ts) > 0
 }
 
-func isPlace(term string) bool {
+// placeOf returns the gazetteer place a term names (嘉兴 for 嘉兴市), or "".
+func placeOf(term string) string {
 	for _, p := range places {
 		if term == p || strings.HasPrefix(term, p) && len(term) <= len(p)+3 && strings.ContainsAny(term[len(p):], "市省县区") {
-			return true
+			return p
 		}
 	}
-	return false
+	return ""
+}
+
+func appendNew(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
 }
 
 // isProperNoun reports whether word is capitalised in the question other

@@ -73,6 +73,9 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 	}
 	return eachLine(a.stdin, func(q string) error {
 		if q == "" {
+			if *asJSON { // one line out per line in, for callers that pair them
+				return json.NewEncoder(a.stdout).Encode(searchLine{Results: []searchResult{}})
+			}
 			return nil
 		}
 		return search(q)
