@@ -211,15 +211,14 @@ func pdfCheckXref(data []byte) error {
 		return nil
 	}
 	lx := pdfLexer{b: tail, pos: i + len("startxref")}
-	op, _, _ := lx.next(0)
-	off := int(op.num)
-	seen := map[int]bool{}
-	for op.kind == 'n' && off > 0 && off < len(data) {
-		if seen[off] || len(seen) > 256 {
+	next, _, _ := lx.next(0) // offset of the next xref section
+	seen := map[float64]bool{}
+	for next.kind == 'n' && next.num > 0 && next.num < float64(len(data)) {
+		if seen[next.num] || len(seen) > 256 {
 			return errors.New("malformed PDF: xref /Prev chain loops")
 		}
-		seen[off] = true
-		lx = pdfLexer{b: data, pos: off}
+		seen[next.num] = true
+		lx = pdfLexer{b: data, pos: int(next.num)}
 		var trailer pdfOperand
 		op, kw, _ := lx.next(0)
 		switch {
@@ -259,8 +258,7 @@ func pdfCheckXref(data []byte) error {
 				}
 			}
 		}
-		op, _ = trailer.key("Prev")
-		off = int(op.num)
+		next, _ = trailer.key("Prev")
 	}
 	return nil
 }
@@ -767,15 +765,14 @@ func pdfQuadrant(dx, dy float64) int {
 }
 
 // pdfNeedSpace reports whether a gap between two runs stands for a space.
-// CJK text has no spaces, so runs of it are joined unless they sit columns
-// apart.
+// CJK text has no spaces: runs of it are joined unless more than an em
+// apart, as table cells are (justification and per-glyph placement leave
+// far smaller gaps).
 func pdfNeedSpace(prev, next rune, gap, em float64, estimated bool) bool {
 	if unicode.IsSpace(prev) || unicode.IsSpace(next) {
 		return false
 	}
 	switch wp, wn := pdfWide(prev), pdfWide(next); {
-	case wp && wn:
-		return gap > 2*em
 	case wp || wn:
 		return gap > em
 	case estimated:

@@ -355,6 +355,10 @@ func TestExtractPDF(t *testing.T) {
 	add("lines drawn out of order", []string{"第一行\n第二行"}, func(p *testPDF) {
 		p.page("", fmt.Sprintf("BT /F1 12 Tf 72 680 Td %s Tj ET BT /F1 12 Tf 72 700 Td %s Tj ET", p.cjk("第二行"), p.cjk("第一行")))
 	})
+	add("table cells and letter-spaced title", []string{"通知\n项目 数量"}, func(p *testPDF) {
+		p.page("", fmt.Sprintf("BT /F1 16 Tf 250 750 Td %s Tj 26 0 Td %s Tj ET BT /F1 12 Tf 72 700 Td %s Tj 44 0 Td %s Tj ET",
+			p.cjk("通"), p.cjk("知"), p.cjk("项目"), p.cjk("数量")))
+	})
 	add("runs out of order on a line", []string{"国际标准"}, func(p *testPDF) {
 		p.page("", fmt.Sprintf("BT /F1 12 Tf 96 700 Td %s Tj -24 0 Td %s Tj ET", p.cjk("标准"), p.cjk("国际")))
 	})

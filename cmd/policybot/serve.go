@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"time"
 
 	"github.com/policybot/policybot/bot"
 	"github.com/policybot/policybot/bot/answerlog"
@@ -22,6 +23,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	webhook := fs.String("webhook-url", "", "public HTTPS URL for a webhook instead of long polling (env POLICYBOT_WEBHOOK_URL)")
 	listen := fs.String("listen", "", "address the webhook server listens on (default :8080; env POLICYBOT_LISTEN)")
 	offline := fs.Bool("offline", false, "answer extractively and embed locally even if an LLM is configured")
+	watch := fs.Bool("watch", false, "reload when the knowledge folder changes (debounced; needs docs_dir)")
 	if err := a.parse(fs, &common, args); err != nil {
 		return err
 	}
@@ -37,8 +39,11 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if a.cfg.Telegram.WebhookURL != "" && a.cfg.Telegram.WebhookSecret == "" {
 		a.log.Warn("webhook without a secret token: anyone who finds the URL can post updates; set POLICYBOT_WEBHOOK_SECRET")
 	}
-	if a.cfg.Telegram.Watch {
-		a.log.Warn("telegram.watch is not supported yet: use /reload after changing the knowledge folder")
+	if *watch {
+		a.cfg.Telegram.Watch = true
+	}
+	if a.cfg.Telegram.Watch && a.cfg.DocsDir == "" {
+		return fmt.Errorf("%w: --watch needs a knowledge folder (docs_dir or --docs)", errUsage)
 	}
 
 	opts := bot.OptionsFromConfig(a.cfg)
@@ -71,8 +76,25 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		a.log.Info("serving the built-in seed documents; set docs_dir to manage a knowledge folder from Telegram")
 	}
 	a.log.Info("answer log", "dir", dir)
+	if a.cfg.Telegram.Watch {
+		watching := make(chan struct{})
+		defer func() { <-watching }()
+		go func() {
+			defer close(watching)
+			eng.Watch(ctx, watchEvery, func(st retrieval.BuildStats, err error) {
+				if err != nil {
+					a.log.Error("watch: reload failed; the previous index stays", "err", err)
+					return
+				}
+				a.log.Info("watch: reloaded", "stats", st.String())
+			})
+		}()
+	}
 	return b.Run(ctx, eng)
 }
+
+// watchEvery is how often --watch looks at the knowledge folder.
+const watchEvery = 2 * time.Second
 
 // answerLogDir is answer_log.dir, or logs/ under the data directory.
 func answerLogDir(c config.Config) (string, error) {

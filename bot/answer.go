@@ -1,0 +1,455 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/policybot/policybot/bot/answerlog"
+	"github.com/policybot/policybot/retrieval"
+)
+
+// typingEvery renews the "typing…" action, which Telegram shows for 5 s.
+const typingEvery = 4500 * time.Millisecond
+
+// keepTyping shows "typing…" until the returned stop is called.
+func (b *Bot) keepTyping(ctx context.Context, chat int64) (stop func()) {
+	b.api.typing(ctx, chat)
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(typingEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				b.api.typing(ctx, chat)
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// ask answers a question and logs it.
+func (b *Bot) ask(ctx context.Context, log *slog.Logger, m *models.Message, question, via string) {
+	chat, user := m.Chat.ID, m.From.ID
+	asker := b.opts.Askers.ID(user)
+	if ok, notify := b.limiter.allow(user); !ok {
+		if notify {
+			b.say(ctx, log, chat, m.ID, fmt.Sprintf("You're asking faster than I can answer (%d questions a minute). Please wait a moment and ask again.", b.opts.RatePerMinute))
+		}
+		log.Info("rate limited", "asker", asker)
+		return
+	}
+	start := b.opts.Now()
+	private := m.Chat.Type == models.ChatTypePrivate
+	prev := ""
+	if via == "reply" {
+		prev = b.memory.previous(chat, user)
+	}
+
+	stopTyping := b.keepTyping(ctx, chat)
+	q := retrieval.Question{Text: question, Previous: prev, Offline: b.opts.Offline}
+	var st *streamer
+	if private {
+		st = &streamer{b: b, log: log, chat: chat, replyTo: m.ID}
+		q.Stream = func(partial string) { st.update(ctx, partial) }
+	}
+	a, err := b.eng.Ask(ctx, q)
+	stopTyping()
+	answered := b.opts.Now()
+
+	rec := answerlog.Record{
+		Kind: answerlog.KindAnswer, ID: answerlog.NewID(), Time: start.UTC(),
+		Chat:  answerlog.Chat{ID: chat, Type: string(m.Chat.Type), Title: m.Chat.Title},
+		Asker: asker, Via: via, Question: question, Previous: prev,
+	}
+	if err != nil {
+		rec.Error = err.Error()
+		msg := "Sorry, I couldn't answer that just now. Please try again in a moment."
+		if errors.Is(err, retrieval.ErrNotReady) {
+			msg = "The knowledge base is still loading. Please try again in a minute."
+		}
+		log.Error("answering failed", "err", err)
+		b.say(ctx, log, chat, m.ID, msg)
+		rec.Latency.TotalMS = ms(b.opts.Now().Sub(start))
+		b.stats.add(rec)
+		b.record(log, rec)
+		return
+	}
+	b.memory.remember(chat, user, question)
+	fillRecord(&rec, a)
+
+	kb := feedbackKeyboard(rec.ID)
+	parts := paginate(answerBlocks(a), maxMessage)
+	var sendErr error
+	for i, part := range parts {
+		var mk *keyboard
+		if i == len(parts)-1 {
+			mk = kb
+		}
+		var id int
+		switch {
+		case i == 0 && st != nil && st.msgID != 0:
+			id = st.msgID
+			sendErr = b.api.edit(ctx, chat, id, part, mk)
+		case i == 0:
+			id, sendErr = b.api.send(ctx, chat, part, m.ID, mk)
+		default:
+			id, sendErr = b.api.send(ctx, chat, part, 0, mk)
+		}
+		if sendErr != nil {
+			break
+		}
+		rec.MessageIDs = append(rec.MessageIDs, id)
+	}
+	if sendErr != nil {
+		rec.Error = "send: " + sendErr.Error()
+		log.Warn("could not send the answer", "err", sendErr)
+	}
+	end := b.opts.Now()
+	rec.Latency = answerlog.Latency{RetrieveMS: a.Timings.RetrieveMS, AnswerMS: a.Timings.AnswerMS,
+		SendMS: ms(end.Sub(answered)), TotalMS: ms(end.Sub(start))}
+	b.stats.add(rec)
+	b.record(log, rec)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// excerptChars bounds the chunk text kept in the answer log.
+const excerptChars = 240
+
+// fillRecord copies an answer into its log record.
+func fillRecord(rec *answerlog.Record, a retrieval.Answer) {
+	rec.Script = a.Script
+	rec.Answer, rec.Short, rec.Answered, rec.Path = a.Text, a.Short, a.Answered, string(a.Path)
+	rec.Model, rec.PromptTokens, rec.CompletionTokens = a.Model, a.PromptTokens, a.CompletionTokens
+	rec.DroppedCitations, rec.Note = a.DroppedCitations, a.Note
+	cited := make(map[string]bool)
+	for _, c := range a.Citations {
+		rec.Citations = append(rec.Citations, answerlog.Citation{N: c.N, Doc: c.Doc, Title: c.Title, Chunk: c.Chunk, Page: c.Page})
+		cited[c.Chunk] = true
+	}
+	rec.Chunks = make([]answerlog.Chunk, 0, len(a.Evidence))
+	for _, e := range a.Evidence {
+		c := e.Chunk
+		rec.Chunks = append(rec.Chunks, answerlog.Chunk{ID: c.ID, Doc: c.DocID, Title: c.Title, Section: c.Section, Page: c.Page,
+			Score: e.Score, Lexical: e.Lexical, Vector: e.Vector, Cited: cited[c.ID], Excerpt: clipRunes(c.Text, excerptChars)})
+	}
+}
+
+// record appends to the answer log, if there is one.
+func (b *Bot) record(log *slog.Logger, v any) {
+	if b.opts.Log == nil {
+		return
+	}
+	if err := b.opts.Log.Append(v); err != nil {
+		log.Error("answer log", "err", err)
+	}
+}
+
+func feedbackKeyboard(id string) *keyboard {
+	return &keyboard{Rows: [][]button{{{Text: "👍", Data: "fb:up:" + id}, {Text: "👎", Data: "fb:down:" + id}}}}
+}
+
+// streamer shows an answer as an LLM writes it, in private chats: the first
+// partial text is sent as a reply, later ones edit it, at most once per
+// StreamEvery.
+type streamer struct {
+	b       *Bot
+	log     *slog.Logger
+	chat    int64
+	replyTo int
+
+	mu    sync.Mutex
+	msgID int
+	last  time.Time
+	dead  bool
+}
+
+func (s *streamer) update(ctx context.Context, partial string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.b.opts.Now()
+	if s.dead || strings.TrimSpace(partial) == "" || (s.msgID != 0 && now.Sub(s.last) < s.b.opts.StreamEvery) {
+		return
+	}
+	text := html.EscapeString(clipRunes(partial, 3500)) + " …"
+	if s.msgID == 0 {
+		id, err := s.b.api.send(ctx, s.chat, text, s.replyTo, nil)
+		if err != nil {
+			s.log.Warn("streaming: could not send", "err", err)
+			s.dead = true
+			return
+		}
+		s.msgID = id
+	} else if err := s.b.api.edit(ctx, s.chat, s.msgID, text, nil); err != nil {
+		s.log.Warn("streaming: could not edit", "err", err)
+	}
+	s.last = now
+}
+
+// search shows the top evidence passages for a question.
+func (b *Bot) search(ctx context.Context, log *slog.Logger, m *models.Message, question string) {
+	if question == "" {
+		b.say(ctx, log, m.Chat.ID, m.ID, "Give the words to search for after the command, e.g. /search 标准化 秘书处")
+		return
+	}
+	if ok, notify := b.limiter.allow(m.From.ID); !ok {
+		if notify {
+			b.say(ctx, log, m.Chat.ID, m.ID, "You're asking faster than I can answer. Please wait a moment.")
+		}
+		return
+	}
+	b.api.typing(ctx, m.Chat.ID)
+	ev, err := b.eng.Search(ctx, question, 5)
+	if err != nil {
+		log.Error("search failed", "err", err)
+		b.say(ctx, log, m.Chat.ID, m.ID, "Sorry, the search failed. Please try again in a moment.")
+		return
+	}
+	b.reply(ctx, log, m.Chat.ID, m.ID, searchBlocks(question, ev))
+}
+
+// onCallback handles button presses: feedback votes and removal
+// confirmations. Every press is answered.
+func (b *Bot) onCallback(ctx context.Context, log *slog.Logger, cq *models.CallbackQuery) {
+	toast := ""
+	defer func() {
+		if err := b.api.answerCallback(ctx, cq.ID, toast); err != nil {
+			log.Warn("could not answer the button press", "err", err)
+		}
+	}()
+	var chat models.Chat
+	msgID := 0
+	if m := cq.Message.Message; m != nil {
+		chat, msgID = m.Chat, m.ID
+	}
+	if chat.ID != 0 && !b.allowed(log, chat, cq.From.ID) {
+		return
+	}
+	kind, rest, _ := strings.Cut(cq.Data, ":")
+	switch kind {
+	case "fb":
+		vote, id, _ := strings.Cut(rest, ":")
+		toast = b.vote(log, chat.ID, cq.From.ID, id, answerlog.Vote(vote))
+	case "rm":
+		toast = b.confirmRemoval(ctx, log, chat, msgID, cq.From.ID, rest)
+	default:
+		toast = "This button has expired."
+	}
+}
+
+// vote records feedback: one vote per asker per answer, changeable.
+func (b *Bot) vote(log *slog.Logger, chat, user int64, id string, v answerlog.Vote) string {
+	if id == "" || (v != answerlog.VoteUp && v != answerlog.VoteDown) {
+		return "This button has expired."
+	}
+	asker := b.opts.Askers.ID(user)
+	key := [2]string{id, asker}
+	b.votesMu.Lock()
+	old, had := b.votes[key]
+	if had && old == v {
+		b.votesMu.Unlock()
+		return "You already voted " + voteEmoji(v) + "."
+	}
+	b.votes[key] = v
+	b.votesMu.Unlock()
+	b.stats.vote(old, v)
+	b.record(log, answerlog.Feedback{Kind: answerlog.KindFeedback, Time: b.opts.Now().UTC(), Record: id, Chat: chat, Asker: asker, Vote: v})
+	if had {
+		return "Changed your vote to " + voteEmoji(v) + "."
+	}
+	return "Thanks for the feedback " + voteEmoji(v)
+}
+
+func voteEmoji(v answerlog.Vote) string {
+	if v == answerlog.VoteUp {
+		return "👍"
+	}
+	return "👎"
+}
+
+// memory keeps each asker's last question per chat, for follow-ups.
+type memory struct {
+	now func() time.Time
+	mu  sync.Mutex
+	m   map[[2]int64]remembered
+}
+
+type remembered struct {
+	question string
+	at       time.Time
+}
+
+// Follow-up context lasts this long, for at most this many askers.
+const (
+	memoryTTL = time.Hour
+	memoryCap = 10000
+)
+
+func newMemory(now func() time.Time) *memory {
+	return &memory{now: now, m: make(map[[2]int64]remembered)}
+}
+
+func (m *memory) remember(chat, user int64, q string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	if len(m.m) >= memoryCap {
+		for k, v := range m.m {
+			if now.Sub(v.at) > memoryTTL || len(m.m) >= memoryCap {
+				delete(m.m, k)
+			}
+		}
+	}
+	m.m[[2]int64{chat, user}] = remembered{q, now}
+}
+
+func (m *memory) previous(chat, user int64) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.m[[2]int64{chat, user}]
+	if !ok || m.now().Sub(r.at) > memoryTTL {
+		return ""
+	}
+	return r.question
+}
+
+// limiter is a per-asker token bucket of RatePerMinute questions.
+type limiter struct {
+	rate float64 // per minute; 0 disables
+	now  func() time.Time
+	mu   sync.Mutex
+	m    map[int64]*bucket
+}
+
+type bucket struct {
+	tokens   float64
+	at       time.Time
+	notified bool
+}
+
+func newLimiter(perMinute int, now func() time.Time) *limiter {
+	return &limiter{rate: float64(perMinute), now: now, m: make(map[int64]*bucket)}
+}
+
+// allow takes a token for user. When there is none, notify is true the
+// first time, so the asker gets one notice, not one per message.
+func (l *limiter) allow(user int64) (ok, notify bool) {
+	if l.rate <= 0 {
+		return true, false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	bk := l.m[user]
+	if bk == nil {
+		if len(l.m) > memoryCap {
+			clear(l.m)
+		}
+		bk = &bucket{tokens: l.rate, at: now}
+		l.m[user] = bk
+	}
+	bk.tokens = min(l.rate, bk.tokens+now.Sub(bk.at).Minutes()*l.rate)
+	bk.at = now
+	if bk.tokens >= 1 {
+		bk.tokens--
+		bk.notified = false
+		return true, false
+	}
+	notify = !bk.notified
+	bk.notified = true
+	return false, notify
+}
+
+// stats are the counters /stats reports, since the bot started.
+type stats struct {
+	mu                                    sync.Mutex
+	since                                 time.Time
+	questions, answered, declined, failed int
+	up, down                              int
+	latencies                             []float64 // ring of recent totals
+	next                                  int
+}
+
+const latencyWindow = 2000
+
+func newStats(now time.Time) *stats { return &stats{since: now} }
+
+func (s *stats) add(r answerlog.Record) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.questions++
+	switch {
+	case r.Error != "" && r.Answer == "":
+		s.failed++
+	case r.Answered:
+		s.answered++
+	default:
+		s.declined++
+	}
+	if len(s.latencies) < latencyWindow {
+		s.latencies = append(s.latencies, r.Latency.TotalMS)
+	} else {
+		s.latencies[s.next] = r.Latency.TotalMS
+		s.next = (s.next + 1) % latencyWindow
+	}
+}
+
+func (s *stats) vote(old, v answerlog.Vote) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch old {
+	case answerlog.VoteUp:
+		s.up--
+	case answerlog.VoteDown:
+		s.down--
+	}
+	if v == answerlog.VoteUp {
+		s.up++
+	} else {
+		s.down++
+	}
+}
+
+func (s *stats) blocks(ix *retrieval.Index) []block {
+	s.mu.Lock()
+	lat := append([]float64(nil), s.latencies...)
+	q, a, d, f, up, down, since := s.questions, s.answered, s.declined, s.failed, s.up, s.down, s.since
+	s.mu.Unlock()
+	sort.Float64s(lat)
+	p := func(x float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return lat[min(len(lat)-1, int(x*float64(len(lat))))]
+	}
+	rate := 0.0
+	if q > 0 {
+		rate = 100 * float64(d) / float64(q)
+	}
+	lines := []string{
+		fmt.Sprintf("Questions: %d (answered %d, declined %d = %.0f%%, failed %d)", q, a, d, rate, f),
+		fmt.Sprintf("Feedback: 👍 %d · 👎 %d", up, down),
+		fmt.Sprintf("Latency: p50 %.0f ms · p95 %.0f ms", p(0.5), p(0.95)),
+	}
+	if ix != nil {
+		lines = append(lines, fmt.Sprintf("Index: %d documents, %d chunks, built %s", len(ix.Docs()), ix.Len(), ix.BuiltAt().UTC().Format("2006-01-02 15:04 UTC")))
+	}
+	return []block{
+		{spans: []span{{"b", "Statistics"}, {"", " since " + since.UTC().Format("2006-01-02 15:04 UTC")}}},
+		{spans: []span{{"", strings.Join(lines, "\n")}}, tight: true},
+	}
+}

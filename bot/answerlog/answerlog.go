@@ -1,0 +1,263 @@
+// Package answerlog is the reviewers' record of what the bot was asked and
+// what it answered: one JSON line per question, feedback lines that refer to
+// an answer by its record id, a size-rotated writer, and a reader that turns
+// the log back into a report (text or self-contained HTML).
+package answerlog
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Kinds of log line.
+const (
+	KindAnswer   = "answer"
+	KindFeedback = "feedback"
+)
+
+// Vote is an asker's judgement of an answer.
+type Vote string
+
+const (
+	VoteUp   Vote = "up"
+	VoteDown Vote = "down"
+)
+
+// Chat is where a question was asked.
+type Chat struct {
+	ID    int64  `json:"id"`
+	Type  string `json:"type"`
+	Title string `json:"title,omitempty"`
+}
+
+// Chunk is a retrieved passage with its scores.
+type Chunk struct {
+	ID      string   `json:"id"`
+	Doc     string   `json:"doc"`
+	Title   string   `json:"title"`
+	Section []string `json:"section,omitempty"`
+	Page    int      `json:"page,omitempty"`
+	Score   float64  `json:"score"`
+	Lexical float64  `json:"lexical"`
+	Vector  float64  `json:"vector"`
+	Cited   bool     `json:"cited,omitempty"`
+	// Excerpt is the start of the chunk's text, so reviewers can judge the
+	// evidence without the index.
+	Excerpt string `json:"excerpt"`
+}
+
+// Citation is a source the answer cites as [N].
+type Citation struct {
+	N     int    `json:"n"`
+	Doc   string `json:"doc"`
+	Title string `json:"title"`
+	Chunk string `json:"chunk"`
+	Page  int    `json:"page,omitempty"`
+}
+
+// Latency is the time spent per stage, in milliseconds.
+type Latency struct {
+	RetrieveMS float64 `json:"retrieve_ms"`
+	AnswerMS   float64 `json:"answer_ms"`
+	SendMS     float64 `json:"send_ms"`
+	TotalMS    float64 `json:"total_ms"`
+}
+
+// Record is one question and the bot's answer.
+type Record struct {
+	Kind string    `json:"kind"`
+	ID   string    `json:"id"`
+	Time time.Time `json:"time"`
+	Chat Chat      `json:"chat"`
+	// Asker is the Telegram user id, or its keyed hash when configured.
+	Asker string `json:"asker"`
+	// Via says how the question reached the bot: private, mention, reply,
+	// ask (the /ask command).
+	Via      string `json:"via"`
+	Question string `json:"question"`
+	// Previous is the asker's earlier question used as context.
+	Previous         string     `json:"previous,omitempty"`
+	Script           string     `json:"script"`
+	Chunks           []Chunk    `json:"chunks"`
+	Answer           string     `json:"answer"`
+	Short            string     `json:"short,omitempty"`
+	Answered         bool       `json:"answered"`
+	Path             string     `json:"path"`
+	Citations        []Citation `json:"citations,omitempty"`
+	Model            string     `json:"model,omitempty"`
+	PromptTokens     int        `json:"prompt_tokens,omitempty"`
+	CompletionTokens int        `json:"completion_tokens,omitempty"`
+	DroppedCitations []string   `json:"dropped_citations,omitempty"`
+	Note             string     `json:"note,omitempty"`
+	Latency          Latency    `json:"latency"`
+	MessageIDs       []int      `json:"message_ids,omitempty"`
+	// Error is set when no answer could be produced or sent.
+	Error string `json:"error,omitempty"`
+}
+
+// Feedback is a vote on an answer. An asker's latest vote on a record wins.
+type Feedback struct {
+	Kind   string    `json:"kind"`
+	Time   time.Time `json:"time"`
+	Record string    `json:"record"`
+	Chat   int64     `json:"chat"`
+	Asker  string    `json:"asker"`
+	Vote   Vote      `json:"vote"`
+}
+
+// NewID returns a fresh record id: short enough for Telegram's 64-byte
+// callback data.
+func NewID() string {
+	var b [9]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// Askers turns Telegram user ids into the form stored in logs: the id
+// itself, or an HMAC-SHA256 of it under a key, so that reviewers can group
+// an asker's questions without learning who asked.
+type Askers struct {
+	key []byte
+}
+
+// NewAskers returns an Askers that hashes ids with key, or keeps them
+// readable when key is empty.
+func NewAskers(key string) Askers { return Askers{key: []byte(key)} }
+
+// ID returns the logged form of a user id.
+func (a Askers) ID(user int64) string {
+	id := strconv.FormatInt(user, 10)
+	if len(a.key) == 0 {
+		return id
+	}
+	m := hmac.New(sha256.New, a.key)
+	m.Write([]byte(id))
+	return "h:" + hex.EncodeToString(m.Sum(nil)[:10])
+}
+
+// FileName is the name of the live log file; rotations are
+// answers.1.jsonl (newest) to answers.N.jsonl (oldest).
+const FileName = "answers.jsonl"
+
+func rotatedName(i int) string { return fmt.Sprintf("answers.%d.jsonl", i) }
+
+// Writer appends JSON lines to dir/answers.jsonl and rotates the file when
+// it would grow past MaxBytes, keeping MaxFiles files in all. It is safe for
+// concurrent use.
+type Writer struct {
+	dir      string
+	maxBytes int64
+	maxFiles int
+
+	mu   sync.Mutex
+	f    *os.File
+	size int64
+}
+
+// Open opens (creating) the log in dir.
+func Open(dir string, maxBytes int64, maxFiles int) (*Writer, error) {
+	if maxBytes < 1 || maxFiles < 1 {
+		return nil, errors.New("answer log: max size and file count must be ≥ 1")
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("answer log: %w", err)
+	}
+	w := &Writer{dir: dir, maxBytes: maxBytes, maxFiles: maxFiles}
+	if err := w.open(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// Dir is the folder holding the log files.
+func (w *Writer) Dir() string { return w.dir }
+
+func (w *Writer) open() error {
+	f, err := os.OpenFile(filepath.Join(w.dir, FileName), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o640)
+	if err != nil {
+		return fmt.Errorf("answer log: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("answer log: %w", err)
+	}
+	w.f, w.size = f, st.Size()
+	return nil
+}
+
+// Append writes v (a Record or Feedback) as one line.
+func (w *Writer) Append(v any) error {
+	line, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("answer log: %w", err)
+	}
+	line = append(line, '\n')
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f == nil {
+		return errors.New("answer log: closed")
+	}
+	if w.size > 0 && w.size+int64(len(line)) > w.maxBytes {
+		if err := w.rotate(); err != nil {
+			return err
+		}
+	}
+	n, err := w.f.Write(line)
+	w.size += int64(n)
+	if err != nil {
+		return fmt.Errorf("answer log: %w", err)
+	}
+	return nil
+}
+
+// rotate shifts answers.jsonl → answers.1.jsonl → … and drops the oldest.
+func (w *Writer) rotate() error {
+	if err := w.f.Close(); err != nil {
+		return fmt.Errorf("answer log: %w", err)
+	}
+	w.f = nil
+	oldest := filepath.Join(w.dir, rotatedName(w.maxFiles-1))
+	if w.maxFiles == 1 {
+		oldest = filepath.Join(w.dir, FileName)
+	}
+	if err := os.Remove(oldest); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("answer log: %w", err)
+	}
+	for i := w.maxFiles - 2; i >= 1; i-- {
+		err := os.Rename(filepath.Join(w.dir, rotatedName(i)), filepath.Join(w.dir, rotatedName(i+1)))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("answer log: %w", err)
+		}
+	}
+	if w.maxFiles > 1 {
+		if err := os.Rename(filepath.Join(w.dir, FileName), filepath.Join(w.dir, rotatedName(1))); err != nil {
+			return fmt.Errorf("answer log: %w", err)
+		}
+	}
+	return w.open()
+}
+
+// Close closes the log file.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f == nil {
+		return nil
+	}
+	err := w.f.Close()
+	w.f = nil
+	return err
+}

@@ -1,0 +1,439 @@
+// Package bot is policybot's Telegram front end: it decides when to speak,
+// asks the retrieval engine, renders cited answers as Telegram HTML, runs
+// the admin commands (reload, stats, document upload and removal) and writes
+// the answer-quality log. No go-telegram type leaves this package.
+package bot
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/policybot/policybot/bot/answerlog"
+	"github.com/policybot/policybot/config"
+	"github.com/policybot/policybot/retrieval"
+)
+
+// Engine is what the bot needs from the retrieval engine.
+type Engine interface {
+	Ask(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
+	Search(ctx context.Context, question string, k int) ([]retrieval.Evidence, error)
+	Reload(ctx context.Context) (retrieval.BuildStats, error)
+	Current() *retrieval.Index
+}
+
+// Recorder stores answer-log lines (answerlog.Record, answerlog.Feedback).
+type Recorder interface {
+	Append(v any) error
+}
+
+// Options configure a Bot. Zero values take the defaults noted.
+type Options struct {
+	Token  config.Secret
+	APIURL string // default https://api.telegram.org
+	// WebhookURL switches from long polling to a webhook served on Listen
+	// (or Listener, when set), checking WebhookSecret on every request.
+	WebhookURL    string
+	Listen        string
+	Listener      net.Listener
+	WebhookSecret config.Secret
+
+	Admins       []int64
+	AllowedChats []int64
+	// GroupAdmins also counts the administrators of the allowed groups as
+	// admins (checked with getChatMember).
+	GroupAdmins bool
+
+	Workers       int           // default 4
+	RatePerMinute int           // per asker; 0 disables
+	ShutdownGrace time.Duration // default 20s
+	AnswerTimeout time.Duration // per update; default 3m
+	PollTimeout   time.Duration // long-poll wait; default 50s
+
+	// DocsDir is the knowledge folder uploads go to; empty refuses uploads.
+	DocsDir        string
+	MaxUploadBytes int64 // default 20 MB
+
+	// Offline forces extractive answers.
+	Offline bool
+	// Log receives the answer-quality log; nil keeps none.
+	Log    Recorder
+	Askers answerlog.Askers
+	Logger *slog.Logger
+
+	// StreamEvery is the least time between edits of a streamed answer;
+	// default 1s.
+	StreamEvery time.Duration
+	// Now and Wait are the clock and the retry wait; tests inject them.
+	Now  func() time.Time
+	Wait func(ctx context.Context, d time.Duration) error
+}
+
+// OptionsFromConfig fills Options from the configuration file's values.
+func OptionsFromConfig(c config.Config) Options {
+	t := c.Telegram
+	return Options{
+		Token: t.Token, APIURL: t.APIURL, WebhookURL: t.WebhookURL, Listen: t.Listen, WebhookSecret: t.WebhookSecret,
+		Admins: t.Admins, AllowedChats: t.AllowedChats, GroupAdmins: t.GroupAdmins,
+		Workers: t.Workers, RatePerMinute: t.RatePerMinute, ShutdownGrace: t.ShutdownGrace.Duration,
+		DocsDir: c.DocsDir, MaxUploadBytes: int64(t.MaxUploadMB) << 20,
+	}
+}
+
+// Bot is a running Telegram bot.
+type Bot struct {
+	opts Options
+	log  *slog.Logger
+	api  *api
+	tg   *tgbot.Bot
+	id   int64
+	name string // username, without @
+	eng  Engine
+
+	jobs    chan *models.Update
+	limiter *limiter
+	memory  *memory
+	stats   *stats
+	admins  *adminCache
+
+	quietMu sync.Mutex
+	quiet   map[int64]bool // chats outside the allowlist, logged once
+
+	votesMu sync.Mutex
+	votes   map[[2]string]answerlog.Vote // (record, asker) → vote
+
+	filesMu  sync.Mutex // uploads and removals, one at a time
+	pendMu   sync.Mutex
+	removals map[string]removal
+}
+
+// ErrNoToken is returned when no bot token is configured.
+var ErrNoToken = errors.New("no Telegram bot token: set TELEGRAM_BOT_TOKEN or telegram.token in the config file")
+
+// New connects to the Bot API and checks the token with getMe. Its errors
+// are one line and never contain the token.
+func New(ctx context.Context, opts Options) (*Bot, error) {
+	token := strings.TrimSpace(opts.Token.Reveal())
+	if token == "" {
+		return nil, ErrNoToken
+	}
+	if opts.APIURL == "" {
+		opts.APIURL = "https://api.telegram.org"
+	}
+	opts.APIURL = strings.TrimRight(opts.APIURL, "/")
+	if opts.Workers < 1 {
+		opts.Workers = 4
+	}
+	if opts.ShutdownGrace <= 0 {
+		opts.ShutdownGrace = 20 * time.Second
+	}
+	if opts.AnswerTimeout <= 0 {
+		opts.AnswerTimeout = 3 * time.Minute
+	}
+	if opts.PollTimeout <= 0 {
+		opts.PollTimeout = 50 * time.Second
+	}
+	if opts.MaxUploadBytes <= 0 {
+		opts.MaxUploadBytes = 20 << 20
+	}
+	if opts.StreamEvery <= 0 {
+		opts.StreamEvery = time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Wait == nil {
+		opts.Wait = sleep
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	b := &Bot{
+		opts:     opts,
+		log:      opts.Logger,
+		jobs:     make(chan *models.Update, opts.Workers*4),
+		limiter:  newLimiter(opts.RatePerMinute, opts.Now),
+		memory:   newMemory(opts.Now),
+		stats:    newStats(opts.Now()),
+		admins:   newAdminCache(opts.Now),
+		quiet:    make(map[int64]bool),
+		votes:    make(map[[2]string]answerlog.Vote),
+		removals: make(map[string]removal),
+	}
+	client := &http.Client{Timeout: opts.PollTimeout + 15*time.Second}
+	tg, err := tgbot.New(token,
+		tgbot.WithSkipGetMe(),
+		tgbot.WithServerURL(opts.APIURL),
+		tgbot.WithHTTPClient(opts.PollTimeout, statusClient{client}),
+		tgbot.WithNotAsyncHandlers(),
+		tgbot.WithWorkers(1),
+		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{"message", "callback_query"}),
+		tgbot.WithDefaultHandler(b.enqueue),
+		tgbot.WithErrorsHandler(func(err error) {
+			b.log.Warn("telegram", "err", scrub(err, token))
+		}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("telegram client: %w", scrub(err, token))
+	}
+	b.tg = tg
+	b.api = &api{tg: tg, token: token, log: b.log, wait: opts.Wait, missing: make(map[string]bool),
+		files: &http.Client{Timeout: 2 * time.Minute}}
+
+	var me *models.User
+	err = b.api.call(ctx, "getMe", func(ctx context.Context) error {
+		var err error
+		me, err = tg.GetMe(ctx)
+		return err
+	})
+	switch {
+	case errors.Is(err, tgbot.ErrorUnauthorized) || isMissing(err):
+		return nil, errors.New("telegram rejected the bot token (getMe: unauthorized); check TELEGRAM_BOT_TOKEN")
+	case err != nil:
+		return nil, fmt.Errorf("cannot reach the Telegram Bot API at %s: %w", opts.APIURL, oneLine(err))
+	case me == nil || me.Username == "":
+		return nil, errors.New("getMe returned no bot username")
+	}
+	b.id, b.name = me.ID, me.Username
+	return b, nil
+}
+
+// oneLine keeps the last, most specific part of a long error chain.
+func oneLine(err error) error {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		return uerr.Err
+	}
+	return err
+}
+
+// Username is the bot's @name, without the @.
+func (b *Bot) Username() string { return b.name }
+
+// commandList is what setMyCommands registers.
+var commandList = []models.BotCommand{
+	{Command: "ask", Description: "Ask a question about the policy documents"},
+	{Command: "search", Description: "Show the best-matching passages"},
+	{Command: "sources", Description: "List the documents in the knowledge base"},
+	{Command: "help", Description: "How to ask, and privacy mode"},
+	{Command: "reload", Description: "Admin: rebuild the index from the knowledge folder"},
+	{Command: "stats", Description: "Admin: answer and feedback statistics"},
+	{Command: "remove", Description: "Admin: remove a document (/remove NAME)"},
+}
+
+// Run serves updates until ctx ends, then stops taking updates and lets
+// answers in flight finish for up to ShutdownGrace.
+func (b *Bot) Run(ctx context.Context, eng Engine) error {
+	b.eng = eng
+	b.api.optional(ctx, "setMyCommands", func(ctx context.Context) error {
+		_, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: commandList})
+		return err
+	})
+
+	// Answers run on a context that outlives ctx by the shutdown grace.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	var workers sync.WaitGroup
+	for range b.opts.Workers {
+		workers.Go(func() {
+			for upd := range b.jobs {
+				b.handle(work, upd)
+			}
+		})
+	}
+
+	var err error
+	if b.opts.WebhookURL != "" {
+		err = b.runWebhook(ctx)
+	} else {
+		b.api.optional(ctx, "deleteWebhook", func(ctx context.Context) error {
+			_, err := b.tg.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{})
+			return err
+		})
+		b.log.Info("polling for updates", "bot", "@"+b.name)
+		b.tg.Start(ctx) // returns once its poller and dispatcher have stopped
+	}
+	close(b.jobs)
+	grace := time.AfterFunc(b.opts.ShutdownGrace, stopWork)
+	workers.Wait()
+	grace.Stop()
+	b.log.Info("bot stopped")
+	return err
+}
+
+// runWebhook registers the webhook and serves it until ctx ends.
+func (b *Bot) runWebhook(ctx context.Context) error {
+	u, err := url.Parse(b.opts.WebhookURL)
+	if err != nil {
+		return fmt.Errorf("webhook url: %w", err)
+	}
+	ln := b.opts.Listener
+	if ln == nil {
+		ln, err = net.Listen("tcp", b.opts.Listen)
+		if err != nil {
+			return fmt.Errorf("webhook listen: %w", err)
+		}
+	}
+	path := u.Path
+	if path == "" {
+		path = "/"
+	}
+	secret := b.opts.WebhookSecret.Reveal()
+	intake := b.tg.WebhookHandler()
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+path, func(w http.ResponseWriter, r *http.Request) {
+		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+		if secret != "" && subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
+			b.log.Warn("webhook request with a wrong secret token", "remote", r.RemoteAddr)
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
+		intake(w, r)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	err = b.api.call(ctx, "setWebhook", func(ctx context.Context) error {
+		_, err := b.tg.SetWebhook(ctx, &tgbot.SetWebhookParams{URL: b.opts.WebhookURL, SecretToken: secret,
+			AllowedUpdates: []string{"message", "callback_query"}})
+		return err
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	b.log.Info("serving webhook", "bot", "@"+b.name, "addr", ln.Addr().String(), "path", path)
+	dispatch := make(chan struct{})
+	go func() {
+		b.tg.StartWebhook(ctx)
+		close(dispatch)
+	}()
+	select {
+	case <-ctx.Done():
+	case err = <-serveErr:
+	}
+	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if serr := srv.Shutdown(shut); serr != nil && err == nil {
+		err = serr
+	}
+	<-dispatch
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	if err != nil {
+		return fmt.Errorf("webhook server: %w", err)
+	}
+	return nil
+}
+
+// enqueue hands an update to the worker pool; it blocks when the pool is
+// busy, which holds back the poller.
+func (b *Bot) enqueue(ctx context.Context, _ *tgbot.Bot, upd *models.Update) {
+	select {
+	case b.jobs <- upd:
+	case <-ctx.Done():
+	}
+}
+
+// handle processes one update, recovering from panics.
+func (b *Bot) handle(ctx context.Context, upd *models.Update) {
+	ctx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
+	defer cancel()
+	log := b.log.With("update_id", upd.ID)
+	var chat int64
+	var replyTo int
+	switch {
+	case upd.Message != nil:
+		chat, replyTo = upd.Message.Chat.ID, upd.Message.ID
+	case upd.CallbackQuery != nil && upd.CallbackQuery.Message.Message != nil:
+		chat = upd.CallbackQuery.Message.Message.Chat.ID
+	}
+	if chat != 0 {
+		log = log.With("chat_id", chat)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			log.Error("handler panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			if upd.Message != nil {
+				if _, err := b.api.send(ctx, chat, "Sorry, something went wrong while handling that. Please try again.", replyTo, nil); err != nil {
+					log.Warn("could not tell the asker about the failure", "err", err)
+				}
+			}
+		}
+	}()
+	switch {
+	case upd.CallbackQuery != nil:
+		b.onCallback(ctx, log, upd.CallbackQuery)
+	case upd.Message != nil:
+		b.onMessage(ctx, log, upd.Message)
+	}
+}
+
+// allowed applies the chat allowlist. Admins' private chats are always
+// allowed, so they can upload documents.
+func (b *Bot) allowed(log *slog.Logger, chat models.Chat, user int64) bool {
+	if len(b.opts.AllowedChats) == 0 {
+		return true
+	}
+	for _, id := range b.opts.AllowedChats {
+		if id == chat.ID {
+			return true
+		}
+	}
+	if chat.Type == models.ChatTypePrivate && b.configAdmin(user) {
+		return true
+	}
+	b.quietMu.Lock()
+	first := !b.quiet[chat.ID]
+	b.quiet[chat.ID] = true
+	b.quietMu.Unlock()
+	if first {
+		log.Info("ignoring a chat outside the allowlist", "chat_type", string(chat.Type), "chat_title", chat.Title)
+	}
+	return false
+}
+
+func (b *Bot) configAdmin(user int64) bool {
+	for _, id := range b.opts.Admins {
+		if id == user {
+			return true
+		}
+	}
+	return false
+}
+
+// reply sends rendered blocks as one or more messages, quoting the first.
+func (b *Bot) reply(ctx context.Context, log *slog.Logger, chat int64, replyTo int, blocks []block) {
+	for i, part := range paginate(blocks, maxMessage) {
+		q := replyTo
+		if i > 0 {
+			q = 0
+		}
+		if _, err := b.api.send(ctx, chat, part, q, nil); err != nil {
+			log.Warn("could not send reply", "err", err)
+			return
+		}
+	}
+}
+
+// say sends a short plain-text reply.
+func (b *Bot) say(ctx context.Context, log *slog.Logger, chat int64, replyTo int, text string) {
+	b.reply(ctx, log, chat, replyTo, []block{plain(text)})
+}
+
+// SetLog sets where answer-log lines go; call it before Run.
+func (b *Bot) SetLog(r Recorder) { b.opts.Log = r }
