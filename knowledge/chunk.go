@@ -63,6 +63,11 @@ func heading(line string) (kind headingKind, label string, only bool, ok bool) {
 			}
 		}
 		only = end >= len(rs)-1
+		if h.kind == kindArticle {
+			// 第二条 …: the marker is the label; the article's text is body.
+			rest := strings.TrimSpace(line[loc[1]:])
+			return h.kind, line[:loc[1]], rest == "", true
+		}
 		if end > 30 {
 			if h.kind == kindNumber || h.kind == kindParenNumber || h.kind == kindShi || h.kind == kindOrdinal {
 				// A numbered paragraph without a short lead phrase: label it by its marker.
@@ -118,6 +123,7 @@ func Chunks(d Document) []Chunk {
 		return p
 	}
 
+	all := []rune(d.Text)
 	off := 0 // rune offset of the current line in d.Text
 	for _, line := range strings.Split(d.Text, "\n") {
 		n := utf8.RuneCountInString(line)
@@ -145,15 +151,9 @@ func Chunks(d Document) []Chunk {
 			if curStart < 0 {
 				curStart = lineStart + s.start
 				curSection = path()
-			} else {
-				// Keep the original spacing between sentences and lines.
-				gap := lineStart + s.start - (curStart + len(cur))
-				if gap > 0 {
-					cur = append(cur, '\n')
-					if gap > 1 {
-						cur = append(cur, []rune(strings.Repeat(" ", gap-1))...)
-					}
-				}
+			} else if from, to := curStart+len(cur), lineStart+s.start; to > from {
+				// Keep the original text between sentences and lines.
+				cur = append(cur, all[from:to]...)
 			}
 			cur = append(cur, []rune(s.text)...)
 			if len(cur) >= TargetChunk {

@@ -10,7 +10,7 @@ import (
 
 // boilerplateLine matches whole lines that are site furniture rather than
 // policy text: editor credits, copyright footers, link lists, app promotions.
-var boilerplateLine = regexp.MustCompile(`^(责任编辑|責任編輯|编辑[:：]|編輯[:：]|相关链接|相關連結|相关阅读|相關閱讀|相关新闻|版权所有|版權所有|copyright|©|\(c\)|主办单位|主辦單位|网站地图|扫一扫|掃一掃|分享到|打印本页|关闭窗口|【打印】|【关闭】|海量资讯|点击进入专题|返回顶部|上一篇|下一篇|来源[:：]\s*$)`)
+var boilerplateLine = regexp.MustCompile(`^(责任编辑|責任編輯|编辑[:：]|編輯[:：]|相关链接|相關連結|相关阅读|相關閱讀|相关新闻|版权所有|版權所有|copyright|©|\(c\)|主办单位|主辦單位|网站地图|扫一扫|掃一掃|分享到|打印本页|关闭窗口|【打印】|【关闭】|海量资讯|点击进入专题|返回顶部|上一篇|下一篇|来源[:：]\s*$|文章附件[:：]\s*$)`)
 
 // footerLine starts the site footer: it and every line after it are dropped
 // when it appears near the end of a document.

@@ -199,8 +199,10 @@ func docxText(body []byte) (string, error) {
 				if len(tables) > 0 {
 					s = strings.ReplaceAll(s, "\n", " ")
 				}
-				if strings.TrimSpace(s) != "" {
-					emit(strings.TrimRight(s, " \t\n"))
+				for _, line := range strings.Split(s, "\n") { // w:br, page breaks included
+					if strings.TrimSpace(line) != "" {
+						emit(strings.TrimRight(line, " \t"))
+					}
 				}
 			case "tc":
 				if n := len(tables); n > 0 {

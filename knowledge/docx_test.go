@@ -3,6 +3,8 @@ package knowledge
 import (
 	"archive/zip"
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -46,6 +48,7 @@ const testDOCXBody = `
 </w:tbl>
 <w:p><w:r><w:t>第一条</w:t></w:r><w:r><w:tab/><w:t>嘉兴主导的国际标准有9项。</w:t></w:r></w:p>
 <w:p><w:r><w:t>第一行</w:t><w:br/><w:t>第二行</w:t></w:r></w:p>
+<w:p><w:r><w:br w:type="page"/></w:r><w:r><w:t>二、主要任务</w:t></w:r></w:p>
 <w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>正文</w:t></w:r></w:p>
 <w:p><w:hyperlink r:id="rId9"><w:r><w:t>链接文字</w:t></w:r></w:hyperlink><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>3</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>
 `
@@ -56,6 +59,7 @@ const testDOCXText = "一、总体要求\n" +
 	"国际标准 （主导） | 9\n" +
 	"第一条\t嘉兴主导的国际标准有9项。\n" +
 	"第一行\n第二行\n" +
+	"二、主要任务\n" +
 	"文本框\n正文\n" +
 	"链接文字3"
 
@@ -169,5 +173,32 @@ func TestExtractDOCXErrors(t *testing.T) {
 				t.Errorf("extractDOCX(%s) error %q, want it to contain %q", c.name, err, c.want)
 			}
 		})
+	}
+}
+
+// testdata/docx/libreoffice.docx is LibreOffice's Word export of the same
+// document as testdata/pdf (see testdata/pdf/README.md).
+func TestExtractDOCXTestdata(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "docx", "libreoffice.docx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const wantText = "一、总体要求\n" +
+		"上海承担国际标准化技术组织秘书处6个。\n" +
+		"为深入贯彻落实《国家标准化发展纲要》，推动标准化工作高质量发展，结合本市实际，制定本实施意见。\n" +
+		"项目 | 数量\n" +
+		"秘书处 | 6\n" +
+		"二、主要任务\n" +
+		"嘉兴主导的国际标准有9项。\n" +
+		"ISO 9001 质量管理体系与 GB/T 19001—2016 等同采用。"
+	text, title, err := extractDOCX(raw)
+	if err != nil {
+		t.Fatalf("extractDOCX(libreoffice.docx) error %v", err)
+	}
+	if text != wantText {
+		t.Errorf("extractDOCX(libreoffice.docx) text = %q, want %q", text, wantText)
+	}
+	if want := "关于推进标准化工作的实施意见"; title != want {
+		t.Errorf("extractDOCX(libreoffice.docx) title = %q, want %q", title, want)
 	}
 }

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -40,6 +41,10 @@ func StripPinyin(s string) string {
 	return b.String()
 }
 
+// pinyinSyllable matches a toneless pinyin syllable, so that (de) goes but
+// (draft) stays.
+var pinyinSyllable = regexp.MustCompile(`^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:a|o|e|ai|ei|ao|ou|an|en|ang|eng|ong|er|i|ia|ie|iao|iu|ian|in|iang|ing|iong|u|ua|uo|uai|ui|uan|un|uang|ueng|v|ve|ue|ü|üe)$`)
+
 // pinyinAnnotation reports whether s starts with "syllable)" and returns the
 // byte length including the closing parenthesis.
 func pinyinAnnotation(s string) (int, bool) {
@@ -57,7 +62,7 @@ func pinyinAnnotation(s string) (int, bool) {
 				return 0, false
 			}
 			syl := s[:i]
-			if tone || len(syl) <= 6 && strings.ContainsAny(syl, "aeiouv") {
+			if tone || pinyinSyllable.MatchString(syl) {
 				return i + utf8.RuneLen(r), true
 			}
 			return 0, false

@@ -345,12 +345,14 @@ func parseJSONL(name string, raw []byte) ([]Document, error) {
 		}
 		seen[j.ID] = true
 		sum := sha256.Sum256(line)
-		d := Document{ID: j.ID, Title: j.Title, Date: normalizeDate(j.Date), URL: j.URL,
+		d := Document{ID: j.ID, Title: j.Title, Date: j.Date, URL: j.URL,
 			Format: "jsonl", Hash: hex.EncodeToString(sum[:]), Text: cleanLines(j.Text)}
-		if d.Title == "" {
-			d.Title = firstLineTitle(d.Text)
+		done, err := finish(d, "")
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("%s line %d: %v", name, n, err))
+			continue
 		}
-		docs = append(docs, d)
+		docs = append(docs, done...)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read jsonl: %w", err)

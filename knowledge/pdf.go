@@ -357,7 +357,7 @@ func pdfPageText(ref pdfPageRef, fonts map[string]*pdfFont) (text string, warns 
 		err = nil
 	}
 	in.run(content, ref.resources, pdfMatrix{1, 0, 0, 1, 0, 0}, 0)
-	return "", nil, nil
+	return "", nil, nil // text and warns are set by the deferred function
 }
 
 // pdfContents returns the decoded bytes of a page's /Contents, a stream or
