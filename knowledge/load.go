@@ -136,7 +136,7 @@ func Parse(ctx context.Context, name string, raw []byte) ([]Document, error) {
 		var b strings.Builder
 		for _, pg := range pages {
 			d.PageStarts = append(d.PageStarts, utf8.RuneCountInString(b.String()))
-			if t := cleanLines(pg); t != "" {
+			if t := joinWrapped(cleanLines(pg)); t != "" {
 				b.WriteString(t)
 				b.WriteByte('\n')
 			}
@@ -362,4 +362,25 @@ func parseJSONL(name string, raw []byte) ([]Document, error) {
 	}
 	docs[0].Warnings = append(docs[0].Warnings, bad...)
 	return docs, nil
+}
+
+// joinWrapped rejoins the lines of a PDF page that layout wrapped mid
+// sentence (…制定本\n实施意见。): a line that ends in a Han character runs
+// on into a next line that starts with one, unless that line opens a section.
+func joinWrapped(text string) string {
+	lines := strings.Split(text, "\n")
+	var b strings.Builder
+	for i, line := range lines {
+		b.WriteString(line)
+		if i+1 == len(lines) {
+			break
+		}
+		last, _ := utf8.DecodeLastRuneInString(line)
+		next, _ := utf8.DecodeRuneInString(lines[i+1])
+		if _, _, _, isHeading := heading(lines[i+1]); unicode.Is(unicode.Han, last) && unicode.Is(unicode.Han, next) && !isHeading {
+			continue
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

@@ -690,3 +690,17 @@ func TestParseMojibakeWarnings(t *testing.T) {
 		t.Errorf("Parse(003.txt).Text = %q, want %q", d.Text, wantText)
 	}
 }
+
+func TestJoinWrapped(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"各区要认真制定本\n实施意见。\n二、工作要求", "各区要认真制定本实施意见。\n二、工作要求"},
+		{"第一行结束。\n第二行", "第一行结束。\n第二行"},
+		{"总体目标\n（一）强化统筹", "总体目标\n（一）强化统筹"},
+		{"ISO\n标准", "ISO\n标准"},
+	}
+	for _, tt := range tests {
+		if got := joinWrapped(tt.in); got != tt.want {
+			t.Errorf("joinWrapped(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
