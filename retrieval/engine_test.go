@@ -441,3 +441,57 @@ func testLang() *Language {
 	}
 	return l
 }
+
+func TestPDFPagesInCitations(t *testing.T) {
+	raw, err := os.ReadFile("../knowledge/testdata/pdf/libreoffice-2pages.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docx, err := os.ReadFile("../knowledge/testdata/docx/libreoffice.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := fstest.MapFS{
+		"report.pdf":  {Data: raw},
+		"corrupt.pdf": {Data: []byte("%PDF-1.4\n1 0 obj garbage")},
+	}
+	e, err := New(Options{Language: testLang(), Docs: docs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if sk := e.Current().Skipped(); len(sk) != 1 || sk[0].Path != "corrupt.pdf" {
+		t.Errorf("skipped = %v, want corrupt.pdf with its reason", sk)
+	}
+	a, err := e.Ask(context.Background(), Question{Text: "嘉兴主导的国际标准有几项？"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Answered || !strings.Contains(a.Text, "9") || a.Citations[0].Doc != "report.pdf" || a.Citations[0].Page != 2 {
+		t.Errorf("Ask = %q cites %+v; want 9 from report.pdf page 2", a.Text, a.Citations)
+	}
+	var pages int
+	for _, d := range e.Current().Docs() {
+		if d.ID == "report.pdf" {
+			pages = d.Pages
+		}
+	}
+	if pages != 2 {
+		t.Errorf("report.pdf has %d pages in the index, want 2", pages)
+	}
+
+	// The same text as a Word file: cited by name, with its title, no page.
+	e2, _ := New(Options{Language: testLang(), Docs: fstest.MapFS{"plan.docx": {Data: docx}}})
+	if _, err := e2.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a, err = e2.Ask(context.Background(), Question{Text: "嘉兴主导的国际标准有几项？"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := e2.Current().Docs(); len(d) != 1 || d[0].Format != "docx" || !a.Answered || a.Citations[0].Doc != "plan.docx" || a.Citations[0].Title == "" {
+		t.Errorf("docx: docs %+v, answer %q %+v", d, a.Text, a.Citations)
+	}
+}
