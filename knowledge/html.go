@@ -147,12 +147,6 @@ func nodeText(n *html.Node) string {
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.TextNode {
-			if p := n.Parent; p != nil && strings.TrimSpace(n.Data) == "" {
-				switch p.DataAtom {
-				case atom.Table, atom.Thead, atom.Tbody, atom.Tfoot, atom.Tr:
-					return // indentation between cells
-				}
-			}
 			b.WriteString(n.Data)
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {

@@ -62,6 +62,17 @@ func (ix *lexIndex) df(t string) int {
 	return 0
 }
 
+// hasAll reports whether every term occurs in some chunk (and there is at
+// least one): whether a phrase can match at all.
+func (ix *lexIndex) hasAll(terms []string) bool {
+	for _, t := range terms {
+		if ix.df(t) == 0 {
+			return false
+		}
+	}
+	return len(terms) > 0
+}
+
 // idf is BM25's inverse document frequency (never negative).
 func (ix *lexIndex) idf(t string) float64 {
 	n := float64(len(ix.docLen))

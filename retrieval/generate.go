@@ -302,14 +302,7 @@ func (e *Engine) addRewrite(ix *Index, q *query, terms []string) {
 		}
 		seen[folded] = true
 		ts := tokens(nil, folded)
-		present := len(ts) > 0
-		for _, t := range ts {
-			if ix.lex.df(t) == 0 {
-				present = false
-				break
-			}
-		}
-		if !present {
+		if !ix.lex.hasAll(ts) {
 			continue
 		}
 		w := rewriteWeight / (1 + 0.25*float64(rank))

@@ -226,17 +226,7 @@ func (e *Engine) expand(ix *Index, ex lexicon.Expansion, add func(string, float6
 		}
 		folded := e.folder.Fold(term)
 		ts := tokens(nil, folded)
-		if len(ts) == 0 {
-			continue
-		}
-		present := true
-		for _, t := range ts {
-			if ix.lex.df(t) == 0 {
-				present = false
-				break
-			}
-		}
-		if !present {
+		if !ix.lex.hasAll(ts) {
 			continue
 		}
 		// Rank decay, and a lower weight for one-character terms, which are
@@ -260,13 +250,7 @@ func (e *Engine) expand(ix *Index, ex lexicon.Expansion, add func(string, float6
 // inKB reports whether every term of an English word or phrase occurs in
 // the knowledge base as it is (ISO, IEC, GM2D).
 func (e *Engine) inKB(ix *Index, source string) bool {
-	ts := tokens(nil, e.folder.Fold(source))
-	for _, t := range ts {
-		if ix.lex.df(t) == 0 {
-			return false
-		}
-	}
-	return len(ts) > 0
+	return ix.lex.hasAll(tokens(nil, e.folder.Fold(source)))
 }
 
 // placeOf returns the gazetteer place a term names (嘉兴 for 嘉兴市), or "".
