@@ -55,18 +55,6 @@ func (h *HashEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, 
 	return out, nil
 }
 
-// embedFolded embeds texts that are already in folded form, saving the
-// builder a second fold of every chunk.
-func (h *HashEmbedder) embedFolded(folded []string) [][]float32 {
-	out := make([][]float32, len(folded))
-	feats := make(map[string]float64, 512)
-	for i, f := range folded {
-		clear(feats)
-		out[i] = h.vector(features(feats, f), nil)
-	}
-	return out
-}
-
 // features counts the hashed features of folded text: Han unigrams (weight
 // 0.5), bigrams and Latin words (1).
 func features(f map[string]float64, folded string) map[string]float64 {

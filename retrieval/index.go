@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/philippgille/chromem-go"
@@ -173,7 +174,7 @@ func (b builder) build(ctx context.Context, corpus knowledge.Corpus, prev *Index
 				ix.byID[c.ID] = len(ix.chunks)
 				toEmbed = append(toEmbed, len(ix.chunks))
 				ix.chunks = append(ix.chunks, c)
-				ix.folded = append(ix.folded, b.fold(chunkMatchText(c)))
+				ix.folded = append(ix.folded, "") // folded below, in parallel
 				vecs = append(vecs, nil)
 			}
 			info.Chunks = len(cs)
@@ -186,42 +187,47 @@ func (b builder) build(ctx context.Context, corpus knowledge.Corpus, prev *Index
 		}
 	}
 
-	// Embed the new chunks in batches.
-	for i := 0; i < len(toEmbed); i += embedBatch {
-		batch := toEmbed[i:min(i+embedBatch, len(toEmbed))]
-		var vs [][]float32
-		if h, ok := b.embedder.(*HashEmbedder); ok {
-			folded := make([]string, len(batch))
-			for j, p := range batch {
-				folded[j] = ix.folded[p]
-			}
-			vs = h.embedFolded(folded)
-		} else {
+	parallel(len(toEmbed), func(i int) {
+		p := toEmbed[i]
+		ix.folded[p] = b.fold(chunkMatchText(ix.chunks[p]))
+	})
+
+	// Embed the new chunks: the local embedder on every core at once, a
+	// remote one in batches (its client caps concurrency).
+	if h, ok := b.embedder.(*HashEmbedder); ok {
+		parallel(len(toEmbed), func(j int) {
+			p := toEmbed[j]
+			vecs[p] = h.vector(features(nil, ix.folded[p]), nil)
+		})
+		if b.progress != nil && len(toEmbed) > 0 {
+			b.progress(len(toEmbed), len(toEmbed))
+		}
+	} else {
+		for i := 0; i < len(toEmbed); i += embedBatch {
+			batch := toEmbed[i:min(i+embedBatch, len(toEmbed))]
 			texts := make([]string, len(batch))
 			for j, p := range batch {
 				texts[j] = chunkMatchText(ix.chunks[p])
 			}
-			var err error
-			if vs, err = b.embedder.Embed(ctx, texts); err != nil {
+			vs, err := b.embedder.Embed(ctx, texts)
+			if err != nil {
 				return nil, st, fmt.Errorf("embed chunks: %w", err)
 			}
-		}
-		if err := checkVectors(vs, len(batch), b.embedder.Dim()); err != nil {
-			return nil, st, fmt.Errorf("embedder %s: %w", b.embedder.Name(), err)
-		}
-		for j, p := range batch {
-			vecs[p] = vs[j]
-		}
-		if b.progress != nil {
-			b.progress(i+len(batch), len(toEmbed))
+			if err := checkVectors(vs, len(batch), b.embedder.Dim()); err != nil {
+				return nil, st, fmt.Errorf("embedder %s: %w", b.embedder.Name(), err)
+			}
+			for j, p := range batch {
+				vecs[p] = vs[j]
+			}
+			if b.progress != nil {
+				b.progress(i+len(batch), len(toEmbed))
+			}
 		}
 	}
 	st.Embedded = len(toEmbed)
 
 	terms := make([][]string, len(ix.folded))
-	for i, f := range ix.folded {
-		terms[i] = tokens(nil, f)
-	}
+	parallel(len(terms), func(i int) { terms[i] = tokens(nil, ix.folded[i]) })
 	ix.lex = newLexIndex(terms)
 	db, col, err := newCollection(ctx, ix.chunks, vecs)
 	if err != nil {
@@ -284,4 +290,29 @@ func (ix *Index) vector(ctx context.Context, id string) ([]float32, error) {
 		return nil, fmt.Errorf("vector of %s: %w", id, err)
 	}
 	return d.Embedding, nil
+}
+
+// parallel runs fn(0..n-1) on GOMAXPROCS goroutines, in contiguous shares,
+// and waits for them.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	per := (n + workers - 1) / workers
+	for w := range workers {
+		lo, hi := w*per, min(n, (w+1)*per)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }

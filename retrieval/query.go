@@ -48,7 +48,6 @@ type query struct {
 	places   []string           // places named in the question (Simplified)
 	missing  []string           // key words with no counterpart in the knowledge base
 	runs     []string           // the question's Han runs between question words
-	phrases  []phrase           // multi-bigram phrases that count extra when found verbatim
 	quantity bool
 	english  bool // mostly English: crosses into Chinese through the lexicon
 	expanded []Expansion
@@ -81,44 +80,6 @@ func (q *query) unknownBigrams(ix *Index) int {
 // functionChars are characters of grammar rather than subject matter; a
 // bigram holding one is more likely a word boundary than an unknown name.
 const functionChars = "的了是在和与及或为分各把被将对从向于以而且并也都还就要会能可该此其这那之所等有个们着过到给让由"
-
-// phrase is a run of the question (or an expanded term) with the summed IDF
-// of its bigrams.
-type phrase struct {
-	text string
-	idf  float64
-}
-
-// phraseScore sums the IDF of the query phrases found verbatim in folded.
-func (q *query) phraseScore(ix *Index, folded string) float64 {
-	var s float64
-	for _, p := range q.phrases {
-		if strings.Contains(folded, p.text) {
-			s += p.idf
-		}
-	}
-	return s
-}
-
-// addPhrase records a phrase of at least three Han characters (two bigrams).
-func (q *query) addPhrase(ix *Index, text string, weight float64) {
-	if hanRunes(text) < 3 {
-		return
-	}
-	for _, p := range q.phrases {
-		if p.text == text {
-			return
-		}
-	}
-	var idf float64
-	for _, t := range tokens(nil, text) {
-		if ix.lex.df(t) == 0 {
-			return // cannot occur verbatim
-		}
-		idf += ix.lex.idf(t)
-	}
-	q.phrases = append(q.phrases, phrase{text, idf * weight})
-}
 
 // Expansion records how an English word of a question crossed into Chinese.
 type Expansion struct {
@@ -158,7 +119,6 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 	}
 	for _, run := range strings.FieldsFunc(split, func(r rune) bool { return !isHan(r) }) {
 		q.runs = append(q.runs, run)
-		q.addPhrase(ix, run, 1)
 	}
 	for _, p := range places {
 		if strings.Contains(q.folded, p) {
@@ -173,9 +133,6 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 				continue // "gm" of GM2D is not the English word
 			}
 			used := e.expand(ix, ex, add)
-			for i, t := range used {
-				q.addPhrase(ix, t, 1/float64(i+1))
-			}
 			if len(used) == 0 {
 				if isProperNoun(text, ex.Source) && !e.inKB(ix, ex.Source) {
 					q.missing = append(q.missing, ex.Source)
