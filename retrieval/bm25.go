@@ -94,11 +94,21 @@ type scored struct {
 
 // search scores every chunk against weighted query terms and returns the
 // best k, best first.
-func (ix *lexIndex) search(q []qterm, k int, scores []float32) []scored {
+// scratch is per-query working memory, pooled by the engine: a score per
+// chunk (kept all zero between queries) and the chunks touched.
+type scratch struct {
+	scores  []float32
+	touched []int32
+}
+
+func (ix *lexIndex) search(q []qterm, k int, sc *scratch) []scored {
 	if len(ix.docLen) == 0 || k <= 0 {
 		return nil
 	}
-	touched := make([]int32, 0, 256)
+	if len(sc.scores) < len(ix.docLen) {
+		sc.scores = make([]float32, len(ix.docLen))
+	}
+	scores, touched := sc.scores, sc.touched[:0]
 	for _, qt := range q {
 		id, ok := ix.ids[qt.term]
 		if !ok || qt.weight <= 0 {
@@ -119,6 +129,7 @@ func (ix *lexIndex) search(q []qterm, k int, scores []float32) []scored {
 	for _, d := range touched {
 		scores[d] = 0
 	}
+	sc.touched = touched
 	return out
 }
 

@@ -187,17 +187,21 @@ func (b builder) build(ctx context.Context, corpus knowledge.Corpus, prev *Index
 		}
 	}
 
-	parallel(len(toEmbed), func(i int) {
-		p := toEmbed[i]
-		ix.folded[p] = b.fold(chunkMatchText(ix.chunks[p]))
+	parallel(len(toEmbed), func(lo, hi int) {
+		for _, p := range toEmbed[lo:hi] {
+			ix.folded[p] = b.fold(chunkMatchText(ix.chunks[p]))
+		}
 	})
 
 	// Embed the new chunks: the local embedder on every core at once, a
 	// remote one in batches (its client caps concurrency).
 	if h, ok := b.embedder.(*HashEmbedder); ok {
-		parallel(len(toEmbed), func(j int) {
-			p := toEmbed[j]
-			vecs[p] = h.vector(features(nil, ix.folded[p]), nil)
+		parallel(len(toEmbed), func(lo, hi int) {
+			feats := make(map[string]float64, 512) // one per worker, reused
+			for _, p := range toEmbed[lo:hi] {
+				clear(feats)
+				vecs[p] = h.vector(features(feats, ix.folded[p]), nil)
+			}
 		})
 		if b.progress != nil && len(toEmbed) > 0 {
 			b.progress(len(toEmbed), len(toEmbed))
@@ -227,7 +231,11 @@ func (b builder) build(ctx context.Context, corpus knowledge.Corpus, prev *Index
 	st.Embedded = len(toEmbed)
 
 	terms := make([][]string, len(ix.folded))
-	parallel(len(terms), func(i int) { terms[i] = tokens(nil, ix.folded[i]) })
+	parallel(len(terms), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			terms[i] = tokens(nil, ix.folded[i])
+		}
+	})
 	ix.lex = newLexIndex(terms)
 	db, col, err := newCollection(ctx, ix.chunks, vecs)
 	if err != nil {
@@ -292,14 +300,12 @@ func (ix *Index) vector(ctx context.Context, id string) ([]float32, error) {
 	return d.Embedding, nil
 }
 
-// parallel runs fn(0..n-1) on GOMAXPROCS goroutines, in contiguous shares,
-// and waits for them.
-func parallel(n int, fn func(i int)) {
+// parallel splits 0..n-1 into one contiguous share per GOMAXPROCS
+// goroutine, runs fn on each share and waits for them.
+func parallel(n int, fn func(lo, hi int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
-		for i := range n {
-			fn(i)
-		}
+		fn(0, n)
 		return
 	}
 	var wg sync.WaitGroup
@@ -309,9 +315,7 @@ func parallel(n int, fn func(i int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				fn(i)
-			}
+			fn(lo, hi)
 		}()
 	}
 	wg.Wait()
