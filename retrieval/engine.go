@@ -173,7 +173,7 @@ func (e *Engine) Reload(ctx context.Context) (BuildStats, error) {
 	for _, d := range corpus.Docs {
 		if fresh[d.ID] {
 			for _, w := range d.Warnings {
-				e.log.Warn("document warning", "doc", d.ID, "warning", w)
+				e.log.Info("document warning", "doc", d.ID, "warning", w)
 			}
 		}
 	}

@@ -30,5 +30,10 @@ func runIndex(ctx context.Context, a *app, args []string) error {
 	for _, s := range ix.Skipped() {
 		fmt.Fprintf(a.stderr, "skipped %s\n", s)
 	}
+	for _, d := range ix.Docs() {
+		for _, w := range d.Warnings {
+			fmt.Fprintf(a.stderr, "warning %s: %s\n", d.ID, w)
+		}
+	}
 	return nil
 }
