@@ -15,7 +15,7 @@ import (
 // runAsk answers questions: the one given as arguments, or one per line of
 // stdin. With --json each answer is one JSON object per line.
 func runAsk(ctx context.Context, a *app, args []string) error {
-	var common commonFlags
+	common := commonFlags{quiet: true}
 	fs := newFlagSet(a, "ask", `["question"]`)
 	common.register(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object per answer")

@@ -48,7 +48,7 @@ func (g *answerGroups) UnmarshalJSON(b []byte) error {
 // runEval scores answers over a QA file (--qa), or passage retrieval over a
 // passage set (--passages with --qa).
 func runEval(ctx context.Context, a *app, args []string) error {
-	var common commonFlags
+	common := commonFlags{quiet: true}
 	fs := newFlagSet(a, "eval", "")
 	common.register(fs)
 	qaPath := fs.String("qa", "", "QA file (JSONL)")

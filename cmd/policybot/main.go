@@ -117,6 +117,7 @@ func usage(w io.Writer) {
 // commonFlags are the flags every subcommand takes.
 type commonFlags struct {
 	config, docs, data, logLevel string
+	quiet                        bool // default log level warn instead of info
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
@@ -147,6 +148,10 @@ func (a *app) parse(fs *flag.FlagSet, common *commonFlags, args []string) error 
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	cfg := config.Default()
+	if common.quiet {
+		// Commands whose output is the answer log only warnings unless told.
+		cfg.LogLevel = "warn"
+	}
 	path := common.config
 	if path == "" {
 		path = a.getenv("POLICYBOT_CONFIG")

@@ -26,7 +26,7 @@ type searchLine struct {
 // runSearch prints the ranked evidence for a question, or for each stdin
 // line.
 func runSearch(ctx context.Context, a *app, args []string) error {
-	var common commonFlags
+	common := commonFlags{quiet: true}
 	fs := newFlagSet(a, "search", `["question"]`)
 	common.register(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object per question")
