@@ -18,6 +18,7 @@ import (
 
 	"github.com/policybot/policybot/knowledge"
 	"github.com/policybot/policybot/retrieval/lexicon"
+	"github.com/policybot/policybot/retrieval/pinyin"
 )
 
 // Options configure an Engine.
@@ -45,6 +46,7 @@ type Language struct {
 	folder *knowledge.Folder
 	trad   *knowledge.Converter
 	lex    *lexicon.Lexicon
+	py     *pinyin.Table
 }
 
 // LoadLanguage loads the embedded dictionaries.
@@ -61,7 +63,11 @@ func LoadLanguage() (*Language, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bilingual lexicon: %w", err)
 	}
-	return &Language{folder: folder, trad: trad, lex: lex}, nil
+	py, err := pinyin.New()
+	if err != nil {
+		return nil, err
+	}
+	return &Language{folder: folder, trad: trad, lex: lex, py: py}, nil
 }
 
 // Engine serves questions from the current index generation and rebuilds it
@@ -74,6 +80,7 @@ type Engine struct {
 	folder   *knowledge.Folder
 	trad     *knowledge.Converter
 	lex      *lexicon.Lexicon
+	py       *pinyin.Table
 	embedder Embedder
 	local    *HashEmbedder // for query features when the embedder is local
 	gen      Generator
@@ -96,7 +103,7 @@ func New(opts Options) (*Engine, error) {
 		}
 	}
 	folder := lang.folder
-	e := &Engine{log: opts.Logger, docs: opts.Docs, folder: folder, trad: lang.trad, lex: lang.lex,
+	e := &Engine{log: opts.Logger, docs: opts.Docs, folder: folder, trad: lang.trad, lex: lang.lex, py: lang.py,
 		embedder: opts.Embedder, gen: opts.Generator, progress: opts.Progress}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)

@@ -51,6 +51,7 @@ func TestAskSeeds(t *testing.T) {
 		{"issuing number", "上海2015年深化标准化改革工作方案的文号是什么？", []string{"沪府办发〔2015〕45号"}, "002_a890cb5bac0b280e.txt", false},
 		{"list answer in document order", "浙江国家标准化创新发展试点工作分为哪几个阶段？", []string{"2023", "2024", "2025"}, "004_445d27354f955fbc.txt", false},
 		{"mojibake document still answers", "嘉兴主导的国际标准有几项？", []string{"9项"}, "003_8eaa10753541487a.txt", false},
+		{"romanised name", "What did Chen Tong introduce at the press conference?", []string{"陈通介绍"}, "001_9709453190b7982c.txt", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,6 +92,7 @@ func TestAskDeclines(t *testing.T) {
 		"What is the 2024 budget of the Shenzhen standardization fund?", // same, in English
 		"火星基地的氧气储备是多少？",                                                 // nothing related at all
 		"Who won the 1998 football world cup?",
+		"What did Li Ming say about standards?", // a romanised name nobody in the documents has
 	} {
 		t.Run(q, func(t *testing.T) {
 			a, err := e.Ask(context.Background(), Question{Text: q})

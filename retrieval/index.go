@@ -11,6 +11,7 @@ import (
 	"github.com/philippgille/chromem-go"
 
 	"github.com/policybot/policybot/knowledge"
+	"github.com/policybot/policybot/retrieval/pinyin"
 )
 
 // DocInfo describes an indexed document.
@@ -41,7 +42,34 @@ type Index struct {
 	embedder string
 	dim      int
 	builtAt  time.Time
+
+	// readAs maps the toneless pinyin of the index's Han bigrams ("chen
+	// tong") to the bigrams (陈通); built on first use.
+	readAsOnce sync.Once
+	readAs     map[string][]string
 }
+
+// bigramsReadAs returns the index's Han bigrams read as the two syllables.
+func (ix *Index) bigramsReadAs(py *pinyin.Table, a, b string) []string {
+	ix.readAsOnce.Do(func() {
+		ix.readAs = make(map[string][]string)
+		for t := range ix.lex.ids {
+			rs := []rune(t)
+			if len(rs) != 2 || !isHan(rs[0]) || !isHan(rs[1]) {
+				continue
+			}
+			for _, x := range firstN(py.Readings(rs[0]), 2) {
+				for _, y := range firstN(py.Readings(rs[1]), 2) {
+					k := x + " " + y
+					ix.readAs[k] = append(ix.readAs[k], t)
+				}
+			}
+		}
+	})
+	return ix.readAs[a+" "+b]
+}
+
+func firstN(s []string, n int) []string { return s[:min(n, len(s))] }
 
 const collectionName = "chunks"
 

@@ -128,6 +128,8 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 	// English: cross into Chinese through the lexicon.
 	if e.lex != nil && len(latinWords) > 0 && hanRunes(q.folded) < len(latinWords) {
 		q.english = true
+		covered := make(map[string]bool) // English words the lexicon placed in the knowledge base
+		var unplaced []string            // proper nouns it could not
 		for _, ex := range e.lex.Expand(text) {
 			if insideCode(latinWords, ex.Source) {
 				continue // "gm" of GM2D is not the English word
@@ -135,7 +137,7 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 			used := e.expand(ix, ex, add)
 			if len(used) == 0 {
 				if isProperNoun(text, ex.Source) && !e.inKB(ix, ex.Source) {
-					q.missing = append(q.missing, ex.Source)
+					unplaced = append(unplaced, ex.Source)
 				}
 				// A place the knowledge base never mentions is still a place
 				// the question is about.
@@ -147,11 +149,23 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 				}
 				continue
 			}
+			for _, w := range strings.Fields(ex.Source) {
+				covered[w] = true
+			}
 			q.expanded = append(q.expanded, Expansion{ex.Source, used})
 			for _, t := range used {
 				if p := placeOf(t); p != "" {
 					q.places = appendNew(q.places, p)
 				}
+			}
+		}
+		// Romanised Chinese names: "Chen Xuejun" for 陈学军.
+		names, unknown := e.names(ix, text, covered, add)
+		q.expanded = append(q.expanded, names...)
+		q.missing = append(q.missing, unknown...)
+		for _, u := range unplaced {
+			if !nameCovers(names, u) {
+				q.missing = append(q.missing, u)
 			}
 		}
 	}
@@ -202,6 +216,78 @@ func (e *Engine) expand(ix *Index, ex lexicon.Expansion, add func(string, float6
 		rank++
 	}
 	return used
+}
+
+// nameWeight is the weight of the bigrams a romanised name matches.
+const nameWeight = 0.8
+
+// names finds romanised Chinese names in an English question — runs of
+// capitalised words that spell pinyin and that the lexicon does not know,
+// such as "Chen Xuejun" or "Xiuzhou" — and adds the knowledge base's bigrams
+// that read that way (陈学, 学军). A name of two or more syllables that
+// nothing in the knowledge base reads as is returned as unknown.
+func (e *Engine) names(ix *Index, text string, known map[string]bool, add func(string, float64)) (found []Expansion, unknown []string) {
+	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
+	var run []string
+	var syls []string
+	flush := func() {
+		defer func() { run, syls = nil, nil }()
+		if len(syls) < 2 {
+			return // one syllable alone is too ambiguous to look up
+		}
+		var terms []string
+		for i := 0; i+1 < len(syls); i++ {
+			for _, t := range ix.bigramsReadAs(e.py, syls[i], syls[i+1]) {
+				add(t, nameWeight)
+				terms = appendNew(terms, t)
+			}
+		}
+		name := strings.Join(run, " ")
+		if len(terms) == 0 {
+			unknown = append(unknown, name)
+			return
+		}
+		found = append(found, Expansion{Source: name, Terms: terms})
+	}
+	for _, w := range words {
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "'")
+		lw := strings.ToLower(w)
+		ss, ok := e.py.Split(lw)
+		isName := ok && w != "" && unicode.IsUpper([]rune(w)[0]) && !englishStop[lw] && !known[lw] && !knownPrefix(known, lw)
+		if !isName {
+			flush()
+			continue
+		}
+		run = append(run, w)
+		syls = append(syls, ss...)
+	}
+	flush()
+	return found, unknown
+}
+
+// nameCovers reports whether a found name includes every word of source.
+func nameCovers(names []Expansion, source string) bool {
+	for _, n := range names {
+		all := true
+		for _, w := range strings.Fields(source) {
+			all = all && strings.Contains(strings.ToLower(n.Source), w)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// knownPrefix reports whether the lexicon matched an inflection of w
+// (its base form "host" for "hosted").
+func knownPrefix(known map[string]bool, w string) bool {
+	for k := range known {
+		if len(k) >= 3 && strings.HasPrefix(w, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // inKB reports whether every term of an English word or phrase occurs in
