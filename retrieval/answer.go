@@ -282,7 +282,7 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 		}
 		short = strings.Join(figs, "、")
 	}
-	quote := e.folder.ToSimplified(best.text)
+	quote := e.folder.ToSimplified(withFollowing(ev, best))
 	var b strings.Builder
 	switch {
 	case short != "" && q.script == knowledge.ScriptLatin:
@@ -303,7 +303,7 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 	more := peers
 	if len(more) == 0 && !docNumberQ.MatchString(q.folded) {
 		// A second sentence, when it adds the question's terms.
-		if second := secondSentence(cands, best, idf, total); second != nil {
+		if second := secondSentence(cands, best, ev, idf, total); second != nil {
 			more = []*candSentence{second}
 		}
 	}
@@ -315,9 +315,31 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 			cited[id] = n
 			cites = append(cites, e.cite(n, ev[m.ev]))
 		}
-		fmt.Fprintf(&b, "\n“%s”[%d]", e.folder.ToSimplified(m.text), n)
+		fmt.Fprintf(&b, "\n“%s”[%d]", e.folder.ToSimplified(withFollowing(ev, m)), n)
 	}
 	return Answer{Text: e.inScript(q.script, b.String()), Short: e.inScript(q.script, short), Answered: true, Citations: cites, Path: PathExtractive}
+}
+
+// withFollowing returns a sentence, and when it is only a heading or a
+// fragment ("(一)组织保障。"), the sentences after it in its chunk, up to a
+// readable length: the content the heading announces.
+func withFollowing(ev []Evidence, c *candSentence) string {
+	const short, enough = 24, 60
+	if utf8.RuneCountInString(c.text) >= short {
+		return c.text
+	}
+	sents := knowledge.Sentences(ev[c.ev].Chunk.Text)
+	if c.nth >= len(sents) || sents[c.nth] != c.text {
+		return c.text
+	}
+	out := c.text
+	for _, s := range sents[c.nth+1:] {
+		if utf8.RuneCountInString(out) >= enough {
+			break
+		}
+		out += s
+	}
+	return out
 }
 
 // nearDuplicate reports whether two folded sentences share most of their
@@ -417,7 +439,7 @@ func (e *Engine) docNumber(ev []Evidence, idf map[string]float64) (string, strin
 
 // secondSentence picks a supporting sentence that covers terms the best one
 // misses.
-func secondSentence(cands []candSentence, best *candSentence, idf map[string]float64, total float64) *candSentence {
+func secondSentence(cands []candSentence, best *candSentence, ev []Evidence, idf map[string]float64, total float64) *candSentence {
 	var missing float64
 	for t, w := range idf {
 		if !strings.Contains(best.folded, t) {
@@ -432,6 +454,10 @@ func secondSentence(cands []candSentence, best *candSentence, idf map[string]flo
 	for i := range cands {
 		c := &cands[i]
 		if c.text == best.text {
+			continue
+		}
+		// From another document it must stand nearly as well on its own.
+		if ev[c.ev].Chunk.DocID != ev[best.ev].Chunk.DocID && c.cover < 0.8*best.cover {
 			continue
 		}
 		var gain float64
