@@ -315,10 +315,9 @@ func testGB1PDF(text string) []byte {
 
 func TestExtractPDF(t *testing.T) {
 	type tc struct {
-		name  string
-		raw   []byte
-		want  []string // exact text of each page
-		warns bool     // warnings expected
+		name string
+		raw  []byte
+		want []string // exact text of each page
 	}
 	var cases []tc
 	add := func(name string, want []string, build func(p *testPDF)) {

@@ -14,7 +14,6 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/policybot/policybot/knowledge"
 	"github.com/policybot/policybot/retrieval/lexicon"
@@ -387,12 +386,6 @@ func DefaultDataDir() (string, error) {
 		return "", fmt.Errorf("find cache directory: %w", err)
 	}
 	return dir + string(os.PathSeparator) + "policybot", nil
-}
-
-// timing measures stages of a question.
-type timing struct {
-	start time.Time
-	marks map[string]time.Duration
 }
 
 // Script names the script of text: zh-Hans, zh-Hant, en or und.

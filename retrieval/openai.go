@@ -293,6 +293,7 @@ func (g *OpenAIGenerator) request(system, user string, maxTokens int) openai.Cha
 		r.MaxCompletionTokens = 4 * maxTokens
 		return r
 	}
+	//lint:ignore SA1019 max_tokens is what DeepSeek, Qwen, Ollama and vLLM read; o-series models take the branch above.
 	r.MaxTokens = maxTokens
 	r.Temperature = float32(g.c.opts.Temperature)
 	if r.Temperature <= 0 {

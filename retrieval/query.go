@@ -117,9 +117,7 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 	for t, w := range weights {
 		q.core = append(q.core, qterm{t, w})
 	}
-	for _, run := range strings.FieldsFunc(split, func(r rune) bool { return !isHan(r) }) {
-		q.runs = append(q.runs, run)
-	}
+	q.runs = strings.FieldsFunc(split, func(r rune) bool { return !isHan(r) })
 	for _, p := range places {
 		if strings.Contains(q.folded, p) {
 			q.places = append(q.places, p)
