@@ -214,9 +214,10 @@ func TestAskJSONThroughLLM(t *testing.T) {
 	}
 }
 
-// TestEvalThroughLLM runs the project's eval over a sample of the seed QA
-// file (testdata/llm-qa.jsonl) through the LLM path, against a fake that
-// answers from the sources it is given: the wiring end to end.
+// TestEvalThroughLLM runs the project's eval over the seed QA file
+// (testdata/seed-qa.jsonl, a copy of ../shared/eval/seed-qa.jsonl) through
+// the LLM path, against a fake that answers from the sources it is given:
+// the wiring end to end.
 func TestEvalThroughLLM(t *testing.T) {
 	f := &fakeModel{t: t}
 	srv := httptest.NewServer(f)
@@ -234,7 +235,7 @@ func TestEvalThroughLLM(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			before := f.answers.Load()
 			var stdout, stderr bytes.Buffer
-			args := append([]string{"eval", "--qa", "testdata/llm-qa.jsonl", "--json", "--data", data}, tt.args...)
+			args := append([]string{"eval", "--qa", "testdata/seed-qa.jsonl", "--json", "--data", data}, tt.args...)
 			start := time.Now()
 			if err := run(t.Context(), args, strings.NewReader(""), &stdout, &stderr, llmEnv(srv.URL)); err != nil {
 				t.Fatalf("eval: %v\n%s", err, stderr.String())
@@ -254,8 +255,8 @@ func TestEvalThroughLLM(t *testing.T) {
 				if r.Paths["llm"] < r.Questions*7/10 || calls != int32(r.Questions) {
 					t.Errorf("paths = %v with %d answer calls for %d questions, want most answers from the LLM", r.Paths, calls, r.Questions)
 				}
-				if r.Correct < r.Questions*7/10 || r.Refused != 1 {
-					t.Errorf("correct %d/%d, refused %d; want ≥ 70%% and the unanswerable question refused", r.Correct, r.Questions, r.Refused)
+				if r.Correct < r.Questions*6/10 || r.Refused != 2 {
+					t.Errorf("correct %d/%d, refused %d; want ≥ 60%% (the fake answers naively) and both unanswerable questions refused", r.Correct, r.Questions, r.Refused)
 				}
 			} else if r.Paths["llm"] != 0 || calls != 0 {
 				t.Errorf("--offline paths = %v with %d answer calls, want no LLM", r.Paths, calls)
