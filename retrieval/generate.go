@@ -192,12 +192,38 @@ func (e *Engine) grounded(q *query, srcs []Evidence, res GenerateResult, fallbac
 		}
 		return a
 	}
+	if p := e.missingPlace(q, cites); p != "" {
+		// 北京 asked, only 上海 cited: an answer about another place is not
+		// an answer, however well cited.
+		e.log.Info("LLM answer cites no source naming the place asked about", "model", res.Model, "place", p)
+		a := meta(fallback)
+		a.DroppedCitations = cc.Dropped
+		return a
+	}
 	final := e.llmScript(q.script, cc.Text)
 	a := meta(Answer{Text: final, Answered: true, Citations: cites, Path: PathLLM, DroppedCitations: cc.Dropped})
 	if fallback.Short != "" && strings.Contains(e.folder.Fold(final), e.folder.Fold(fallback.Short)) {
 		a.Short = fallback.Short
 	}
 	return a
+}
+
+// missingPlace returns a place the question names that none of the cited
+// sources mentions, or "".
+func (e *Engine) missingPlace(q *query, cites []Citation) string {
+	for _, p := range q.places {
+		found := false
+		for _, c := range cites {
+			if strings.Contains(e.folder.Fold(c.Title+" "+c.Section+" "+c.Text), p) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return p
+		}
+	}
+	return ""
 }
 
 // llmScript writes a Chinese answer in the asker's script (models slip

@@ -541,3 +541,16 @@ func TestAddRewriteWeights(t *testing.T) {
 		}
 	}
 }
+
+// TestAskWithLLMOtherPlace: asked about 北京, a model that answers with
+// 上海's figure and cites 上海's source is not shipped as grounded.
+func TestAskWithLLMOtherPlace(t *testing.T) {
+	h := newLLMHarness(t, nil, nil)
+	h.chat(func(w http.ResponseWriter, c wireChat) {
+		srcs, _ := fakeRead(c.user())
+		n, s := fakeBest(srcs, "", "ISO/IEC秘书处6个")
+		writeChat(w, c.Model, fmt.Sprintf("北京承担6个。%s[%d]", s, n))
+	})
+	a := h.ask(Question{Text: "北京承担了多少个ISO/IEC国际标准化技术组织秘书处？"})
+	wantDeclined(t, a)
+}
