@@ -205,23 +205,24 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 	if total == 0 {
 		return decline
 	}
+	concepts := e.concepts(ix, q, idf)
+	ctotal := unseen * float64(q.unknownBigrams(ix))
+	for _, c := range concepts {
+		ctotal += c.w
+	}
 	var best *candSentence
 	var cands []candSentence
 	for i, v := range ev[:min(len(ev), 5)] {
 		ctxFold := e.folder.Fold(v.Chunk.Title + " " + strings.Join(v.Chunk.Section, " "))
 		for nth, s := range knowledge.Sentences(v.Chunk.Text) {
 			f := e.folder.Fold(s)
-			var hit, ctxHit float64
-			for t, w := range idf {
-				if strings.Contains(f, t) {
-					hit += w
-				} else if strings.Contains(ctxFold, t) {
-					ctxHit += w
-				}
+			var hit float64
+			for _, c := range concepts {
+				hit += c.match(f, ctxFold, ix)
 			}
-			cover := (hit + 0.5*ctxHit) / total
+			cover := hit / ctotal
 			score := cover - 0.03*float64(i)
-			if q.quantity && hasNumber(s) {
+			if q.quantity && hasCount(s) {
 				score += 0.05
 			}
 			cands = append(cands, candSentence{text: s, folded: f, ev: i, nth: nth, score: score, cover: cover})
@@ -264,6 +265,10 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 	var peers []*candSentence
 	if !docNumberQ.MatchString(q.folded) {
 		peers = peerSentences(cands, best)
+		if q.quantity && !listQ.MatchString(q.folded) {
+			// The parts of a "how many" answer each carry a figure.
+			peers = slices.DeleteFunc(peers, func(c *candSentence) bool { return !e.hasFigure(q, c.text) })
+		}
 	}
 	if len(peers) > 0 {
 		// A list answer reads in document order.
@@ -303,7 +308,7 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 	more := peers
 	if len(more) == 0 && !docNumberQ.MatchString(q.folded) {
 		// A second sentence, when it adds the question's terms.
-		if second := secondSentence(cands, best, ev, idf, total); second != nil {
+		if second := secondSentence(ix, cands, best, ev, concepts, ctotal); second != nil {
 			more = []*candSentence{second}
 		}
 	}
@@ -437,14 +442,82 @@ func (e *Engine) docNumber(ev []Evidence, idf map[string]float64) (string, strin
 	return best, bestLine
 }
 
-// secondSentence picks a supporting sentence that covers terms the best one
-// misses.
-func secondSentence(cands []candSentence, best *candSentence, ev []Evidence, idf map[string]float64, total float64) *candSentence {
-	var missing float64
-	for t, w := range idf {
-		if !strings.Contains(best.folded, t) {
-			missing += w
+// concept is one thing the question asks about: a term of a Chinese
+// question, or an English word with its Chinese alternatives (秘书处, or 标委会
+// / 技术委员会), which a sentence satisfies with any one of them.
+type concept struct {
+	alts [][]string // each alternative's terms
+	w    float64
+}
+
+// concepts groups the question's terms: each expansion of an English word
+// is one concept however many alternatives it has, so that a sentence
+// holding three synonyms does not outscore one holding the answer; every
+// other term stands alone.
+func (e *Engine) concepts(ix *Index, q *query, idf map[string]float64) []concept {
+	var cs []concept
+	grouped := make(map[string]bool)
+	for _, ex := range q.expanded {
+		c := concept{}
+		for _, term := range ex.Terms {
+			ts := tokens(nil, term)
+			var w float64
+			for _, t := range ts {
+				w += ix.lex.idf(t)
+			}
+			if len(ts) == 0 || w == 0 {
+				continue
+			}
+			c.alts = append(c.alts, ts)
+			c.w = max(c.w, w/float64(len(ts))*min(float64(len(ts)), 2))
+			for _, t := range ts {
+				grouped[t] = true
+			}
 		}
+		if len(c.alts) > 0 {
+			cs = append(cs, c)
+		}
+	}
+	for t, w := range idf {
+		if !grouped[t] {
+			cs = append(cs, concept{alts: [][]string{{t}}, w: w})
+		}
+	}
+	return cs
+}
+
+// match is how much of the concept a sentence (folded) holds, or its
+// chunk's title and section (ctx) at half weight: the best alternative's
+// IDF-weighted share of its terms, times the concept's weight.
+func (c concept) match(folded, ctx string, ix *Index) float64 {
+	best := 0.0
+	for _, alt := range c.alts {
+		var got, all float64
+		for _, t := range alt {
+			w := ix.lex.idf(t)
+			all += w
+			switch {
+			case strings.Contains(folded, t):
+				got += w
+			case strings.Contains(ctx, t):
+				got += w / 2
+			}
+		}
+		if all > 0 {
+			best = max(best, got/all)
+		}
+	}
+	return best * c.w
+}
+
+// secondSentence picks a supporting sentence that covers concepts the best
+// one misses.
+func secondSentence(ix *Index, cands []candSentence, best *candSentence, ev []Evidence, concepts []concept, total float64) *candSentence {
+	var missing float64
+	have := make([]float64, len(concepts))
+	for i, c := range concepts {
+		have[i] = c.match(best.folded, "", ix)
+		missing += c.w - have[i]
 	}
 	if missing/total < 0.25 {
 		return nil
@@ -461,10 +534,8 @@ func secondSentence(cands []candSentence, best *candSentence, ev []Evidence, idf
 			continue
 		}
 		var gain float64
-		for t, w := range idf {
-			if !strings.Contains(best.folded, t) && strings.Contains(c.folded, t) {
-				gain += w
-			}
+		for j, k := range concepts {
+			gain += max(0, k.match(c.folded, "", ix)-have[j])
 		}
 		if gain/total >= 0.2 && gain > pickGain && c.cover >= 0.3 {
 			pick, pickGain = c, gain
@@ -483,9 +554,29 @@ var numberRe = regexp.MustCompile(`\d+(?:[.,]\d+)*\s*(?:%|％|个月|个|個|项
 
 var leadingNumber = regexp.MustCompile(`^\d+(?:[.,]\d+)*\s*[%％]?`)
 
-var hasDigit = regexp.MustCompile(`\d`)
+// hasFigure reports whether s holds a figure that can answer q: a count,
+// or a year when q asks for one.
+func (e *Engine) hasFigure(q *query, s string) bool {
+	return hasCount(s) || yearQ.MatchString(q.folded) && yearRe.MatchString(s)
+}
 
-func hasNumber(s string) bool { return hasDigit.MatchString(s) }
+var yearRe = regexp.MustCompile(`(?:19|20)\d{2}年?`)
+
+// listQ spots questions that ask for several things ("分为哪几个阶段").
+var listQ = regexp.MustCompile(`哪几|哪些|有哪|which|what are`)
+
+// yearQ spots questions whose answer is a year.
+var yearQ = regexp.MustCompile(`哪一年|哪年|何年|哪些年|什么时候|何时|what year|which year|\bwhen\b`)
+
+// hasCount reports whether s holds a figure that is not a year.
+func hasCount(s string) bool {
+	for _, fig := range numberRe.FindAllString(s, -1) {
+		if !isYear(strings.TrimSpace(fig)) {
+			return true
+		}
+	}
+	return false
+}
 
 // figureSplit cuts a sentence into the clauses a figure belongs to: at
 // commas, semicolons, colons and the enumeration comma (22个国家级…、127个省级…).
@@ -508,10 +599,11 @@ func (e *Engine) figure(q *query, sentence string, idf map[string]float64) strin
 				s += w
 			}
 		}
-		// Prefer figures that are not the years the question itself names.
+		// A count is not a year: skip years ("2020年底前完成") and the
+		// question's own figures.
 		for _, fig := range figs {
 			fig = strings.TrimSpace(fig)
-			if isYear(fig) && strings.Contains(q.folded, strings.TrimRight(fig, "年")) {
+			if isYear(fig) && !yearQ.MatchString(q.folded) || strings.Contains(q.folded, strings.TrimRight(fig, "年")) && len(fig) >= 4 {
 				continue
 			}
 			if s > bestScore {
