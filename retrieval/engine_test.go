@@ -51,6 +51,9 @@ func TestAskSeeds(t *testing.T) {
 		{"issuing number", "上海2015年深化标准化改革工作方案的文号是什么？", []string{"沪府办发〔2015〕45号"}, "002_a890cb5bac0b280e.txt", false},
 		{"list answer in document order", "浙江国家标准化创新发展试点工作分为哪几个阶段？", []string{"2023", "2024", "2025"}, "004_445d27354f955fbc.txt", false},
 		{"mojibake document still answers", "嘉兴主导的国际标准有几项？", []string{"9项"}, "003_8eaa10753541487a.txt", false},
+		{"english synonyms count once", "How many national technical committee secretariats does Shanghai undertake?", []string{"117"}, "", false},
+		{"english count, not a deadline year", "How many local standards has Shanghai issued?", []string{"996"}, "", false},
+		{"english phrase over its words", "What are Shanghai's three leading industries?", []string{"集成电路", "生物医药", "人工智能"}, "", false},
 		{"romanised name", "What did Chen Tong introduce at the press conference?", []string{"陈通介绍"}, "001_9709453190b7982c.txt", false},
 	}
 	for _, tt := range tests {
