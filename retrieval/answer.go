@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -261,6 +262,9 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 		}
 	} else if q.quantity {
 		short = e.figure(q, best.text, idf)
+	} else if yearQ.MatchString(q.folded) {
+		// "When…?" leads with the date the sentence gives, if it gives one.
+		short = dateRe.FindString(e.folder.ToSimplified(best.text))
 	}
 	var peers []*candSentence
 	if !docNumberQ.MatchString(q.folded) {
@@ -291,8 +295,11 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 	var b strings.Builder
 	switch {
 	case short != "" && q.script == knowledge.ScriptLatin:
-		// English askers get the figure without the Chinese measure word.
-		if n := leadingNumber.FindString(short); n != "" && !strings.Contains(short, "、") {
+		// English askers get dates in English and figures without the
+		// Chinese measure word.
+		if d, ok := englishDate(short); ok {
+			short = d
+		} else if n := leadingNumber.FindString(short); n != "" && !strings.Contains(short, "、") {
 			short = n
 		}
 		fmt.Fprintf(&b, "%s. The source says: “%s” [1]", short, quote)
@@ -562,8 +569,36 @@ func (e *Engine) hasFigure(q *query, s string) bool {
 
 var yearRe = regexp.MustCompile(`(?:19|20)\d{2}年?`)
 
+// dateRe finds a date or year: 2015年10月30日, 2023年7月, 2025年.
+var dateRe = regexp.MustCompile(`(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?`)
+
 // listQ spots questions that ask for several things ("分为哪几个阶段").
 var listQ = regexp.MustCompile(`哪几|哪些|有哪|which|what are`)
+
+// englishDate writes 2015年10月30日 as "30 October 2015", 2023年7月 as
+// "July 2023" and 2025年 as "2025".
+func englishDate(s string) (string, bool) {
+	m := dateParts.FindStringSubmatch(s)
+	if m == nil || m[0] != s {
+		return "", false
+	}
+	month := func(mm string) string {
+		n, _ := strconv.Atoi(mm)
+		if n < 1 || n > 12 {
+			return mm
+		}
+		return time.Month(n).String()
+	}
+	switch {
+	case m[3] != "":
+		return fmt.Sprintf("%s %s %s", m[3], month(m[2]), m[1]), true
+	case m[2] != "":
+		return fmt.Sprintf("%s %s", month(m[2]), m[1]), true
+	}
+	return m[1], true
+}
+
+var dateParts = regexp.MustCompile(`^((?:19|20)\d{2})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$`)
 
 // yearQ spots questions whose answer is a year.
 var yearQ = regexp.MustCompile(`哪一年|哪年|何年|哪些年|什么时候|何时|what year|which year|\bwhen\b`)

@@ -54,6 +54,7 @@ func TestAskSeeds(t *testing.T) {
 		{"english synonyms count once", "How many national technical committee secretariats does Shanghai undertake?", []string{"117"}, "", false},
 		{"english count, not a deadline year", "How many local standards has Shanghai issued?", []string{"996"}, "", false},
 		{"english phrase over its words", "What are Shanghai's three leading industries?", []string{"集成电路", "生物医药", "人工智能"}, "", false},
+		{"when: the date the sentence gives", "嘉兴什么时候确定开展省级试点？", []string{"2023年7月。"}, "003_8eaa10753541487a.txt", false},
 		{"romanised name", "What did Chen Tong introduce at the press conference?", []string{"陈通介绍"}, "001_9709453190b7982c.txt", false},
 	}
 	for _, tt := range tests {
@@ -498,5 +499,16 @@ func TestPDFPagesInCitations(t *testing.T) {
 	}
 	if d := e2.Current().Docs(); len(d) != 1 || d[0].Format != "docx" || !a.Answered || a.Citations[0].Doc != "plan.docx" || a.Citations[0].Title == "" {
 		t.Errorf("docx: docs %+v, answer %q %+v", d, a.Text, a.Citations)
+	}
+}
+
+func TestEnglishDate(t *testing.T) {
+	for in, want := range map[string]string{"2015年10月30日": "30 October 2015", "2023年7月": "July 2023", "2025年": "2025"} {
+		if got, ok := englishDate(in); !ok || got != want {
+			t.Errorf("englishDate(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	if _, ok := englishDate("6个"); ok {
+		t.Error("englishDate(6个) accepted a count")
 	}
 }
