@@ -52,6 +52,12 @@ func New() (*Table, error) {
 		syls := strings.Fields(rs)
 		t.readings[r] = syls
 		for _, s := range syls {
+			// Split knows only full syllables: not the erhua "r", the
+			// interjections "m", "ng", "hm", nor a bare vowel, which would
+			// let English words pass for pinyin (ca-r-o-li-na).
+			if len(s) < 2 || !strings.ContainsAny(s, "aeiouv") {
+				continue
+			}
 			t.syllables[s] = true
 			t.longest = max(t.longest, len(s))
 		}
