@@ -185,6 +185,9 @@ func (s store) save(ix *Index) error {
 	return nil
 }
 
+// pruneAfter is how old an unused generation must be before prune removes it.
+const pruneAfter = 10 * time.Minute
+
 // prune removes generations other than keep and prev (kept as a fallback),
 // including half-written ones left by a crash.
 func (s store) prune(keep, prev string) {
@@ -194,9 +197,15 @@ func (s store) prune(keep, prev string) {
 	}
 	var gens []string
 	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), "gen-") && e.Name() != keep && e.Name() != prev {
-			gens = append(gens, e.Name())
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), "gen-") || e.Name() == keep || e.Name() == prev {
+			continue
 		}
+		// Another process (serve and an index run sharing the directory)
+		// may be writing a recent generation: leave it for a later prune.
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) < pruneAfter {
+			continue
+		}
+		gens = append(gens, e.Name())
 	}
 	sort.Strings(gens)
 	for _, g := range gens {
