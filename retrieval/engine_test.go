@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/policybot/policybot/knowledge"
 )
@@ -510,5 +511,38 @@ func TestEnglishDate(t *testing.T) {
 	}
 	if _, ok := englishDate("6个"); ok {
 		t.Error("englishDate(6个) accepted a count")
+	}
+}
+
+func TestOldGenerationsArePruned(t *testing.T) {
+	dir := t.TempDir()
+	docs := twoScripts()
+	e, _ := New(Options{Language: testLang(), Docs: docs, DataDir: dir})
+	if _, err := e.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	gens := func() []string {
+		m, _ := filepath.Glob(filepath.Join(dir, "gen-*"))
+		return m
+	}
+	first := gens()
+	for i, text := range []string{"杭州软件企业共有1家。", "杭州软件企业共有2家。"} {
+		// Age every generation so far, as if written long ago.
+		old := time.Now().Add(-time.Hour)
+		for _, g := range gens() {
+			os.Chtimes(g, old, old)
+		}
+		docs["simp.txt"] = &fstest.MapFile{Data: []byte(text)}
+		if _, err := e.Reload(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(gens()); n != 2 {
+			t.Errorf("after save %d: %d generations, want the current and the previous one", i+1, n)
+		}
+	}
+	for _, g := range gens() {
+		if g == first[0] {
+			t.Errorf("the first generation %s survived two newer saves", g)
+		}
 	}
 }
