@@ -153,6 +153,9 @@ func mergeQueries(q, prev *query) *query {
 	if len(m.places) == 0 {
 		m.places = prev.places
 	}
+	// "那浙江呢？" after "上海…多少个…？" still asks how many.
+	m.quantity = q.quantity || prev.quantity
+	m.expanded = append(append([]Expansion(nil), q.expanded...), prev.expanded...)
 	return &m
 }
 

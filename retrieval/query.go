@@ -34,7 +34,7 @@ var englishStop = map[string]bool{
 	"about": true, "than": true, "their": true, "his": true, "her": true, "they": true, "he": true,
 	"she": true, "we": true, "you": true, "i": true, "can": true, "will": true, "would": true,
 	"should": true, "could": true, "not": true, "no": true, "any": true, "all": true, "some": true,
-	"s": true, "type": false,
+	"s": true,
 }
 
 // query is an analysed question.
