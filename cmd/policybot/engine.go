@@ -2,12 +2,30 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/policybot/policybot/retrieval"
 )
+
+// indexName names the default index directory of a knowledge folder, so
+// that switching --docs between folders does not rebuild one shared index
+// back and forth: "seeds" for the shipped documents, else a hash of the
+// folder's absolute path.
+func indexName(docs string) string {
+	if docs == "" {
+		return "seeds"
+	}
+	if abs, err := filepath.Abs(docs); err == nil {
+		docs = abs
+	}
+	sum := sha256.Sum256([]byte(docs))
+	return "docs-" + hex.EncodeToString(sum[:6])
+}
 
 // newEngine builds the retrieval engine the configuration describes and
 // opens its index (loading it from the data directory, refreshing it from
@@ -29,7 +47,7 @@ func openEngine(ctx context.Context, a *app, offline bool, progress func(done, t
 		if err != nil {
 			return nil, retrieval.BuildStats{}, err
 		}
-		data = d
+		data = filepath.Join(d, indexName(a.cfg.DocsDir))
 	}
 	gen, emb, err := llmParts(a, offline)
 	if err != nil {
