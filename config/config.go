@@ -89,10 +89,13 @@ type Telegram struct {
 // LLM configures an OpenAI-compatible endpoint; an empty BaseURL and
 // ChatModel keeps policybot offline.
 type LLM struct {
-	BaseURL          string   `json:"base_url"`
-	APIKey           Secret   `json:"api_key"`
-	ChatModel        string   `json:"chat_model"`
-	EmbeddingModel   string   `json:"embedding_model"`
+	BaseURL        string `json:"base_url"`
+	APIKey         Secret `json:"api_key"`
+	ChatModel      string `json:"chat_model"`
+	EmbeddingModel string `json:"embedding_model"`
+	// EmbeddingDim is the embedding model's dimension; 0 asks the endpoint
+	// with one probe call.
+	EmbeddingDim     int      `json:"embedding_dim"`
 	Timeout          Duration `json:"timeout"`
 	Temperature      float64  `json:"temperature"`
 	MaxTokens        int      `json:"max_tokens"`
@@ -284,6 +287,9 @@ func (c Config) Validate() error {
 	}
 	if c.LLM.MaxTokens < 1 {
 		errs = append(errs, fmt.Errorf("llm.max_tokens %d: want ≥ 1", c.LLM.MaxTokens))
+	}
+	if c.LLM.EmbeddingDim < 0 {
+		errs = append(errs, fmt.Errorf("llm.embedding_dim %d: want ≥ 0 (0 probes the endpoint)", c.LLM.EmbeddingDim))
 	}
 	if c.LLM.EmbedBatch < 1 || c.LLM.EmbedConcurrency < 1 {
 		errs = append(errs, errors.New("llm.embed_batch and llm.embed_concurrency must be ≥ 1"))

@@ -47,6 +47,7 @@ func openAIOptions(a *app, l config.LLM) retrieval.OpenAIOptions {
 		APIKey:           l.APIKey.Reveal(),
 		ChatModel:        l.ChatModel,
 		EmbeddingModel:   l.EmbeddingModel,
+		EmbedDim:         l.EmbeddingDim,
 		Timeout:          l.Timeout.Duration,
 		Temperature:      l.Temperature,
 		MaxTokens:        l.MaxTokens,
