@@ -191,28 +191,23 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 	if len(q.missing) > 0 {
 		return decline
 	}
-	terms := q.terms
-	var total float64
-	idf := make(map[string]float64, len(terms))
-	unseen := 0.5 * ix.lex.idf("\x00") // half the IDF of a term no chunk has
-	// Words of the question the knowledge base never uses are usually a
-	// name or subject it does not cover: they count against the evidence.
-	total += unseen * float64(q.unknownBigrams(ix))
-	for _, t := range terms {
-		if ix.lex.df(t.term) == 0 {
-			continue
+	// idf weighs the question's terms that occur in the knowledge base.
+	idf := make(map[string]float64, len(q.terms))
+	for _, t := range q.terms {
+		if ix.lex.df(t.term) != 0 {
+			idf[t.term] = ix.lex.idf(t.term) * t.weight
 		}
-		w := ix.lex.idf(t.term) * t.weight
-		idf[t.term] = w
-		total += w
-	}
-	if total == 0 {
-		return decline
 	}
 	concepts := e.concepts(ix, q, idf)
-	ctotal := unseen * float64(q.unknownBigrams(ix))
+	// Words of the question the knowledge base never uses are usually a
+	// name or subject it does not cover: they count against the evidence,
+	// at half the IDF of a term no chunk has.
+	ctotal := 0.5 * ix.lex.idf("\x00") * float64(q.unknownBigrams(ix))
 	for _, c := range concepts {
 		ctotal += c.w
+	}
+	if ctotal == 0 {
+		return decline
 	}
 	var best *candSentence
 	var cands []candSentence

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -385,7 +386,7 @@ func DefaultDataDir() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("find cache directory: %w", err)
 	}
-	return dir + string(os.PathSeparator) + "policybot", nil
+	return filepath.Join(dir, "policybot"), nil
 }
 
 // Script names the script of text: zh-Hans, zh-Hant, en or und.

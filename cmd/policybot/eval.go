@@ -313,11 +313,10 @@ func evalRetrieval(ctx context.Context, a *app, passagesPath string, items []qaI
 	if err != nil {
 		return nil, fmt.Errorf("passages: %w", err)
 	}
-	gen, emb, err := llmParts(a, offline)
+	_, emb, err := llmParts(a, offline) // retrieval only: no generator
 	if err != nil {
 		return nil, err
 	}
-	_ = gen // retrieval only
 	e, err := retrieval.New(retrieval.Options{
 		Docs:     fstest.MapFS{"passages.jsonl": {Data: raw}},
 		Embedder: emb,
