@@ -357,9 +357,9 @@ func (e *Engine) vectorLeg(ctx context.Context, ix *Index, q *query, depth int, 
 	if err := checkVectors(vs, 1, e.embedder.Dim()); err != nil {
 		return nil, fmt.Errorf("embed question: %w", err)
 	}
-	res, err := ix.vectors.QueryEmbedding(ctx, vs[0], min(depth, ix.vectors.Count()), nil, nil)
+	res, err := ix.vectors.Nearest(ctx, vs[0], depth)
 	if err != nil {
-		return nil, fmt.Errorf("vector search: %w", err)
+		return nil, err
 	}
 	out := make([]scored, 0, len(res))
 	for _, r := range res {

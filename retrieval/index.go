@@ -8,10 +8,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/philippgille/chromem-go"
-
 	"github.com/policybot/policybot/knowledge"
 	"github.com/policybot/policybot/retrieval/pinyin"
+	"github.com/policybot/policybot/retrieval/vectordb"
 )
 
 // DocInfo describes an indexed document.
@@ -28,14 +27,13 @@ type DocInfo struct {
 }
 
 // Index is one immutable generation of the knowledge base: chunks, their
-// lexical index and their vectors in chromem-go. Queries may run on it
+// lexical index and their vectors (package vectordb). Queries may run on it
 // concurrently; a reload builds a new Index and swaps it in.
 type Index struct {
 	chunks   []knowledge.Chunk
 	folded   []string // matching form of each chunk (title, section and text)
 	lex      *lexIndex
-	db       *chromem.DB
-	vectors  *chromem.Collection
+	vectors  *vectordb.Collection
 	byID     map[string]int // chunk ID → position
 	docs     []DocInfo
 	skipped  []knowledge.Skip
@@ -70,8 +68,6 @@ func (ix *Index) bigramsReadAs(py *pinyin.Table, a, b string) []string {
 }
 
 func firstN(s []string, n int) []string { return s[:min(n, len(s))] }
-
-const collectionName = "chunks"
 
 // Len is the number of chunks.
 func (ix *Index) Len() int { return len(ix.chunks) }
@@ -265,11 +261,15 @@ func (b builder) build(ctx context.Context, corpus knowledge.Corpus, prev *Index
 		}
 	})
 	ix.lex = newLexIndex(terms)
-	db, col, err := newCollection(ctx, ix.chunks, vecs)
+	ids := make([]string, len(ix.chunks))
+	for i, c := range ix.chunks {
+		ids[i] = c.ID
+	}
+	col, err := vectordb.New(ctx, ids, vecs)
 	if err != nil {
 		return nil, st, err
 	}
-	ix.db, ix.vectors = db, col
+	ix.vectors = col
 	st.Chunks = len(ix.chunks)
 	st.Took = time.Since(start)
 	return ix, st, nil
@@ -292,40 +292,9 @@ func checkVectors(vs [][]float32, n, dim int) error {
 	return nil
 }
 
-// newCollection loads vectors into a fresh in-memory chromem-go collection.
-func newCollection(ctx context.Context, chunks []knowledge.Chunk, vecs [][]float32) (*chromem.DB, *chromem.Collection, error) {
-	db := chromem.NewDB()
-	col, err := db.CreateCollection(collectionName, nil, noEmbed)
-	if err != nil {
-		return nil, nil, fmt.Errorf("create vector collection: %w", err)
-	}
-	const batch = 2048 // chromem-go starts a goroutine per document: bound it
-	for i := 0; i < len(chunks); i += batch {
-		end := min(i+batch, len(chunks))
-		docs := make([]chromem.Document, 0, end-i)
-		for j := i; j < end; j++ {
-			docs = append(docs, chromem.Document{ID: chunks[j].ID, Embedding: vecs[j]})
-		}
-		if err := col.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
-			return nil, nil, fmt.Errorf("add vectors: %w", err)
-		}
-	}
-	return db, col, nil
-}
-
-// noEmbed is the collection's embedding function: policybot always passes
-// vectors, and a nil function would make chromem-go call OpenAI.
-func noEmbed(context.Context, string) ([]float32, error) {
-	return nil, fmt.Errorf("vector store: text embedding is done by policybot, not chromem-go")
-}
-
 // vector returns the stored vector of a chunk.
 func (ix *Index) vector(ctx context.Context, id string) ([]float32, error) {
-	d, err := ix.vectors.GetByID(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("vector of %s: %w", id, err)
-	}
-	return d.Embedding, nil
+	return ix.vectors.Vector(ctx, id)
 }
 
 // parallel splits 0..n-1 into one contiguous share per GOMAXPROCS

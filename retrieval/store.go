@@ -14,9 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/philippgille/chromem-go"
-
 	"github.com/policybot/policybot/knowledge"
+	"github.com/policybot/policybot/retrieval/vectordb"
 )
 
 // On disk, the data directory holds generations of the index, each in its
@@ -102,20 +101,14 @@ func (s store) load(ctx context.Context) (*Index, error) {
 	for i, c := range sc.Chunks {
 		ix.byID[c.ID] = i
 	}
-	db := chromem.NewDB()
-	if m.Chunks > 0 {
-		if err := db.ImportFromFile(filepath.Join(gen, vectorsFile), ""); err != nil {
-			return nil, fmt.Errorf("index vectors %s: %w", gen, err)
-		}
-	}
-	col, err := db.GetOrCreateCollection(collectionName, nil, noEmbed)
+	col, err := vectordb.Load(filepath.Join(gen, vectorsFile), m.Chunks == 0)
 	if err != nil {
-		return nil, fmt.Errorf("index vectors: %w", err)
+		return nil, err
 	}
 	if col.Count() != m.Chunks {
 		return nil, fmt.Errorf("index %s: %d vectors for %d chunks", gen, col.Count(), m.Chunks)
 	}
-	ix.db, ix.vectors = db, col
+	ix.vectors = col
 	terms := make([][]string, len(ix.folded))
 	for i, f := range ix.folded {
 		terms[i] = tokens(nil, f)
@@ -140,17 +133,7 @@ func (s store) save(ix *Index) error {
 		write func(path string) error
 	}{
 		{chunksFile, func(p string) error { return writeGob(p, storedChunks{ix.chunks, ix.folded}) }},
-		{vectorsFile, func(p string) error {
-			if ix.Len() == 0 {
-				return nil
-			}
-			// The collection is never written after build, so exporting it
-			// without chromem-go's collection lock is safe.
-			if err := ix.db.ExportToFile(p, true, ""); err != nil {
-				return err
-			}
-			return syncFile(p)
-		}},
+		{vectorsFile, ix.vectors.Save},
 		{manifestFile, func(p string) error {
 			m := manifest{Version: storeVersion, Embedder: ix.embedder, Dim: ix.dim, BuiltAt: ix.builtAt,
 				Chunks: ix.Len(), Docs: ix.docs, Skipped: ix.skipped}
@@ -248,18 +231,6 @@ func writeFileSync(path string, data []byte) error {
 	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func syncFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
 		return err
 	}
 	if err := f.Sync(); err != nil {
