@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -100,7 +98,7 @@ func (b *Bot) admin(ctx context.Context, log *slog.Logger, m *models.Message, cm
 	case "reload":
 		b.reload(ctx, log, m)
 	case "stats":
-		b.reply(ctx, log, m.Chat.ID, m.ID, b.stats.blocks(b.eng.Current()))
+		b.reply(ctx, log, m.Chat.ID, m.ID, b.stats.blocks(b.kb.Status()))
 	case "remove":
 		b.askRemoval(ctx, log, m, cmd.args)
 	case "add":
@@ -114,20 +112,20 @@ func (b *Bot) reload(ctx context.Context, log *slog.Logger, m *models.Message) {
 	b.say(ctx, log, m.Chat.ID, m.ID, "Reloading the knowledge base… questions are still answered from the current index meanwhile.")
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reloadTimeout)
 	defer cancel()
-	st, err := b.eng.Reload(rctx)
+	st, err := b.lib.Reload(rctx)
 	if err != nil {
 		log.Error("reload failed", "err", err)
-		b.reply(ctx, log, m.Chat.ID, m.ID, reloadFailed(err, b.eng.Current()))
+		b.reply(ctx, log, m.Chat.ID, m.ID, reloadFailed(err, b.kb.Status()))
 		return
 	}
 	log.Info("reloaded", "stats", st.String())
-	b.reply(ctx, log, m.Chat.ID, m.ID, reloadBlocks(st, b.eng.Current()))
+	b.reply(ctx, log, m.Chat.ID, m.ID, reloadBlocks(st, b.kb.Status()))
 }
 
-func reloadFailed(err error, ix *retrieval.Index) []block {
+func reloadFailed(err error, st retrieval.Status) []block {
 	keep := "No index is loaded."
-	if ix != nil {
-		keep = fmt.Sprintf("The previous index (%d documents, %d chunks) is still serving.", len(ix.Docs()), ix.Len())
+	if st.Ready {
+		keep = fmt.Sprintf("The previous index (%d documents, %d chunks) is still serving.", len(st.Docs), st.Chunks)
 	}
 	return []block{
 		{spans: []span{{"b", "Reload failed."}, {"", " " + keep}}},
@@ -152,28 +150,8 @@ func newToken() string {
 	return hex.EncodeToString(b[:])
 }
 
-var errNoDocsDir = errors.New("no knowledge folder")
-
 // noDocsDir is what admins are told when there is no folder to change.
 const noDocsDir = "The bot is running on the built-in seed documents, so there is no knowledge folder to change. Set docs_dir in the config file (or POLICYBOT_DOCS) to a folder, restart, and try again."
-
-// docPath checks a document name given by an admin: a path inside the
-// knowledge folder, with no hidden part.
-func (b *Bot) docPath(name string) (string, error) {
-	if b.opts.DocsDir == "" {
-		return "", errNoDocsDir
-	}
-	name = strings.TrimSpace(strings.ReplaceAll(name, "\\", "/"))
-	if name == "" || !filepath.IsLocal(filepath.FromSlash(name)) {
-		return "", fmt.Errorf("%q is not a file name in the knowledge folder", name)
-	}
-	for _, part := range strings.Split(name, "/") {
-		if strings.HasPrefix(part, ".") {
-			return "", fmt.Errorf("%q is not a file name in the knowledge folder", name)
-		}
-	}
-	return filepath.Join(b.opts.DocsDir, filepath.FromSlash(name)), nil
-}
 
 // askRemoval shows a confirm button for /remove NAME.
 func (b *Bot) askRemoval(ctx context.Context, log *slog.Logger, m *models.Message, name string) {
@@ -181,27 +159,19 @@ func (b *Bot) askRemoval(ctx context.Context, log *slog.Logger, m *models.Messag
 		b.say(ctx, log, m.Chat.ID, m.ID, "Usage: /remove NAME, where NAME is the file name /sources shows.")
 		return
 	}
-	p, err := b.docPath(name)
-	if errors.Is(err, errNoDocsDir) {
+	doc, err := b.lib.Document(name)
+	switch {
+	case errors.Is(err, retrieval.ErrNoFolder):
 		b.say(ctx, log, m.Chat.ID, m.ID, noDocsDir)
 		return
-	}
-	if err != nil {
+	case errors.Is(err, retrieval.ErrNotFound):
+		b.say(ctx, log, m.Chat.ID, m.ID, fmt.Sprintf("There is no file %q in the knowledge folder. /sources lists the documents.", name))
+		return
+	case err != nil:
 		b.say(ctx, log, m.Chat.ID, m.ID, err.Error())
 		return
 	}
-	if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
-		b.say(ctx, log, m.Chat.ID, m.ID, fmt.Sprintf("There is no file %q in the knowledge folder. /sources lists the documents.", name))
-		return
-	}
-	title, chunks := name, 0
-	if ix := b.eng.Current(); ix != nil {
-		for _, d := range ix.Docs() {
-			if d.ID == filepath.ToSlash(name) {
-				title, chunks = nonEmpty(d.Title, d.ID), d.Chunks
-			}
-		}
-	}
+	title, chunks := nonEmpty(doc.Title, doc.ID), doc.Chunks
 	tok := newToken()
 	b.pendMu.Lock()
 	for k, r := range b.removals {
@@ -209,7 +179,7 @@ func (b *Bot) askRemoval(ctx context.Context, log *slog.Logger, m *models.Messag
 			delete(b.removals, k)
 		}
 	}
-	b.removals[tok] = removal{name: filepath.ToSlash(name), user: m.From.ID, at: b.opts.Now()}
+	b.removals[tok] = removal{name: doc.ID, user: m.From.ID, at: b.opts.Now()}
 	b.pendMu.Unlock()
 	kb := &keyboard{Rows: [][]button{{{Text: "🗑 Remove", Data: "rm:yes:" + tok}, {Text: "Cancel", Data: "rm:no:" + tok}}}}
 	text := block{spans: []span{{"", "Remove "}, {"code", name}, {"", fmt.Sprintf(" («%s», %d chunks) from the knowledge base?", title, chunks)}}}.render()
@@ -239,34 +209,19 @@ func (b *Bot) confirmRemoval(ctx context.Context, log *slog.Logger, chat models.
 		b.editOrSay(ctx, log, chat.ID, msgID, []block{plain("Cancelled: " + r.name + " stays.")})
 		return "Cancelled."
 	}
-	b.filesMu.Lock()
-	defer b.filesMu.Unlock()
-	p, err := b.docPath(r.name)
-	if err != nil {
-		return err.Error()
-	}
-	old, err := os.ReadFile(p)
-	if err != nil {
-		b.editOrSay(ctx, log, chat.ID, msgID, []block{plain("Could not remove " + r.name + ": " + errText(err))})
-		return "Failed."
-	}
-	if err := os.Remove(p); err != nil {
-		b.editOrSay(ctx, log, chat.ID, msgID, []block{plain("Could not remove " + r.name + ": " + errText(err))})
-		return "Failed."
-	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reloadTimeout)
-	defer cancel()
-	st, err := b.eng.Reload(rctx)
-	if err != nil {
-		log.Error("reload after removal failed: restoring the file", "doc", r.name, "err", err)
-		if werr := os.WriteFile(p, old, 0o644); werr != nil {
-			log.Error("could not restore the removed file", "doc", r.name, "err", werr)
-		}
-		b.editOrSay(ctx, log, chat.ID, msgID, append([]block{plain(r.name + " was put back: the reload after removing it failed.")}, reloadFailed(err, b.eng.Current())...))
+	st, err := b.lib.Remove(ctx, r.name)
+	var rerr *retrieval.ReloadError
+	switch {
+	case errors.As(err, &rerr):
+		log.Error("reload after removal failed: the file was restored", "doc", r.name, "err", err)
+		b.editOrSay(ctx, log, chat.ID, msgID, append([]block{plain(r.name + " was put back: the reload after removing it failed.")}, reloadFailed(rerr.Err, b.kb.Status())...))
 		return "Reload failed."
+	case err != nil:
+		b.editOrSay(ctx, log, chat.ID, msgID, []block{plain("Could not remove " + r.name + ": " + errText(err))})
+		return "Failed."
 	}
 	log.Info("document removed", "doc", r.name, "stats", st.String())
-	b.editOrSay(ctx, log, chat.ID, msgID, append([]block{{spans: []span{{"", "Removed "}, {"code", r.name}, {"", "."}}}}, reloadBlocks(st, b.eng.Current())...))
+	b.editOrSay(ctx, log, chat.ID, msgID, append([]block{{spans: []span{{"", "Removed "}, {"code", r.name}, {"", "."}}}}, reloadBlocks(st, b.kb.Status())...))
 	return "Removed."
 }
 
@@ -290,16 +245,4 @@ func errText(err error) string {
 		return filepath.Base(pe.Path) + ": " + pe.Err.Error()
 	}
 	return err.Error()
-}
-
-// sameFile reports whether path holds exactly raw.
-func sameFile(path string, raw []byte) (exists, same bool, err error) {
-	old, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return false, false, nil
-	}
-	if err != nil {
-		return false, false, err
-	}
-	return true, bytes.Equal(old, raw), nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/policybot/policybot/bot/answerlog"
 	"github.com/policybot/policybot/retrieval"
+	"github.com/policybot/policybot/retrieval/answer"
 )
 
 // typingEvery renews the "typing…" action, which Telegram shows for 5 s.
@@ -60,13 +61,13 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, m *models.Message, ques
 	}
 
 	stopTyping := b.keepTyping(ctx, chat)
-	q := retrieval.Question{Text: question, Previous: prev, Offline: b.opts.Offline}
+	q := answer.Question{Text: question, Previous: prev, Offline: b.opts.Offline}
 	var st *streamer
 	if private {
 		st = &streamer{b: b, log: log, chat: chat, replyTo: m.ID}
 		q.Stream = func(partial string) { st.update(ctx, partial) }
 	}
-	a, err := b.eng.Ask(ctx, q)
+	a, err := b.kb.Ask(ctx, q)
 	stopTyping()
 	answered := b.opts.Now()
 
@@ -131,7 +132,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 const excerptChars = 240
 
 // fillRecord copies an answer into its log record.
-func fillRecord(rec *answerlog.Record, a retrieval.Answer) {
+func fillRecord(rec *answerlog.Record, a answer.Answer) {
 	rec.Script = a.Script
 	rec.Answer, rec.Short, rec.Answered, rec.Path = a.Text, a.Short, a.Answered, string(a.Path)
 	rec.Model, rec.PromptTokens, rec.CompletionTokens = a.Model, a.PromptTokens, a.CompletionTokens
@@ -213,7 +214,7 @@ func (b *Bot) search(ctx context.Context, log *slog.Logger, m *models.Message, q
 		return
 	}
 	b.api.typing(ctx, m.Chat.ID)
-	ev, err := b.eng.Search(ctx, question, 5)
+	ev, err := b.kb.Search(ctx, question, 5)
 	if err != nil {
 		log.Error("search failed", "err", err)
 		b.say(ctx, log, m.Chat.ID, m.ID, "Sorry, the search failed. Please try again in a moment.")
@@ -424,7 +425,7 @@ func (s *stats) vote(old, v answerlog.Vote) {
 	}
 }
 
-func (s *stats) blocks(ix *retrieval.Index) []block {
+func (s *stats) blocks(ix retrieval.Status) []block {
 	s.mu.Lock()
 	lat := append([]float64(nil), s.latencies...)
 	q, a, d, f, up, down, since := s.questions, s.answered, s.declined, s.failed, s.up, s.down, s.since
@@ -445,8 +446,8 @@ func (s *stats) blocks(ix *retrieval.Index) []block {
 		fmt.Sprintf("Feedback: 👍 %d · 👎 %d", up, down),
 		fmt.Sprintf("Latency: p50 %.0f ms · p95 %.0f ms", p(0.5), p(0.95)),
 	}
-	if ix != nil {
-		lines = append(lines, fmt.Sprintf("Index: %d documents, %d chunks, built %s", len(ix.Docs()), ix.Len(), ix.BuiltAt().UTC().Format("2006-01-02 15:04 UTC")))
+	if ix.Ready {
+		lines = append(lines, fmt.Sprintf("Index: %d documents, %d chunks, built %s", len(ix.Docs), ix.Chunks, ix.BuiltAt.UTC().Format("2006-01-02 15:04 UTC")))
 	}
 	return []block{
 		{spans: []span{{"b", "Statistics"}, {"", " since " + since.UTC().Format("2006-01-02 15:04 UTC")}}},

@@ -22,16 +22,26 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/policybot/policybot/bot/answerlog"
-	"github.com/policybot/policybot/config"
 	"github.com/policybot/policybot/retrieval"
+	"github.com/policybot/policybot/retrieval/answer"
 )
 
-// Engine is what the bot needs from the retrieval engine.
-type Engine interface {
-	Ask(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
+// Knowledge is what askers reach: answers, evidence, and what the index in
+// service holds.
+type Knowledge interface {
+	Ask(ctx context.Context, q answer.Question) (answer.Answer, error)
 	Search(ctx context.Context, question string, k int) ([]retrieval.Evidence, error)
+	Status() retrieval.Status
+}
+
+// Library is what admins change: the documents of the knowledge folder
+// and the index built from them (see retrieval.Library).
+type Library interface {
 	Reload(ctx context.Context) (retrieval.BuildStats, error)
-	Current() *retrieval.Index
+	UploadName(name string) (string, error)
+	Add(ctx context.Context, name string, raw []byte, replace bool) (retrieval.Added, error)
+	Document(name string) (retrieval.DocInfo, error)
+	Remove(ctx context.Context, name string) (retrieval.BuildStats, error)
 }
 
 // Recorder stores answer-log lines (answerlog.Record, answerlog.Feedback).
@@ -41,14 +51,15 @@ type Recorder interface {
 
 // Options configure a Bot. Zero values take the defaults noted.
 type Options struct {
-	Token  config.Secret
+	// Token is the bot token; it never appears in logs or errors.
+	Token  string
 	APIURL string // default https://api.telegram.org
 	// WebhookURL switches from long polling to a webhook served on Listen
 	// (or Listener, when set), checking WebhookSecret on every request.
 	WebhookURL    string
 	Listen        string
 	Listener      net.Listener
-	WebhookSecret config.Secret
+	WebhookSecret string
 
 	Admins       []int64
 	AllowedChats []int64
@@ -62,8 +73,6 @@ type Options struct {
 	AnswerTimeout time.Duration // per update; default 3m
 	PollTimeout   time.Duration // long-poll wait; default 50s
 
-	// DocsDir is the knowledge folder uploads go to; empty refuses uploads.
-	DocsDir        string
 	MaxUploadBytes int64 // default 20 MB
 
 	// Offline forces extractive answers.
@@ -81,17 +90,6 @@ type Options struct {
 	Wait func(ctx context.Context, d time.Duration) error
 }
 
-// OptionsFromConfig fills Options from the configuration file's values.
-func OptionsFromConfig(c config.Config) Options {
-	t := c.Telegram
-	return Options{
-		Token: t.Token, APIURL: t.APIURL, WebhookURL: t.WebhookURL, Listen: t.Listen, WebhookSecret: t.WebhookSecret,
-		Admins: t.Admins, AllowedChats: t.AllowedChats, GroupAdmins: t.GroupAdmins,
-		Workers: t.Workers, RatePerMinute: t.RatePerMinute, ShutdownGrace: t.ShutdownGrace.Duration,
-		DocsDir: c.DocsDir, MaxUploadBytes: int64(t.MaxUploadMB) << 20,
-	}
-}
-
 // Bot is a running Telegram bot.
 type Bot struct {
 	opts Options
@@ -100,7 +98,8 @@ type Bot struct {
 	tg   *tgbot.Bot
 	id   int64
 	name string // username, without @
-	eng  Engine
+	kb   Knowledge
+	lib  Library
 
 	jobs    chan *models.Update
 	limiter *limiter
@@ -114,7 +113,6 @@ type Bot struct {
 	votesMu sync.Mutex
 	votes   map[[2]string]answerlog.Vote // (record, asker) → vote
 
-	filesMu  sync.Mutex // uploads and removals, one at a time
 	pendMu   sync.Mutex
 	removals map[string]removal
 }
@@ -125,7 +123,7 @@ var ErrNoToken = errors.New("no Telegram bot token: set TELEGRAM_BOT_TOKEN or te
 // New connects to the Bot API and checks the token with getMe. Its errors
 // are one line and never contain the token.
 func New(ctx context.Context, opts Options) (*Bot, error) {
-	token := strings.TrimSpace(opts.Token.Reveal())
+	token := strings.TrimSpace(opts.Token)
 	if token == "" {
 		return nil, ErrNoToken
 	}
@@ -233,10 +231,11 @@ var commandList = []models.BotCommand{
 	{Command: "remove", Description: "Admin: remove a document (/remove NAME)"},
 }
 
-// Run serves updates until ctx ends, then stops taking updates and lets
-// answers in flight finish for up to ShutdownGrace.
-func (b *Bot) Run(ctx context.Context, eng Engine) error {
-	b.eng = eng
+// Run serves updates until ctx ends, answering from kb and changing lib for
+// admins, then stops taking updates and lets answers in flight finish for
+// up to ShutdownGrace.
+func (b *Bot) Run(ctx context.Context, kb Knowledge, lib Library) error {
+	b.kb, b.lib = kb, lib
 	b.api.optional(ctx, "setMyCommands", func(ctx context.Context) error {
 		_, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: commandList})
 		return err
@@ -290,7 +289,7 @@ func (b *Bot) runWebhook(ctx context.Context) error {
 	if path == "" {
 		path = "/"
 	}
-	secret := b.opts.WebhookSecret.Reveal()
+	secret := b.opts.WebhookSecret
 	intake := b.tg.WebhookHandler()
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+path, func(w http.ResponseWriter, r *http.Request) {

@@ -18,8 +18,7 @@ import (
 
 	"github.com/policybot/policybot/bot/answerlog"
 	"github.com/policybot/policybot/bot/bottest"
-	"github.com/policybot/policybot/config"
-	"github.com/policybot/policybot/retrieval"
+	"github.com/policybot/policybot/retrieval/answer"
 )
 
 var telegramTags = map[string]bool{"b": true, "strong": true, "i": true, "em": true, "u": true, "ins": true,
@@ -144,8 +143,8 @@ func TestGroupRules(t *testing.T) {
 
 func TestReloadAdminOnlyAndSwapsWhileAnswering(t *testing.T) {
 	docs := copySeeds(t)
-	eng := &gatedEngine{Engine: seedEngine(t, docs), started: make(chan struct{}, 1), gate: make(chan struct{})}
-	h := start(t, eng, func(o *Options, _ *bottest.Server) { o.Workers = 2; o.DocsDir = docs })
+	eng := &gatedEngine{testKB: seedEngine(t, docs), started: make(chan struct{}, 1), gate: make(chan struct{})}
+	h := start(t, eng, func(o *Options, _ *bottest.Server) { o.Workers = 2 })
 
 	id := h.fake.Send(bottest.Message{Chat: group, From: staff, Text: "/reload"})
 	if got := h.replyTo(t, id).Text(); !strings.Contains(got, "admins only") {
@@ -188,7 +187,7 @@ func TestReloadAdminOnlyAndSwapsWhileAnswering(t *testing.T) {
 func TestFailedReloadKeepsOldIndex(t *testing.T) {
 	docs := copySeeds(t)
 	eng := seedEngine(t, docs)
-	h := start(t, eng, func(o *Options, _ *bottest.Server) { o.DocsDir = docs })
+	h := start(t, eng, nil)
 	entries, err := os.ReadDir(docs)
 	if err != nil {
 		t.Fatal(err)
@@ -293,7 +292,7 @@ func TestRetriesAfterRateLimitAndServerErrors(t *testing.T) {
 
 func TestLongAnswerSplitIntoValidHTML(t *testing.T) {
 	long := longAnswer()
-	eng := &scriptedEngine{Engine: seedEngine(t, ""), answer: func(retrieval.Question) (retrieval.Answer, error) { return long, nil }}
+	eng := &scriptedEngine{testKB: seedEngine(t, ""), answer: func(answer.Question) (answer.Answer, error) { return long, nil }}
 	h := start(t, eng, nil)
 	q := h.fake.Send(bottest.Message{Chat: group, From: staff, Text: "@policybot 长问题"})
 	first := h.replyTo(t, q)
@@ -319,7 +318,7 @@ func TestLongAnswerSplitIntoValidHTML(t *testing.T) {
 
 // longAnswer is an LLM-style answer longer than one Telegram message, with
 // markup-like text that must be escaped.
-func longAnswer() retrieval.Answer {
+func longAnswer() answer.Answer {
 	var b strings.Builder
 	for i := 1; i <= 14; i++ {
 		fmt.Fprintf(&b, "第%d条：上海将建设国际标准化高地，推动<标准>与\"产业\"协同发展 & 数字化转型，", i)
@@ -327,8 +326,8 @@ func longAnswer() retrieval.Answer {
 		fmt.Fprintf(&b, "[%d]\n\n", i%2+1)
 	}
 	b.WriteString(strings.Repeat("一段没有换行的很长的段落，用于检验在句子边界拆分。", 200) + "[1]")
-	return retrieval.Answer{Text: b.String(), Answered: true, Path: retrieval.PathLLM, Script: "zh-Hans",
-		Citations: []retrieval.Citation{
+	return answer.Answer{Text: b.String(), Answered: true, Path: answer.PathLLM, Script: "zh-Hans",
+		Citations: []answer.Citation{
 			{N: 1, Doc: "a.txt", Title: "上海市标准化发展行动计划 <2022>", Section: "一、总体要求", Date: "2022-02-17"},
 			{N: 2, Doc: "b.pdf", Title: "国家标准化发展纲要", Page: 3},
 			{N: 3, Doc: "c.txt", Title: "Never cited"},
@@ -336,7 +335,7 @@ func longAnswer() retrieval.Answer {
 }
 
 func TestFollowUpUsesEachAskersPreviousQuestion(t *testing.T) {
-	eng := &scriptedEngine{Engine: seedEngine(t, "")}
+	eng := &scriptedEngine{testKB: seedEngine(t, "")}
 	h := start(t, eng, nil)
 	q1 := "@policybot " + isoQ
 	q2 := "@policybot 上海设立了多少个市级标委会？"
@@ -366,8 +365,8 @@ func TestFollowUpUsesEachAskersPreviousQuestion(t *testing.T) {
 
 func TestStreamingEditsAtMostOncePerSecond(t *testing.T) {
 	var h *harness
-	eng := &scriptedEngine{Engine: seedEngine(t, "")}
-	eng.answer = func(q retrieval.Question) (retrieval.Answer, error) {
+	eng := &scriptedEngine{testKB: seedEngine(t, "")}
+	eng.answer = func(q answer.Question) (answer.Answer, error) {
 		if q.Stream != nil {
 			for i, s := range []string{"上海", "上海承担", "上海承担国际", "上海承担国际标准化", "上海承担国际标准化技术组织"} {
 				q.Stream(s)
@@ -376,8 +375,8 @@ func TestStreamingEditsAtMostOncePerSecond(t *testing.T) {
 				}
 			}
 		}
-		return retrieval.Answer{Text: "上海承担国际标准化技术组织秘书处6个[1]", Answered: true, Path: retrieval.PathLLM, Script: "zh-Hans",
-			Citations: []retrieval.Citation{{N: 1, Doc: "a.txt", Title: "行动计划"}}}, nil
+		return answer.Answer{Text: "上海承担国际标准化技术组织秘书处6个[1]", Answered: true, Path: answer.PathLLM, Script: "zh-Hans",
+			Citations: []answer.Citation{{N: 1, Doc: "a.txt", Title: "行动计划"}}}, nil
 	}
 	h = start(t, eng, nil)
 	chat := bottest.PrivateChat(staff)
@@ -439,12 +438,12 @@ func TestRateLimitNotice(t *testing.T) {
 }
 
 func TestPanicIsRecovered(t *testing.T) {
-	eng := &scriptedEngine{Engine: seedEngine(t, "")}
-	eng.answer = func(q retrieval.Question) (retrieval.Answer, error) {
+	eng := &scriptedEngine{testKB: seedEngine(t, "")}
+	eng.answer = func(q answer.Question) (answer.Answer, error) {
 		if strings.Contains(q.Text, "panic") {
 			panic("engine exploded")
 		}
-		return eng.Engine.Ask(context.Background(), q)
+		return eng.testKB.Ask(context.Background(), q)
 	}
 	h := start(t, eng, nil)
 	chat := bottest.PrivateChat(staff)
@@ -462,8 +461,8 @@ func TestPanicIsRecovered(t *testing.T) {
 }
 
 func TestEngineErrorIsNotShown(t *testing.T) {
-	eng := &scriptedEngine{Engine: seedEngine(t, ""), answer: func(retrieval.Question) (retrieval.Answer, error) {
-		return retrieval.Answer{}, fmt.Errorf("llm: dial tcp 10.0.0.1: %w", errBoom)
+	eng := &scriptedEngine{testKB: seedEngine(t, ""), answer: func(answer.Question) (answer.Answer, error) {
+		return answer.Answer{}, fmt.Errorf("llm: dial tcp 10.0.0.1: %w", errBoom)
 	}}
 	h := start(t, eng, nil)
 	q := h.fake.Send(bottest.Message{Chat: bottest.PrivateChat(staff), From: staff, Text: isoQ})
@@ -585,7 +584,7 @@ func TestTokenCheck(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := New(context.Background(), Options{Token: config.Secret(tc.token), APIURL: tc.url, Wait: func(context.Context, time.Duration) error { return nil }})
+			_, err := New(context.Background(), Options{Token: tc.token, APIURL: tc.url, Wait: func(context.Context, time.Duration) error { return nil }})
 			if err == nil {
 				t.Fatal("New succeeded")
 			}
@@ -652,11 +651,11 @@ func TestWebhookChecksSecret(t *testing.T) {
 
 func TestShutdownLetsAnswersInFlightFinish(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
-	eng := &scriptedEngine{Engine: seedEngine(t, "")}
-	eng.answer = func(q retrieval.Question) (retrieval.Answer, error) {
+	eng := &scriptedEngine{testKB: seedEngine(t, "")}
+	eng.answer = func(q answer.Question) (answer.Answer, error) {
 		close(started)
 		<-release
-		return eng.Engine.Ask(context.Background(), q)
+		return eng.testKB.Ask(context.Background(), q)
 	}
 	h := start(t, eng, nil)
 	q := h.fake.Send(bottest.Message{Chat: group, From: staff, Text: "/ask " + isoQ})

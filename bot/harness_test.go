@@ -14,9 +14,9 @@ import (
 
 	"github.com/policybot/policybot/bot/answerlog"
 	"github.com/policybot/policybot/bot/bottest"
-	"github.com/policybot/policybot/config"
 	"github.com/policybot/policybot/knowledge"
 	"github.com/policybot/policybot/retrieval"
+	"github.com/policybot/policybot/retrieval/answer"
 )
 
 const (
@@ -58,7 +58,6 @@ type harness struct {
 	bot    *Bot
 	clock  *clock
 	logDir string
-	docs   string
 	waits  chan time.Duration
 	logBuf *syncBuffer
 	cancel context.CancelFunc // asks Run to stop
@@ -103,8 +102,33 @@ func copySeeds(t *testing.T) string {
 	return dir
 }
 
-// seedEngine opens a real retrieval engine on docs (nil: the shipped seeds).
-func seedEngine(t *testing.T, docs string) *retrieval.Engine {
+// testKB is a real knowledge base: the retrieval engine, the answerer over
+// it and the library of its folder.
+type testKB struct {
+	*retrieval.Engine
+	*answer.Answerer
+	lib *retrieval.Library
+}
+
+func (k *testKB) Reload(ctx context.Context) (retrieval.BuildStats, error) { return k.lib.Reload(ctx) }
+func (k *testKB) UploadName(name string) (string, error)                   { return k.lib.UploadName(name) }
+func (k *testKB) Add(ctx context.Context, name string, raw []byte, replace bool) (retrieval.Added, error) {
+	return k.lib.Add(ctx, name, raw, replace)
+}
+func (k *testKB) Document(name string) (retrieval.DocInfo, error) { return k.lib.Document(name) }
+func (k *testKB) Remove(ctx context.Context, name string) (retrieval.BuildStats, error) {
+	return k.lib.Remove(ctx, name)
+}
+
+// engine is what start runs a bot on.
+type engine interface {
+	Knowledge
+	Library
+}
+
+// seedEngine opens a real knowledge base on the folder docs ("": the
+// shipped seeds, which refuse changes).
+func seedEngine(t *testing.T, docs string) *testKB {
 	t.Helper()
 	opts := retrieval.Options{DataDir: t.TempDir()}
 	if docs != "" {
@@ -117,11 +141,11 @@ func seedEngine(t *testing.T, docs string) *retrieval.Engine {
 	if _, err := e.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	return e
+	return &testKB{Engine: e, Answerer: answer.New(e, answer.Options{}), lib: retrieval.NewLibrary(e, docs)}
 }
 
 // start runs a bot on eng with test defaults, adjusted by tweak.
-func start(t *testing.T, eng Engine, tweak func(*Options, *bottest.Server)) *harness {
+func start(t *testing.T, eng engine, tweak func(*Options, *bottest.Server)) *harness {
 	t.Helper()
 	h := &harness{fake: bottest.New(t, testToken, botName), clock: newClock(), logDir: t.TempDir(),
 		waits: make(chan time.Duration, 100), logBuf: &syncBuffer{}}
@@ -131,7 +155,7 @@ func start(t *testing.T, eng Engine, tweak func(*Options, *bottest.Server)) *har
 	}
 	t.Cleanup(func() { w.Close() })
 	opts := Options{
-		Token: config.Secret(testToken), APIURL: h.fake.URL,
+		Token: testToken, APIURL: h.fake.URL,
 		Admins: []int64{admin.ID}, Workers: 1, ShutdownGrace: 5 * time.Second,
 		Offline: true, Log: w, Logger: slog.New(slog.NewTextHandler(h.logBuf, nil)),
 		Now: h.clock.Now,
@@ -143,7 +167,6 @@ func start(t *testing.T, eng Engine, tweak func(*Options, *bottest.Server)) *har
 	if tweak != nil {
 		tweak(&opts, h.fake)
 	}
-	h.docs = opts.DocsDir
 	ctx, cancel := context.WithCancel(context.Background())
 	b, err := New(ctx, opts)
 	if err != nil {
@@ -151,7 +174,7 @@ func start(t *testing.T, eng Engine, tweak func(*Options, *bottest.Server)) *har
 	}
 	h.bot = b
 	done := make(chan error, 1)
-	go func() { done <- b.Run(ctx, eng) }()
+	go func() { done <- b.Run(ctx, eng, eng) }()
 	h.cancel = cancel
 	h.stop = sync.OnceValue(func() error {
 		cancel()
@@ -206,7 +229,7 @@ func (h *harness) records(t *testing.T) *answerlog.Log {
 
 // gatedEngine holds Reload until the test opens the gate.
 type gatedEngine struct {
-	*retrieval.Engine
+	*testKB
 	started chan struct{}
 	gate    chan struct{}
 }
@@ -218,32 +241,32 @@ func (g *gatedEngine) Reload(ctx context.Context) (retrieval.BuildStats, error) 
 	case <-ctx.Done():
 		return retrieval.BuildStats{}, ctx.Err()
 	}
-	return g.Engine.Reload(ctx)
+	return g.testKB.Reload(ctx)
 }
 
 // scriptedEngine answers with a fixed answer, recording questions; it can
 // stream or panic.
 type scriptedEngine struct {
-	*retrieval.Engine
+	*testKB
 	mu        sync.Mutex
-	questions []retrieval.Question
-	answer    func(q retrieval.Question) (retrieval.Answer, error)
+	questions []answer.Question
+	answer    func(q answer.Question) (answer.Answer, error)
 }
 
-func (s *scriptedEngine) Ask(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (s *scriptedEngine) Ask(ctx context.Context, q answer.Question) (answer.Answer, error) {
 	s.mu.Lock()
 	s.questions = append(s.questions, q)
 	s.mu.Unlock()
 	if s.answer != nil {
 		return s.answer(q)
 	}
-	return s.Engine.Ask(ctx, q)
+	return s.testKB.Ask(ctx, q)
 }
 
-func (s *scriptedEngine) asked() []retrieval.Question {
+func (s *scriptedEngine) asked() []answer.Question {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]retrieval.Question(nil), s.questions...)
+	return append([]answer.Question(nil), s.questions...)
 }
 
 var errBoom = errors.New("boom")

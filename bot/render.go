@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/policybot/policybot/retrieval"
+	"github.com/policybot/policybot/retrieval/answer"
 )
 
 // maxMessage is Telegram's limit on a message's text. It counts the text
@@ -191,7 +192,7 @@ func citedNumbers(text string) map[int]bool {
 
 // answerBlocks renders an answer: its text with [n] markers, an optional
 // note, and the sources it cites (none when it declined).
-func answerBlocks(a retrieval.Answer) []block {
+func answerBlocks(a answer.Answer) []block {
 	var out []block
 	for i, para := range paragraphs(a.Text) {
 		if i == 0 && a.Answered && a.Short != "" && strings.HasPrefix(para, a.Short) {
@@ -231,7 +232,7 @@ func sourcesHeading(script string) string {
 	return "来源 Sources"
 }
 
-func citationBlock(c retrieval.Citation) block {
+func citationBlock(c answer.Citation) block {
 	spans := []span{{"", fmt.Sprintf("[%d] ", c.N)}, {"b", nonEmpty(c.Title, c.Doc)}}
 	var meta []string
 	if c.Section != "" {
@@ -310,12 +311,12 @@ func searchBlocks(question string, ev []retrieval.Evidence) []block {
 
 // sourcesBlocks renders /sources: each document's title, format, pages,
 // chunks and indexing time, and the files that could not be loaded.
-func sourcesBlocks(ix *retrieval.Index) []block {
-	if ix == nil {
+func sourcesBlocks(st retrieval.Status) []block {
+	if !st.Ready {
 		return []block{plain("The knowledge base is not loaded yet.")}
 	}
-	docs := ix.Docs()
-	out := []block{{spans: []span{{"b", fmt.Sprintf("%d documents, %d passages", len(docs), ix.Len())}, {"", fmt.Sprintf(" (index built %s)", ix.BuiltAt().UTC().Format("2006-01-02 15:04 UTC"))}}}}
+	docs := st.Docs
+	out := []block{{spans: []span{{"b", fmt.Sprintf("%d documents, %d passages", len(docs), st.Chunks)}, {"", fmt.Sprintf(" (index built %s)", st.BuiltAt.UTC().Format("2006-01-02 15:04 UTC"))}}}}
 	for _, d := range docs {
 		meta := []string{d.Format}
 		if d.Pages > 0 {
@@ -332,7 +333,7 @@ func sourcesBlocks(ix *retrieval.Index) []block {
 		}
 		out = append(out, block{spans: spans})
 	}
-	if sk := ix.Skipped(); len(sk) > 0 {
+	if sk := st.Skipped; len(sk) > 0 {
 		out = append(out, block{spans: []span{{"b", "Not loaded"}}})
 		for _, s := range sk {
 			out = append(out, block{spans: []span{{"", "• "}, {"code", s.Path}, {"", ": " + s.Reason}}, tight: true})
@@ -342,7 +343,7 @@ func sourcesBlocks(ix *retrieval.Index) []block {
 }
 
 // reloadBlocks reports a successful rebuild.
-func reloadBlocks(st retrieval.BuildStats, ix *retrieval.Index) []block {
+func reloadBlocks(st retrieval.BuildStats, ix retrieval.Status) []block {
 	out := []block{{spans: []span{{"b", "Reloaded"}, {"", fmt.Sprintf(" in %s: %d added, %d changed, %d removed, %d unchanged; %d chunks (%d embedded).",
 		st.Took.Round(time.Millisecond), len(st.Added), len(st.Changed), len(st.Removed), len(st.Unchanged), st.Chunks, st.Embedded)}}}}
 	for _, l := range []struct {
@@ -354,8 +355,8 @@ func reloadBlocks(st retrieval.BuildStats, ix *retrieval.Index) []block {
 		}
 		out = append(out, block{spans: []span{{"", l.name + ": "}, {"code", strings.Join(l.ids, ", ")}}, tight: true})
 	}
-	if ix != nil && len(ix.Skipped()) > 0 {
-		out = append(out, block{spans: []span{{"i", fmt.Sprintf("%d files could not be loaded; see /sources.", len(ix.Skipped()))}}})
+	if len(ix.Skipped) > 0 {
+		out = append(out, block{spans: []span{{"i", fmt.Sprintf("%d files could not be loaded; see /sources.", len(ix.Skipped))}}})
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/policybot/policybot/knowledge"
 	"github.com/policybot/policybot/retrieval"
+	"github.com/policybot/policybot/retrieval/answer"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -42,24 +43,24 @@ func TestRenderGolden(t *testing.T) {
 		name   string
 		blocks []block
 	}{
-		{"answer_escaped_cited_only", answerBlocks(retrieval.Answer{
+		{"answer_escaped_cited_only", answerBlocks(answer.Answer{
 			Text:     "6个。依据：“上海承担国际标准化技术组织ISO/IEC秘书处6个 <b>&</b>”[1]\n“另见 a<b 且 c>d”[3]",
 			Short:    "6个",
-			Answered: true, Script: "zh-Hans", Path: retrieval.PathExtractive,
-			Citations: []retrieval.Citation{
+			Answered: true, Script: "zh-Hans", Path: answer.PathExtractive,
+			Citations: []answer.Citation{
 				{N: 1, Doc: "a.txt", Title: `《上海市标准化发展行动计划》<script>alert("x")</script>`, Section: "一、总体要求 › 二是", Date: "2022-02-17"},
 				{N: 2, Doc: "b.txt", Title: "Retrieved but not cited"},
 				{N: 3, Doc: "c.pdf", Title: "R&D 政策 'quoted'", Page: 12},
 			},
 		})},
-		{"answer_english", answerBlocks(retrieval.Answer{
+		{"answer_english", answerBlocks(answer.Answer{
 			Text: "6. The source says: “Shanghai hosts 6 ISO/IEC secretariats” [1]", Short: "6", Answered: true, Script: "en",
-			Citations: []retrieval.Citation{{N: 1, Doc: "a.txt", Title: "Action plan", Date: "2022-02-17"}},
+			Citations: []answer.Citation{{N: 1, Doc: "a.txt", Title: "Action plan", Date: "2022-02-17"}},
 			Note:      "The LLM was unavailable; this answer quotes the documents.",
 		})},
-		{"answer_declined", answerBlocks(retrieval.Answer{
-			Text: "知识库中没有找到“火星<税率>”的依据，无法回答。", Answered: false, Path: retrieval.PathDeclined,
-			Citations: []retrieval.Citation{{N: 1, Doc: "a.txt", Title: "Should not show"}},
+		{"answer_declined", answerBlocks(answer.Answer{
+			Text: "知识库中没有找到“火星<税率>”的依据，无法回答。", Answered: false, Path: answer.PathDeclined,
+			Citations: []answer.Citation{{N: 1, Doc: "a.txt", Title: "Should not show"}},
 		})},
 		{"search", searchBlocks("秘书处 <x>", []retrieval.Evidence{
 			{Chunk: knowledge.Chunk{ID: "a.txt#1", DocID: "a.txt", Title: "行动计划 & 纲要", Section: []string{"一", "二"}, Date: "2022-02-17", Text: "上海承担国际标准化技术组织ISO/IEC秘书处6个 <i>x</i>"}, Score: 0.0321},
@@ -191,36 +192,5 @@ func TestParseCommandAndMentions(t *testing.T) {
 				t.Errorf("mentions(%q) = %v, %q, want %v, %q", tc.text, m, rest, tc.mentioned, tc.stripped)
 			}
 		})
-	}
-}
-
-func TestSanitizeName(t *testing.T) {
-	tests := []struct {
-		in, want string
-		bad      bool
-	}{
-		{in: "政策.pdf", want: "政策.pdf"},
-		{in: "../../etc/passwd.txt", want: "passwd.txt"},
-		{in: `..\..\windows\evil.md`, want: "evil.md"},
-		{in: ".hidden.md", want: "hidden.md"},
-		{in: "..", bad: true},
-		{in: "/", bad: true},
-		{in: ".md", want: "md"},
-		{in: "__.txt", bad: true},
-		{in: "a\x00b\tc d.txt", want: "a_b_c d.txt"},
-		{in: "  名 称 : ?.docx ", want: "名 称 _ _.docx"},
-		{in: strings.Repeat("长", 100) + ".pdf", want: strings.Repeat("长", 38) + ".pdf"},
-	}
-	for _, tc := range tests {
-		got, err := sanitizeName(tc.in)
-		if tc.bad {
-			if err == nil {
-				t.Errorf("sanitizeName(%q) = %q, want an error", tc.in, got)
-			}
-			continue
-		}
-		if err != nil || got != tc.want {
-			t.Errorf("sanitizeName(%q) = %q, %v, want %q", tc.in, got, err, tc.want)
-		}
 	}
 }

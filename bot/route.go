@@ -131,7 +131,7 @@ func (b *Bot) onMessage(ctx context.Context, log *slog.Logger, m *models.Message
 		b.search(ctx, log, m, cmd.args)
 		return
 	case "sources":
-		b.reply(ctx, log, m.Chat.ID, m.ID, sourcesBlocks(b.eng.Current()))
+		b.reply(ctx, log, m.Chat.ID, m.ID, sourcesBlocks(b.kb.Status()))
 		return
 	case "reload", "stats", "remove", "add":
 		b.admin(ctx, log, m, cmd)

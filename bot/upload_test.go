@@ -13,7 +13,7 @@ const uploadDoc = "# 苏州市数据要素行动方案\n\n2025年1月2日\n\n苏
 
 func TestUpload(t *testing.T) {
 	docs := copySeeds(t)
-	h := start(t, seedEngine(t, docs), func(o *Options, _ *bottest.Server) { o.DocsDir = docs; o.MaxUploadBytes = 1 << 20 })
+	h := start(t, seedEngine(t, docs), func(o *Options, _ *bottest.Server) { o.MaxUploadBytes = 1 << 20 })
 	adminChat := bottest.PrivateChat(admin)
 	tests := []struct {
 		name     string
@@ -102,7 +102,7 @@ func TestUploadWithoutDocsDir(t *testing.T) {
 
 func TestRemoveWithConfirm(t *testing.T) {
 	docs := copySeeds(t)
-	h := start(t, seedEngine(t, docs), func(o *Options, _ *bottest.Server) { o.DocsDir = docs })
+	h := start(t, seedEngine(t, docs), nil)
 	const name = "001_9709453190b7982c.txt"
 	chat := bottest.PrivateChat(admin)
 

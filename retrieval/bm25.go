@@ -80,11 +80,11 @@ func (ix *lexIndex) idf(t string) float64 {
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
 }
 
-// qterm is a query term with its weight (1 for a term of the question
+// Term is a query term with its weight (1 for a term of the question
 // itself, less for expansions).
-type qterm struct {
-	term   string
-	weight float64
+type Term struct {
+	Text   string
+	Weight float64
 }
 
 type scored struct {
@@ -101,7 +101,7 @@ type scratch struct {
 	touched []int32
 }
 
-func (ix *lexIndex) search(q []qterm, k int, sc *scratch) []scored {
+func (ix *lexIndex) search(q []Term, k int, sc *scratch) []scored {
 	if len(ix.docLen) == 0 || k <= 0 {
 		return nil
 	}
@@ -110,12 +110,12 @@ func (ix *lexIndex) search(q []qterm, k int, sc *scratch) []scored {
 	}
 	scores, touched := sc.scores, sc.touched[:0]
 	for _, qt := range q {
-		id, ok := ix.ids[qt.term]
-		if !ok || qt.weight <= 0 {
+		id, ok := ix.ids[qt.Text]
+		if !ok || qt.Weight <= 0 {
 			continue
 		}
 		ps := ix.postings[id]
-		idf := float32(ix.idf(qt.term) * qt.weight)
+		idf := float32(ix.idf(qt.Text) * qt.Weight)
 		for _, p := range ps {
 			dl := ix.docLen[p.doc]
 			s := idf * p.tf * (bm25K1 + 1) / (p.tf + bm25K1*(1-bm25B+bm25B*dl/ix.avgLen))
@@ -151,3 +151,14 @@ func topK(touched []int32, scores []float32, k int) []scored {
 	}
 	return out
 }
+
+// DF is the number of chunks holding term t.
+func (ix *Index) DF(t string) int { return ix.lex.df(t) }
+
+// IDF is BM25's inverse document frequency of term t in the index (never
+// negative; highest for a term no chunk has).
+func (ix *Index) IDF(t string) float64 { return ix.lex.idf(t) }
+
+// HasAll reports whether every term occurs in some chunk (and there is at
+// least one).
+func (ix *Index) HasAll(terms []string) bool { return ix.lex.hasAll(terms) }

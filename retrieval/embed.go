@@ -91,7 +91,7 @@ func (h *HashEmbedder) vector(feats map[string]float64, weight func(string) floa
 		}
 		v[x%uint64(h.dim)] += sign * float32(w)
 	}
-	if !normalize(v) {
+	if !Normalize(v) {
 		// chromem-go turns a zero vector into NaN similarities: give empty
 		// texts a fixed unit vector instead.
 		v[0] = 1
@@ -109,8 +109,8 @@ func fnv64a(s string) uint64 {
 	return h
 }
 
-// normalize scales v to unit length; it reports false for a zero vector.
-func normalize(v []float32) bool {
+// Normalize scales v to unit length; it reports false for a zero vector.
+func Normalize(v []float32) bool {
 	var s float64
 	for _, x := range v {
 		s += float64(x) * float64(x)

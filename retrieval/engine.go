@@ -30,8 +30,6 @@ type Options struct {
 	DataDir string
 	// Embedder embeds chunks and questions; nil means the local HashEmbedder.
 	Embedder Embedder
-	// Generator writes answers with an LLM; nil answers extractively.
-	Generator Generator
 	// Progress, if set, is told how embedding advances during a build.
 	Progress func(done, total int)
 	Logger   *slog.Logger
@@ -48,6 +46,20 @@ type Language struct {
 	lex    *lexicon.Lexicon
 	py     *pinyin.Table
 }
+
+// Fold is the matching form of text: Simplified (with Taiwan phrases),
+// half-width, lowercased, pinyin annotations dropped, whitespace collapsed.
+func (l *Language) Fold(s string) string { return l.folder.Fold(s) }
+
+// ToSimplified converts Traditional characters to Simplified ones,
+// character by character (quotes keep the source's words).
+func (l *Language) ToSimplified(s string) string { return l.folder.ToSimplified(s) }
+
+// ToTraditional converts Simplified text to Traditional.
+func (l *Language) ToTraditional(s string) string { return l.trad.Convert(s) }
+
+// Script detects the script of text.
+func (l *Language) Script(s string) knowledge.Script { return l.folder.DetectScript(s) }
 
 // LoadLanguage loads the embedded dictionaries.
 func LoadLanguage() (*Language, error) {
@@ -77,13 +89,12 @@ type Engine struct {
 	log      *slog.Logger
 	docs     fs.FS
 	store    *store
+	lang     *Language
 	folder   *knowledge.Folder
-	trad     *knowledge.Converter
 	lex      *lexicon.Lexicon
 	py       *pinyin.Table
 	embedder Embedder
 	local    *HashEmbedder // for query features when the embedder is local
-	gen      Generator
 	progress func(done, total int)
 
 	cur      atomic.Pointer[Index]
@@ -103,8 +114,8 @@ func New(opts Options) (*Engine, error) {
 		}
 	}
 	folder := lang.folder
-	e := &Engine{log: opts.Logger, docs: opts.Docs, folder: folder, trad: lang.trad, lex: lang.lex, py: lang.py,
-		embedder: opts.Embedder, gen: opts.Generator, progress: opts.Progress}
+	e := &Engine{log: opts.Logger, docs: opts.Docs, lang: lang, folder: folder, lex: lang.lex, py: lang.py,
+		embedder: opts.Embedder, progress: opts.Progress}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -123,8 +134,8 @@ func New(opts Options) (*Engine, error) {
 	return e, nil
 }
 
-// Fold exposes the engine's matching form of text.
-func (e *Engine) Fold(s string) string { return e.folder.Fold(s) }
+// Language is the engine's script folding and conversion.
+func (e *Engine) Language() *Language { return e.lang }
 
 // Open loads the persisted index, if any, and brings it up to date with the
 // knowledge folder. A missing, corrupt or incompatible index on disk is
@@ -240,8 +251,10 @@ const (
 	localVecWeight  = 0.02
 	remoteVecWeight = 0.5
 	legDepth        = 50
-	defaultTopK     = 8
 )
+
+// DefaultTopK is how many evidence chunks a search returns by default.
+const DefaultTopK = 8
 
 // Search returns the k best evidence chunks for a question.
 func (e *Engine) Search(ctx context.Context, question string, k int) ([]Evidence, error) {
@@ -249,23 +262,24 @@ func (e *Engine) Search(ctx context.Context, question string, k int) ([]Evidence
 	if ix == nil {
 		return nil, ErrNotReady
 	}
-	q := e.analyze(ix, question)
-	return e.search(ctx, ix, q, k)
+	return e.SearchQuery(ctx, ix, e.Analyze(ix, question), k)
 }
 
-func (e *Engine) search(ctx context.Context, ix *Index, q *query, k int) ([]Evidence, error) {
-	if ix.Len() == 0 || len(q.terms) == 0 {
+// SearchQuery returns the k best evidence chunks of ix for an analysed
+// question (k ≤ 0: DefaultTopK).
+func (e *Engine) SearchQuery(ctx context.Context, ix *Index, q *Query, k int) ([]Evidence, error) {
+	if ix.Len() == 0 || len(q.Terms) == 0 {
 		return nil, nil
 	}
 	if k <= 0 {
-		k = defaultTopK
+		k = DefaultTopK
 	}
 	depth := max(legDepth, k)
 	sc, _ := e.scratch.Get().(*scratch)
 	if sc == nil {
 		sc = &scratch{}
 	}
-	lex := ix.lex.search(q.terms, depth, sc)
+	lex := ix.lex.search(q.Terms, depth, sc)
 	e.scratch.Put(sc)
 
 	vec, err := e.vectorLeg(ctx, ix, q, depth, lex)
@@ -331,9 +345,13 @@ func (e *Engine) search(ctx context.Context, ix *Index, q *query, k int) ([]Evid
 // break ties among its candidates — the same ranking as a full scan, without
 // an exhaustive scan per question (at 100k chunks that scan alone was
 // 48 ms p50; see BENCHMARKS.md).
-func (e *Engine) vectorLeg(ctx context.Context, ix *Index, q *query, depth int, lex []scored) ([]scored, error) {
+func (e *Engine) vectorLeg(ctx context.Context, ix *Index, q *Query, depth int, lex []scored) ([]scored, error) {
 	if e.local != nil {
-		qv := e.local.vector(q.feats, func(t string) float64 { return ix.lex.idf(t) })
+		feats := make(map[string]float64, len(q.Terms))
+		for _, t := range q.Terms {
+			feats[t.Text] = t.Weight
+		}
+		qv := e.local.vector(feats, func(t string) float64 { return ix.lex.idf(t) })
 		out := make([]scored, 0, len(lex))
 		for _, s := range lex {
 			v, err := ix.vector(ctx, ix.chunks[s.doc].ID)
@@ -344,8 +362,8 @@ func (e *Engine) vectorLeg(ctx context.Context, ix *Index, q *query, depth int, 
 		}
 		return out, nil
 	}
-	text := q.text
-	for _, ex := range q.expanded {
+	text := q.Text
+	for _, ex := range q.Expanded {
 		for _, t := range ex.Terms {
 			text += " " + t
 		}

@@ -285,7 +285,7 @@ func checkVectors(vs [][]float32, n, dim int) error {
 		if len(v) != dim {
 			return fmt.Errorf("vector %d has dimension %d, want %d", i, len(v), dim)
 		}
-		if !normalize(v) {
+		if !Normalize(v) {
 			return fmt.Errorf("vector %d is zero", i)
 		}
 	}

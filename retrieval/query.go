@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/policybot/policybot/knowledge"
 	"github.com/policybot/policybot/retrieval/lexicon"
@@ -37,32 +38,32 @@ var englishStop = map[string]bool{
 	"s": true,
 }
 
-// query is an analysed question.
-type query struct {
-	text     string
-	folded   string
-	script   knowledge.Script
-	terms    []qterm            // weighted lexical terms, sorted by term
-	feats    map[string]float64 // features for the vector leg
-	core     []qterm            // the question's own content terms (no expansions)
-	places   []string           // places named in the question (Simplified)
-	missing  []string           // key words with no counterpart in the knowledge base
-	runs     []string           // the question's Han runs between question words
-	quantity bool
-	english  bool // mostly English: crosses into Chinese through the lexicon
-	expanded []Expansion
+// Query is an analysed question: what retrieval searches with and what an
+// answerer checks the evidence against.
+type Query struct {
+	Text     string
+	Folded   string // matching form (knowledge.Folder.Fold)
+	Script   knowledge.Script
+	Terms    []Term   // weighted lexical terms, sorted by text
+	Core     []Term   // the question's own content terms (no expansions)
+	Places   []string // places named in the question (Simplified)
+	Missing  []string // key words with no counterpart in the knowledge base
+	Runs     []string // the question's Han runs between question words
+	Quantity bool     // asks for a number
+	English  bool     // mostly English: crosses into Chinese through the lexicon
+	Expanded []Expansion
 }
 
-// unknownBigrams counts the question's bigrams that no chunk has and that
+// UnknownBigrams counts the question's bigrams that no chunk has and that
 // stand next to another such bigram or make up a two-character run: an
 // unknown word (火星基地, 北京承担), rather than one spurious bigram across a
 // word boundary (年深 in 2015年深化).
-func (q *query) unknownBigrams(ix *Index) int {
+func (q *Query) UnknownBigrams(ix *Index) int {
 	unknown := func(b string) bool {
 		return ix.lex.df(b) == 0 && !strings.ContainsAny(b, functionChars)
 	}
 	n := 0
-	for _, run := range q.runs {
+	for _, run := range q.Runs {
 		bs := tokens(nil, run)
 		if len(bs) == 1 && hanRunes(run) == 2 && unknown(bs[0]) {
 			n++
@@ -87,12 +88,12 @@ type Expansion struct {
 	Terms  []string `json:"terms"`
 }
 
-// analyze folds the question, finds its terms, expands English words into
+// Analyze folds the question, finds its terms, expands English words into
 // Chinese terms that occur in the knowledge base, and notes the places it
 // names.
-func (e *Engine) analyze(ix *Index, text string) *query {
-	q := &query{text: text, folded: e.folder.Fold(text), script: e.folder.DetectScript(text)}
-	q.quantity = quantityRe.MatchString(q.folded)
+func (e *Engine) Analyze(ix *Index, text string) *Query {
+	q := &Query{Text: text, Folded: e.folder.Fold(text), Script: e.folder.DetectScript(text)}
+	q.Quantity = quantityRe.MatchString(q.Folded)
 	weights := make(map[string]float64)
 	add := func(t string, w float64) {
 		if w > weights[t] {
@@ -100,7 +101,7 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 		}
 	}
 	// The question's own terms, split at question words.
-	split := q.folded
+	split := q.Folded
 	for _, w := range questionWords {
 		split = strings.ReplaceAll(split, w, " ")
 	}
@@ -115,17 +116,17 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 		add(t, 1)
 	}
 	for t, w := range weights {
-		q.core = append(q.core, qterm{t, w})
+		q.Core = append(q.Core, Term{t, w})
 	}
-	q.runs = strings.FieldsFunc(split, func(r rune) bool { return !isHan(r) })
+	q.Runs = strings.FieldsFunc(split, func(r rune) bool { return !isHan(r) })
 	for _, p := range places {
-		if strings.Contains(q.folded, p) {
-			q.places = append(q.places, p)
+		if strings.Contains(q.Folded, p) {
+			q.Places = append(q.Places, p)
 		}
 	}
 	// English: cross into Chinese through the lexicon.
-	if e.lex != nil && len(latinWords) > 0 && hanRunes(q.folded) < len(latinWords) {
-		q.english = true
+	if e.lex != nil && len(latinWords) > 0 && hanRunes(q.Folded) < len(latinWords) {
+		q.English = true
 		covered := make(map[string]bool) // English words the lexicon placed in the knowledge base
 		var unplaced []string            // proper nouns it could not
 		for _, ex := range e.lex.Expand(text) {
@@ -141,7 +142,7 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 				// the question is about.
 				for _, t := range ex.Terms {
 					if p := placeOf(t); p != "" {
-						q.places = appendNew(q.places, p)
+						q.Places = appendNew(q.Places, p)
 						break
 					}
 				}
@@ -150,33 +151,29 @@ func (e *Engine) analyze(ix *Index, text string) *query {
 			for _, w := range strings.Fields(ex.Source) {
 				covered[w] = true
 			}
-			q.expanded = append(q.expanded, Expansion{ex.Source, used})
+			q.Expanded = append(q.Expanded, Expansion{ex.Source, used})
 			for _, t := range used {
 				if p := placeOf(t); p != "" {
-					q.places = appendNew(q.places, p)
+					q.Places = appendNew(q.Places, p)
 				}
 			}
 		}
 		// Romanised Chinese names: "Chen Xuejun" for 陈学军.
 		names, unknown := e.names(ix, text, covered, add)
-		q.expanded = append(q.expanded, names...)
-		q.missing = append(q.missing, unknown...)
+		q.Expanded = append(q.Expanded, names...)
+		q.Missing = append(q.Missing, unknown...)
 		for _, u := range unplaced {
 			if !nameCovers(names, u) {
-				q.missing = append(q.missing, u)
+				q.Missing = append(q.Missing, u)
 			}
 		}
 	}
-	q.terms = make([]qterm, 0, len(weights))
+	q.Terms = make([]Term, 0, len(weights))
 	for t, w := range weights {
-		q.terms = append(q.terms, qterm{t, w})
+		q.Terms = append(q.Terms, Term{t, w})
 	}
-	sort.Slice(q.terms, func(i, j int) bool { return q.terms[i].term < q.terms[j].term })
-	sort.Slice(q.core, func(i, j int) bool { return q.core[i].term < q.core[j].term })
-	q.feats = make(map[string]float64)
-	for _, t := range q.terms {
-		q.feats[t.term] += t.weight
-	}
+	sort.Slice(q.Terms, func(i, j int) bool { return q.Terms[i].Text < q.Terms[j].Text })
+	sort.Slice(q.Core, func(i, j int) bool { return q.Core[i].Text < q.Core[j].Text })
 	return q
 }
 
@@ -361,4 +358,89 @@ func isDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// FollowUp reports whether q is short, with few content terms, so that it
+// leans on the question it follows.
+func (q *Query) FollowUp() bool {
+	return utf8.RuneCountInString(q.Text) <= 20 || len(q.Core) <= 3
+}
+
+// Merge returns q with the previous question's terms added at half weight,
+// and its places and kind where q has none: "那浙江呢？" after "上海…多少个…？"
+// still asks how many.
+func (q *Query) Merge(prev *Query) *Query {
+	m := *q
+	have := make(map[string]bool)
+	for _, t := range q.Terms {
+		have[t.Text] = true
+	}
+	m.Terms = append([]Term(nil), q.Terms...)
+	for _, t := range prev.Terms {
+		if !have[t.Text] {
+			m.Terms = append(m.Terms, Term{t.Text, t.Weight * 0.5})
+		}
+	}
+	sort.Slice(m.Terms, func(i, j int) bool { return m.Terms[i].Text < m.Terms[j].Text })
+	if len(m.Places) == 0 {
+		m.Places = prev.Places
+	}
+	m.Quantity = q.Quantity || prev.Quantity
+	m.Expanded = append(append([]Expansion(nil), q.Expanded...), prev.Expanded...)
+	return &m
+}
+
+// Fusion of search terms from elsewhere (an LLM's rewrite of the question).
+const (
+	// maxAddedTerms bounds the terms one AddTerms call adds.
+	maxAddedTerms = 8
+	// addedWeight is the weight of the first added term; later ones decay.
+	// Exact lexicon expansions weigh 1.
+	addedWeight = 0.8
+)
+
+// AddTerms fuses Chinese search terms from another source (source names it
+// in q.Expanded) into q: only terms the knowledge base uses, each at most at
+// addedWeight, decaying with rank. It reports whether any was used.
+func (e *Engine) AddTerms(ix *Index, q *Query, terms []string, source string) bool {
+	weights := make(map[string]float64, len(q.Terms))
+	for _, t := range q.Terms {
+		weights[t.Text] = t.Weight
+	}
+	var used []string
+	seen := make(map[string]bool)
+	rank := 0
+	for _, term := range terms {
+		if rank == maxAddedTerms {
+			break
+		}
+		folded := e.folder.Fold(strings.TrimSpace(term))
+		if hanRunes(folded) == 0 || seen[folded] {
+			continue
+		}
+		seen[folded] = true
+		ts := tokens(nil, folded)
+		if !ix.lex.hasAll(ts) {
+			continue
+		}
+		w := addedWeight / (1 + 0.25*float64(rank))
+		if hanRunes(folded) == 1 {
+			w *= 0.5 // one character is ambiguous in Chinese
+		}
+		for _, t := range ts {
+			weights[t] = max(weights[t], w)
+		}
+		used = append(used, folded)
+		rank++
+	}
+	if len(used) == 0 {
+		return false
+	}
+	q.Terms = q.Terms[:0:0]
+	for t, w := range weights {
+		q.Terms = append(q.Terms, Term{t, w})
+	}
+	sort.Slice(q.Terms, func(i, j int) bool { return q.Terms[i].Text < q.Terms[j].Text })
+	q.Expanded = append(q.Expanded, Expansion{Source: source, Terms: used})
+	return true
 }

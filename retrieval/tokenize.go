@@ -66,3 +66,9 @@ func hanRunes(s string) int {
 	}
 	return n
 }
+
+// Tokens is tokens, for answerers that match terms in sentences.
+func Tokens(dst []string, folded string) []string { return tokens(dst, folded) }
+
+// HanRunes counts the Han characters of s.
+func HanRunes(s string) int { return hanRunes(s) }

@@ -9,7 +9,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/policybot/policybot/retrieval"
+	"github.com/policybot/policybot/retrieval/answer"
 )
 
 // runAsk answers questions: the one given as arguments, or one per line of
@@ -27,8 +27,8 @@ func runAsk(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	answer := func(q string) error {
-		ans, err := e.Ask(ctx, retrieval.Question{Text: q, Offline: *offline})
+	reply := func(q string) error {
+		ans, err := e.Ask(ctx, answer.Question{Text: q, Offline: *offline})
 		if err != nil {
 			return err
 		}
@@ -39,16 +39,16 @@ func runAsk(ctx context.Context, a *app, args []string) error {
 		return nil
 	}
 	if fs.NArg() > 0 {
-		return answer(strings.Join(fs.Args(), " "))
+		return reply(strings.Join(fs.Args(), " "))
 	}
 	return eachLine(a.stdin, func(q string) error {
 		if q == "" {
 			if *asJSON { // keep one reply per line for line-matching callers
-				return json.NewEncoder(a.stdout).Encode(retrieval.Answer{Text: "Empty question.", Citations: []retrieval.Citation{}})
+				return json.NewEncoder(a.stdout).Encode(answer.Answer{Text: "Empty question.", Citations: []answer.Citation{}})
 			}
 			return nil
 		}
-		return answer(q)
+		return reply(q)
 	})
 }
 
@@ -71,7 +71,7 @@ func eachLine(r io.Reader, fn func(string) error) error {
 }
 
 // printAnswer writes an answer for people: the text, then its sources.
-func printAnswer(w io.Writer, a retrieval.Answer) {
+func printAnswer(w io.Writer, a answer.Answer) {
 	fmt.Fprintln(w, a.Text)
 	if a.Note != "" {
 		fmt.Fprintf(w, "(%s)\n", a.Note)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/policybot/policybot/retrieval"
+	"github.com/policybot/policybot/retrieval/answer"
 )
 
 // indexName names the default index directory of a knowledge folder, so
@@ -27,16 +28,24 @@ func indexName(docs string) string {
 	return "docs-" + hex.EncodeToString(sum[:6])
 }
 
-// newEngine builds the retrieval engine the configuration describes and
-// opens its index (loading it from the data directory, refreshing it from
-// the knowledge folder). offline forces local answers and embeddings.
-func newEngine(ctx context.Context, a *app, offline bool) (*retrieval.Engine, error) {
+// knowledgeBase is an opened knowledge base: the retrieval engine over its
+// index and the answerer over the engine.
+type knowledgeBase struct {
+	*retrieval.Engine
+	*answer.Answerer
+}
+
+// newEngine builds the retrieval engine and answerer the configuration
+// describes and opens the index (loading it from the data directory,
+// refreshing it from the knowledge folder). offline forces local answers and
+// embeddings.
+func newEngine(ctx context.Context, a *app, offline bool) (*knowledgeBase, error) {
 	e, _, err := openEngine(ctx, a, offline, nil)
 	return e, err
 }
 
 // openEngine is newEngine with a progress report for long builds.
-func openEngine(ctx context.Context, a *app, offline bool, progress func(done, total int)) (*retrieval.Engine, retrieval.BuildStats, error) {
+func openEngine(ctx context.Context, a *app, offline bool, progress func(done, total int)) (*knowledgeBase, retrieval.BuildStats, error) {
 	var docs fs.FS
 	if a.cfg.DocsDir != "" {
 		docs = os.DirFS(a.cfg.DocsDir)
@@ -49,12 +58,12 @@ func openEngine(ctx context.Context, a *app, offline bool, progress func(done, t
 		}
 		data = filepath.Join(d, indexName(a.cfg.DocsDir))
 	}
-	gen, emb, err := llmParts(a, offline)
+	chat, emb, err := llmParts(a, offline)
 	if err != nil {
 		return nil, retrieval.BuildStats{}, err
 	}
 	e, err := retrieval.New(retrieval.Options{
-		Docs: docs, DataDir: data, Embedder: emb, Generator: gen, Logger: a.log,
+		Docs: docs, DataDir: data, Embedder: emb, Logger: a.log,
 		Progress: progress,
 	})
 	if err != nil {
@@ -65,5 +74,5 @@ func openEngine(ctx context.Context, a *app, offline bool, progress func(done, t
 		return nil, st, fmt.Errorf("open knowledge base: %w", err)
 	}
 	a.log.Debug("knowledge base ready", "stats", st.String(), "data", data)
-	return e, st, nil
+	return &knowledgeBase{Engine: e, Answerer: answer.New(e, answer.Options{Chat: chat, Logger: a.log})}, st, nil
 }

@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"github.com/policybot/policybot/retrieval"
+	"github.com/policybot/policybot/retrieval/answer"
 )
 
 // qaItem is a line of an answer QA file (see ../shared/eval/README.md).
@@ -167,9 +168,9 @@ type langReport struct {
 
 // norm folds text the way the grader compares it: script, case, pinyin,
 // and only letters and digits kept.
-func norm(e *retrieval.Engine, s string) string {
+func norm(e *knowledgeBase, s string) string {
 	var b strings.Builder
-	for _, r := range e.Fold(s) {
+	for _, r := range e.Language().Fold(s) {
 		if unicode.IsLetter(r) || unicode.IsNumber(r) {
 			b.WriteRune(r)
 		}
@@ -177,11 +178,11 @@ func norm(e *retrieval.Engine, s string) string {
 	return b.String()
 }
 
-func evalAnswers(ctx context.Context, e *retrieval.Engine, items []qaItem, offline, verbose bool, w io.Writer) (*answerReport, error) {
+func evalAnswers(ctx context.Context, e *knowledgeBase, items []qaItem, offline, verbose bool, w io.Writer) (*answerReport, error) {
 	r := &answerReport{ByLang: make(map[string]*langReport), Paths: make(map[string]int)}
 	start := time.Now()
 	for _, it := range items {
-		ans, err := e.Ask(ctx, retrieval.Question{Text: it.Question, Offline: offline})
+		ans, err := e.Ask(ctx, answer.Question{Text: it.Question, Offline: offline})
 		if err != nil {
 			return nil, fmt.Errorf("ask %s: %w", it.ID, err)
 		}

@@ -5,28 +5,30 @@ import (
 
 	"github.com/policybot/policybot/config"
 	"github.com/policybot/policybot/retrieval"
+	"github.com/policybot/policybot/retrieval/answer"
+	"github.com/policybot/policybot/retrieval/llm"
 )
 
 // llmParts builds the LLM answer generator and the remote embedder the
 // configuration asks for; nil for each means offline. offline forces both
 // off.
-func llmParts(a *app, offline bool) (retrieval.Generator, retrieval.Embedder, error) {
+func llmParts(a *app, offline bool) (answer.Chat, retrieval.Embedder, error) {
 	l := a.cfg.LLM
 	if offline || l.BaseURL == "" {
 		return nil, nil, nil
 	}
 	opts := openAIOptions(a, l)
-	var gen retrieval.Generator
+	var gen answer.Chat
 	var emb retrieval.Embedder
 	if l.ChatModel != "" {
-		g, err := retrieval.NewOpenAIGenerator(opts)
+		g, err := llm.NewChat(opts)
 		if err != nil {
 			return nil, nil, fmt.Errorf("llm: %w", err)
 		}
 		gen = g
 	}
 	if l.EmbeddingModel != "" {
-		e, err := retrieval.NewOpenAIEmbedder(opts)
+		e, err := llm.NewEmbedder(opts)
 		if err != nil {
 			return nil, nil, fmt.Errorf("llm: %w", err)
 		}
@@ -39,10 +41,10 @@ func llmParts(a *app, offline bool) (retrieval.Generator, retrieval.Embedder, er
 	return gen, emb, nil
 }
 
-// openAIOptions maps the configuration to the retrieval package's options.
+// openAIOptions maps the configuration to the LLM client's options.
 // The API key leaves its Secret here, for the one client that sends it.
-func openAIOptions(a *app, l config.LLM) retrieval.OpenAIOptions {
-	return retrieval.OpenAIOptions{
+func openAIOptions(a *app, l config.LLM) llm.Options {
+	return llm.Options{
 		BaseURL:          l.BaseURL,
 		APIKey:           l.APIKey.Reveal(),
 		ChatModel:        l.ChatModel,

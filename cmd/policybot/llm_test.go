@@ -17,7 +17,7 @@ import (
 
 	"github.com/policybot/policybot/config"
 	"github.com/policybot/policybot/knowledge"
-	"github.com/policybot/policybot/retrieval"
+	"github.com/policybot/policybot/retrieval/answer"
 )
 
 func TestLLMParts(t *testing.T) {
@@ -187,15 +187,15 @@ func TestAskJSONThroughLLM(t *testing.T) {
 	}
 	dec := json.NewDecoder(&stdout)
 	want := []struct {
-		path     retrieval.Path
+		path     answer.Path
 		answered bool
 		text     string
 	}{
-		{retrieval.PathLLM, true, "秘书处6个"},
-		{retrieval.PathDeclined, false, "知识库中的文件没有提到"},
+		{answer.PathLLM, true, "秘书处6个"},
+		{answer.PathDeclined, false, "知识库中的文件没有提到"},
 	}
 	for i, w := range want {
-		var a retrieval.Answer
+		var a answer.Answer
 		if err := dec.Decode(&a); err != nil {
 			t.Fatalf("answer %d: %v\n%s", i, err, stdout.String())
 		}

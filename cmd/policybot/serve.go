@@ -46,7 +46,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return fmt.Errorf("%w: --watch needs a knowledge folder (docs_dir or --docs)", errUsage)
 	}
 
-	opts := bot.OptionsFromConfig(a.cfg)
+	opts := botOptions(a.cfg)
 	opts.Logger = a.log
 	opts.Offline = *offline
 	if a.cfg.AnswerLog.HashUsers {
@@ -90,7 +90,20 @@ func runServe(ctx context.Context, a *app, args []string) error {
 			})
 		}()
 	}
-	return b.Run(ctx, eng)
+	return b.Run(ctx, eng, retrieval.NewLibrary(eng.Engine, a.cfg.DocsDir))
+}
+
+// botOptions fills the bot's options from the configuration. The bot token
+// and webhook secret leave their Secret type here, for the one client that
+// sends them.
+func botOptions(c config.Config) bot.Options {
+	t := c.Telegram
+	return bot.Options{
+		Token: t.Token.Reveal(), APIURL: t.APIURL, WebhookURL: t.WebhookURL, Listen: t.Listen, WebhookSecret: t.WebhookSecret.Reveal(),
+		Admins: t.Admins, AllowedChats: t.AllowedChats, GroupAdmins: t.GroupAdmins,
+		Workers: t.Workers, RatePerMinute: t.RatePerMinute, ShutdownGrace: t.ShutdownGrace.Duration,
+		MaxUploadBytes: int64(t.MaxUploadMB) << 20,
+	}
 }
 
 // watchEvery is how often --watch looks at the knowledge folder.

@@ -1,7 +1,6 @@
-package retrieval
+package answer
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -12,152 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/policybot/policybot/knowledge"
+	"github.com/policybot/policybot/retrieval"
 )
-
-// Path names what produced an answer.
-type Path string
-
-const (
-	PathExtractive Path = "extractive"
-	PathLLM        Path = "llm"
-	PathDeclined   Path = "declined"
-)
-
-// Citation is a source an answer cites as [N].
-type Citation struct {
-	N       int     `json:"n"`
-	Doc     string  `json:"doc"`
-	Title   string  `json:"title"`
-	Section string  `json:"section,omitempty"`
-	Date    string  `json:"date,omitempty"`
-	Page    int     `json:"page,omitempty"`
-	Text    string  `json:"text"`
-	Score   float64 `json:"score"`
-	Chunk   string  `json:"chunk"`
-}
-
-// Answer is the reply to a question.
-type Answer struct {
-	Question  string     `json:"question"`
-	Text      string     `json:"answer"`
-	Short     string     `json:"short,omitempty"` // the figure or phrase that answers, when found
-	Answered  bool       `json:"answered"`
-	Citations []Citation `json:"citations"`
-	Path      Path       `json:"path"`
-	Script    string     `json:"script"`
-	// Evidence is everything retrieved, cited or not, for the answer log.
-	Evidence []Evidence  `json:"-"`
-	Expanded []Expansion `json:"expanded,omitempty"`
-	// LLM details, when the LLM path ran.
-	Model            string   `json:"model,omitempty"`
-	PromptTokens     int      `json:"prompt_tokens,omitempty"`
-	CompletionTokens int      `json:"completion_tokens,omitempty"`
-	DroppedCitations []string `json:"dropped_citations,omitempty"`
-	Note             string   `json:"note,omitempty"` // e.g. why the LLM answer is unavailable
-	Timings          Timings  `json:"timings"`
-}
-
-// Timings are the stages of answering, in milliseconds.
-type Timings struct {
-	RetrieveMS float64 `json:"retrieve_ms"`
-	AnswerMS   float64 `json:"answer_ms"`
-	TotalMS    float64 `json:"total_ms"`
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// Question is what an asker sent.
-type Question struct {
-	Text string
-	// Previous is the asker's previous question, for a follow-up.
-	Previous string
-	// Offline forces the extractive path even with an LLM configured.
-	Offline bool
-	// Stream, when set, receives the answer text so far as an LLM writes it.
-	Stream func(partial string)
-}
-
-// MaxQuestionRunes bounds a question; longer ones are cut.
-const MaxQuestionRunes = 1000
-
-// Ask answers a question from the current index.
-func (e *Engine) Ask(ctx context.Context, qu Question) (Answer, error) {
-	start := time.Now()
-	ix := e.cur.Load()
-	if ix == nil {
-		return Answer{}, ErrNotReady
-	}
-	text := strings.TrimSpace(qu.Text)
-	if utf8.RuneCountInString(text) > MaxQuestionRunes {
-		text = string([]rune(text)[:MaxQuestionRunes])
-	}
-	if text == "" {
-		return Answer{Text: "Ask a question about the policy documents, e.g. 上海承担了多少个ISO/IEC秘书处？",
-			Citations: []Citation{}, Path: PathDeclined, Script: knowledge.ScriptUnknown.String()}, nil
-	}
-	q := e.analyze(ix, text)
-	if qu.Previous != "" && isFollowUp(q) {
-		// A short follow-up borrows the previous question's terms at half weight.
-		prev := e.analyze(ix, qu.Previous)
-		q = mergeQueries(q, prev)
-	}
-	if e.gen != nil && !qu.Offline && q.english {
-		e.rewrite(ctx, ix, q)
-	}
-	ev, err := e.search(ctx, ix, q, defaultTopK)
-	if err != nil {
-		return Answer{}, err
-	}
-	retrieved := time.Now()
-	a := e.extractive(ix, q, ev)
-	if e.gen != nil && !qu.Offline && len(ev) > 0 {
-		a = e.generate(ctx, q, ev, a, qu.Stream)
-	}
-	a.Question = text
-	a.Script = q.script.String()
-	a.Evidence = ev
-	a.Expanded = q.expanded
-	if !a.Answered {
-		a.Path, a.Citations, a.Short = PathDeclined, nil, ""
-	}
-	if a.Citations == nil {
-		a.Citations = []Citation{}
-	}
-	a.Timings = Timings{RetrieveMS: ms(retrieved.Sub(start)), AnswerMS: ms(time.Since(retrieved)), TotalMS: ms(time.Since(start))}
-	return a, nil
-}
-
-// isFollowUp: a short question with few content terms leans on context.
-func isFollowUp(q *query) bool {
-	return utf8.RuneCountInString(q.text) <= 20 || len(q.core) <= 3
-}
-
-func mergeQueries(q, prev *query) *query {
-	m := *q
-	have := make(map[string]bool)
-	for _, t := range q.terms {
-		have[t.term] = true
-	}
-	m.terms = append([]qterm(nil), q.terms...)
-	m.feats = make(map[string]float64)
-	for k, v := range q.feats {
-		m.feats[k] = v
-	}
-	for _, t := range prev.terms {
-		if !have[t.term] {
-			m.terms = append(m.terms, qterm{t.term, t.weight * 0.5})
-			m.feats[t.term] += t.weight * 0.5
-		}
-	}
-	sort.Slice(m.terms, func(i, j int) bool { return m.terms[i].term < m.terms[j].term })
-	if len(m.places) == 0 {
-		m.places = prev.places
-	}
-	// "那浙江呢？" after "上海…多少个…？" still asks how many.
-	m.quantity = q.quantity || prev.quantity
-	m.expanded = append(append([]Expansion(nil), q.expanded...), prev.expanded...)
-	return &m
-}
 
 // Confidence thresholds of the extractive answerer: the share of the
 // question's informative (IDF-weighted) terms that the chosen evidence must
@@ -183,26 +38,26 @@ type candSentence struct {
 // answers when it can, quotes the sentence with a [1] marker and cites the
 // chunk. It declines when the evidence misses a place the question names or
 // covers too little of the question.
-func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
-	decline := Answer{Text: e.declineText(q), Path: PathDeclined}
+func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []retrieval.Evidence) Answer {
+	decline := Answer{Text: an.declineText(q), Path: PathDeclined}
 	if len(ev) == 0 {
 		return decline
 	}
-	if len(q.missing) > 0 {
+	if len(q.Missing) > 0 {
 		return decline
 	}
 	// idf weighs the question's terms that occur in the knowledge base.
-	idf := make(map[string]float64, len(q.terms))
-	for _, t := range q.terms {
-		if ix.lex.df(t.term) != 0 {
-			idf[t.term] = ix.lex.idf(t.term) * t.weight
+	idf := make(map[string]float64, len(q.Terms))
+	for _, t := range q.Terms {
+		if ix.DF(t.Text) != 0 {
+			idf[t.Text] = ix.IDF(t.Text) * t.Weight
 		}
 	}
-	concepts := e.concepts(ix, q, idf)
+	concepts := an.concepts(ix, q, idf)
 	// Words of the question the knowledge base never uses are usually a
 	// name or subject it does not cover: they count against the evidence,
 	// at half the IDF of a term no chunk has.
-	ctotal := 0.5 * ix.lex.idf("\x00") * float64(q.unknownBigrams(ix))
+	ctotal := 0.5 * ix.IDF("\x00") * float64(q.UnknownBigrams(ix))
 	for _, c := range concepts {
 		ctotal += c.w
 	}
@@ -212,16 +67,16 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 	var best *candSentence
 	var cands []candSentence
 	for i, v := range ev[:min(len(ev), 5)] {
-		ctxFold := e.folder.Fold(v.Chunk.Title + " " + strings.Join(v.Chunk.Section, " "))
+		ctxFold := an.lang.Fold(v.Chunk.Title + " " + strings.Join(v.Chunk.Section, " "))
 		for nth, s := range knowledge.Sentences(v.Chunk.Text) {
-			f := e.folder.Fold(s)
+			f := an.lang.Fold(s)
 			var hit float64
 			for _, c := range concepts {
 				hit += c.match(f, ctxFold, ix)
 			}
 			cover := hit / ctotal
 			score := cover - 0.03*float64(i)
-			if q.quantity && hasCount(s) {
+			if q.Quantity && hasCount(s) {
 				score += 0.05
 			}
 			cands = append(cands, candSentence{text: s, folded: f, ev: i, nth: nth, score: score, cover: cover})
@@ -233,7 +88,7 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 		}
 	}
 	need := minCoverage
-	if q.english {
+	if q.English {
 		need = minEnglishCoverage
 	}
 	if best == nil || best.cover < need {
@@ -241,15 +96,15 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 	}
 	// Places named in the question must be in the cited evidence.
 	src := ev[best.ev].Chunk
-	where := e.folder.Fold(src.Title + " " + strings.Join(src.Section, " ") + " " + src.Text)
-	for _, p := range q.places {
+	where := an.lang.Fold(src.Title + " " + strings.Join(src.Section, " ") + " " + src.Text)
+	for _, p := range q.Places {
 		if !strings.Contains(where, p) {
 			return decline
 		}
 	}
 	short := ""
-	if docNumberQ.MatchString(q.folded) {
-		if num, at := e.docNumber(ev, idf); num != "" {
+	if docNumberQ.MatchString(q.Folded) {
+		if num, at := an.docNumber(ev, idf); num != "" {
 			short, best, src = num, &candSentence{text: at, ev: best.ev}, ev[best.ev].Chunk
 			for i, v := range ev {
 				if strings.Contains(v.Chunk.Text, num) {
@@ -258,18 +113,18 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 				}
 			}
 		}
-	} else if q.quantity {
-		short = e.figure(q, best.text, idf)
-	} else if yearQ.MatchString(q.folded) {
+	} else if q.Quantity {
+		short = an.figure(q, best.text, idf)
+	} else if yearQ.MatchString(q.Folded) {
 		// "When…?" leads with the date the sentence gives, if it gives one.
-		short = dateRe.FindString(e.folder.ToSimplified(best.text))
+		short = dateRe.FindString(an.lang.ToSimplified(best.text))
 	}
 	var peers []*candSentence
-	if !docNumberQ.MatchString(q.folded) {
+	if !docNumberQ.MatchString(q.Folded) {
 		peers = peerSentences(cands, best)
-		if q.quantity && !listQ.MatchString(q.folded) {
+		if q.Quantity && !listQ.MatchString(q.Folded) {
 			// The parts of a "how many" answer each carry a figure.
-			peers = slices.DeleteFunc(peers, func(c *candSentence) bool { return !e.hasFigure(q, c.text) })
+			peers = slices.DeleteFunc(peers, func(c *candSentence) bool { return !an.hasFigure(q, c.text) })
 		}
 	}
 	if len(peers) > 0 {
@@ -279,20 +134,20 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 		best, peers = all[0], all[1:]
 		src = ev[best.ev].Chunk
 	}
-	if len(peers) > 0 && q.quantity {
-		short = e.figure(q, best.text, idf)
+	if len(peers) > 0 && q.Quantity {
+		short = an.figure(q, best.text, idf)
 		figs := []string{short}
 		for _, p := range peers {
-			if f := e.figure(q, p.text, idf); f != "" && !slices.Contains(figs, f) {
+			if f := an.figure(q, p.text, idf); f != "" && !slices.Contains(figs, f) {
 				figs = append(figs, f)
 			}
 		}
 		short = strings.Join(figs, "、")
 	}
-	quote := e.folder.ToSimplified(withFollowing(ev, best))
+	quote := an.lang.ToSimplified(withFollowing(ev, best))
 	var b strings.Builder
 	switch {
-	case short != "" && q.script == knowledge.ScriptLatin:
+	case short != "" && q.Script == knowledge.ScriptLatin:
 		// English askers get dates in English and figures without the
 		// Chinese measure word.
 		if d, ok := englishDate(short); ok {
@@ -303,15 +158,15 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 		fmt.Fprintf(&b, "%s. The source says: “%s” [1]", short, quote)
 	case short != "":
 		fmt.Fprintf(&b, "%s。依据：“%s”[1]", short, quote)
-	case q.script == knowledge.ScriptLatin:
+	case q.Script == knowledge.ScriptLatin:
 		fmt.Fprintf(&b, "The source says: “%s” [1]", quote)
 	default:
 		fmt.Fprintf(&b, "%s[1]", quote)
 	}
-	cites := []Citation{e.cite(1, ev[best.ev])}
+	cites := []Citation{an.cite(1, ev[best.ev])}
 	cited := map[string]int{src.ID: 1}
 	more := peers
-	if len(more) == 0 && !docNumberQ.MatchString(q.folded) {
+	if len(more) == 0 && !docNumberQ.MatchString(q.Folded) {
 		// A second sentence, when it adds the question's terms.
 		if second := secondSentence(ix, cands, best, ev, concepts, ctotal); second != nil {
 			more = []*candSentence{second}
@@ -323,17 +178,17 @@ func (e *Engine) extractive(ix *Index, q *query, ev []Evidence) Answer {
 		if !ok {
 			n = len(cites) + 1
 			cited[id] = n
-			cites = append(cites, e.cite(n, ev[m.ev]))
+			cites = append(cites, an.cite(n, ev[m.ev]))
 		}
-		fmt.Fprintf(&b, "\n“%s”[%d]", e.folder.ToSimplified(withFollowing(ev, m)), n)
+		fmt.Fprintf(&b, "\n“%s”[%d]", an.lang.ToSimplified(withFollowing(ev, m)), n)
 	}
-	return Answer{Text: e.inScript(q.script, b.String()), Short: e.inScript(q.script, short), Answered: true, Citations: cites, Path: PathExtractive}
+	return Answer{Text: an.inScript(q.Script, b.String()), Short: an.inScript(q.Script, short), Answered: true, Citations: cites, Path: PathExtractive}
 }
 
 // withFollowing returns a sentence, and when it is only a heading or a
 // fragment ("(一)组织保障。"), the sentences after it in its chunk, up to a
 // readable length: the content the heading announces.
-func withFollowing(ev []Evidence, c *candSentence) string {
+func withFollowing(ev []retrieval.Evidence, c *candSentence) string {
 	const short, enough = 24, 60
 	if utf8.RuneCountInString(c.text) >= short {
 		return c.text
@@ -355,7 +210,7 @@ func withFollowing(ev []Evidence, c *candSentence) string {
 // nearDuplicate reports whether two folded sentences share most of their
 // bigrams: the same sentence in two reports of one policy.
 func nearDuplicate(a, b string) bool {
-	ta, tb := tokens(nil, a), tokens(nil, b)
+	ta, tb := retrieval.Tokens(nil, a), retrieval.Tokens(nil, b)
 	if len(ta) == 0 || len(tb) == 0 {
 		return a == b
 	}
@@ -373,7 +228,7 @@ func nearDuplicate(a, b string) bool {
 }
 
 // before orders sentences by their place in the documents.
-func (c *candSentence) before(d *candSentence, ev []Evidence) bool {
+func (c *candSentence) before(d *candSentence, ev []retrieval.Evidence) bool {
 	a, b := ev[c.ev].Chunk, ev[d.ev].Chunk
 	if a.DocID != b.DocID {
 		return a.DocID < b.DocID
@@ -418,13 +273,13 @@ var docNumberRe = regexp.MustCompile(`\p{Han}{1,8}[〔\[［(（]\d{4}[〕\]］)�
 // docNumber picks the issuing number that belongs to the document the
 // question describes: one standing on a line of its own (a document's own
 // number, not one it cites) in a chunk whose title and text best match.
-func (e *Engine) docNumber(ev []Evidence, idf map[string]float64) (string, string) {
+func (an *Answerer) docNumber(ev []retrieval.Evidence, idf map[string]float64) (string, string) {
 	best, bestLine, bestScore := "", "", -1.0
 	for i, v := range ev[:min(len(ev), 5)] {
 		lines := strings.Split(v.Chunk.Text, "\n")
 		for _, line := range lines {
 			for _, m := range docNumberRe.FindAllString(line, -1) {
-				f := e.folder.Fold(v.Chunk.Title + " " + line)
+				f := an.lang.Fold(v.Chunk.Title + " " + line)
 				var sc float64
 				for t, w := range idf {
 					if strings.Contains(f, t) {
@@ -459,16 +314,16 @@ type concept struct {
 // is one concept however many alternatives it has, so that a sentence
 // holding three synonyms does not outscore one holding the answer; every
 // other term stands alone.
-func (e *Engine) concepts(ix *Index, q *query, idf map[string]float64) []concept {
+func (an *Answerer) concepts(ix *retrieval.Index, q *retrieval.Query, idf map[string]float64) []concept {
 	var cs []concept
 	grouped := make(map[string]bool)
-	for _, ex := range q.expanded {
+	for _, ex := range q.Expanded {
 		c := concept{}
 		for _, term := range ex.Terms {
-			ts := tokens(nil, term)
+			ts := retrieval.Tokens(nil, term)
 			var w float64
 			for _, t := range ts {
-				w += ix.lex.idf(t)
+				w += ix.IDF(t)
 			}
 			if len(ts) == 0 || w == 0 {
 				continue
@@ -494,12 +349,12 @@ func (e *Engine) concepts(ix *Index, q *query, idf map[string]float64) []concept
 // match is how much of the concept a sentence (folded) holds, or its
 // chunk's title and section (ctx) at half weight: the best alternative's
 // IDF-weighted share of its terms, times the concept's weight.
-func (c concept) match(folded, ctx string, ix *Index) float64 {
+func (c concept) match(folded, ctx string, ix *retrieval.Index) float64 {
 	best := 0.0
 	for _, alt := range c.alts {
 		var got, all float64
 		for _, t := range alt {
-			w := ix.lex.idf(t)
+			w := ix.IDF(t)
 			all += w
 			switch {
 			case strings.Contains(folded, t):
@@ -517,7 +372,7 @@ func (c concept) match(folded, ctx string, ix *Index) float64 {
 
 // secondSentence picks a supporting sentence that covers concepts the best
 // one misses.
-func secondSentence(ix *Index, cands []candSentence, best *candSentence, ev []Evidence, concepts []concept, total float64) *candSentence {
+func secondSentence(ix *retrieval.Index, cands []candSentence, best *candSentence, ev []retrieval.Evidence, concepts []concept, total float64) *candSentence {
 	var missing float64
 	have := make([]float64, len(concepts))
 	for i, c := range concepts {
@@ -549,7 +404,7 @@ func secondSentence(ix *Index, cands []candSentence, best *candSentence, ev []Ev
 	return pick
 }
 
-func (e *Engine) cite(n int, v Evidence) Citation {
+func (an *Answerer) cite(n int, v retrieval.Evidence) Citation {
 	return Citation{N: n, Doc: v.Chunk.DocID, Title: v.Chunk.Title, Section: strings.Join(v.Chunk.Section, " › "),
 		Date: v.Chunk.Date, Page: v.Chunk.Page, Text: v.Chunk.Text, Score: v.Score, Chunk: v.Chunk.ID}
 }
@@ -561,8 +416,8 @@ var leadingNumber = regexp.MustCompile(`^\d+(?:[.,]\d+)*\s*[%％]?`)
 
 // hasFigure reports whether s holds a figure that can answer q: a count,
 // or a year when q asks for one.
-func (e *Engine) hasFigure(q *query, s string) bool {
-	return hasCount(s) || yearQ.MatchString(q.folded) && yearRe.MatchString(s)
+func (an *Answerer) hasFigure(q *retrieval.Query, s string) bool {
+	return hasCount(s) || yearQ.MatchString(q.Folded) && yearRe.MatchString(s)
 }
 
 var yearRe = regexp.MustCompile(`(?:19|20)\d{2}年?`)
@@ -617,15 +472,15 @@ var figureSplit = regexp.MustCompile(`[，,；;：:、]`)
 
 // figure picks, for a "how many" question, the number in the sentence whose
 // clause best matches the question's terms, with its measure word.
-func (e *Engine) figure(q *query, sentence string, idf map[string]float64) string {
+func (an *Answerer) figure(q *retrieval.Query, sentence string, idf map[string]float64) string {
 	bestScore := -1.0
 	bestFig := ""
-	for _, clause := range figureSplit.Split(e.folder.ToSimplified(sentence), -1) {
+	for _, clause := range figureSplit.Split(an.lang.ToSimplified(sentence), -1) {
 		figs := numberRe.FindAllString(clause, -1)
 		if len(figs) == 0 {
 			continue
 		}
-		f := e.folder.Fold(clause)
+		f := an.lang.Fold(clause)
 		var s float64
 		for t, w := range idf {
 			if strings.Contains(f, t) {
@@ -636,7 +491,7 @@ func (e *Engine) figure(q *query, sentence string, idf map[string]float64) strin
 		// question's own figures.
 		for _, fig := range figs {
 			fig = strings.TrimSpace(fig)
-			if isYear(fig) && !yearQ.MatchString(q.folded) || strings.Contains(q.folded, strings.TrimRight(fig, "年")) && len(fig) >= 4 {
+			if isYear(fig) && !yearQ.MatchString(q.Folded) || strings.Contains(q.Folded, strings.TrimRight(fig, "年")) && len(fig) >= 4 {
 				continue
 			}
 			if s > bestScore {
@@ -656,22 +511,22 @@ func isYear(fig string) bool {
 // inScript writes Chinese text in the asker's script: Traditional askers get
 // Traditional, everyone else Simplified. English askers get the source
 // quoted in Simplified.
-func (e *Engine) inScript(s knowledge.Script, text string) string {
-	simp := e.folder.ToSimplified(text)
+func (an *Answerer) inScript(s knowledge.Script, text string) string {
+	simp := an.lang.ToSimplified(text)
 	if s == knowledge.ScriptTraditional {
-		return e.trad.Convert(simp)
+		return an.lang.ToTraditional(simp)
 	}
 	return simp
 }
 
 // declineText says the documents do not hold the answer, in the asker's
 // language.
-func (e *Engine) declineText(q *query) string {
-	switch q.script {
+func (an *Answerer) declineText(q *retrieval.Query) string {
+	switch q.Script {
 	case knowledge.ScriptLatin, knowledge.ScriptUnknown:
-		return fmt.Sprintf("The documents in the knowledge base do not say: %q. I found no passage that answers it, so I won't guess.", q.text)
+		return fmt.Sprintf("The documents in the knowledge base do not say: %q. I found no passage that answers it, so I won't guess.", q.Text)
 	case knowledge.ScriptTraditional:
-		return e.trad.Convert(fmt.Sprintf("知识库中的文件没有提到这个问题的答案：“%s”。为避免误导，我不作推测。", e.folder.ToSimplified(q.text)))
+		return an.lang.ToTraditional(fmt.Sprintf("知识库中的文件没有提到这个问题的答案：“%s”。为避免误导，我不作推测。", an.lang.ToSimplified(q.Text)))
 	}
-	return fmt.Sprintf("知识库中的文件没有提到这个问题的答案：“%s”。为避免误导，我不作推测。", q.text)
+	return fmt.Sprintf("知识库中的文件没有提到这个问题的答案：“%s”。为避免误导，我不作推测。", q.Text)
 }

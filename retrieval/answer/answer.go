@@ -1,0 +1,154 @@
+// Package answer turns retrieved evidence into a grounded answer with
+// checked citations: extractively (the sentence that best covers the
+// question, quoted and cited), or written by an LLM through the Chat
+// interface, whose citations and figures are checked against the sources.
+package answer
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/policybot/policybot/knowledge"
+	"github.com/policybot/policybot/retrieval"
+)
+
+// Options configure an Answerer.
+type Options struct {
+	// Chat writes answers with an LLM; nil answers extractively.
+	Chat   Chat
+	Logger *slog.Logger
+}
+
+// Answerer answers questions from the evidence a retrieval engine finds:
+// extractively, or with an LLM whose citations and figures it checks.
+type Answerer struct {
+	eng  *retrieval.Engine
+	lang *retrieval.Language
+	chat Chat
+	log  *slog.Logger
+}
+
+// New returns an Answerer over eng.
+func New(eng *retrieval.Engine, opts Options) *Answerer {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Answerer{eng: eng, lang: eng.Language(), chat: opts.Chat, log: log}
+}
+
+// Path names what produced an answer.
+type Path string
+
+const (
+	PathExtractive Path = "extractive"
+	PathLLM        Path = "llm"
+	PathDeclined   Path = "declined"
+)
+
+// Citation is a source an answer cites as [N].
+type Citation struct {
+	N       int     `json:"n"`
+	Doc     string  `json:"doc"`
+	Title   string  `json:"title"`
+	Section string  `json:"section,omitempty"`
+	Date    string  `json:"date,omitempty"`
+	Page    int     `json:"page,omitempty"`
+	Text    string  `json:"text"`
+	Score   float64 `json:"score"`
+	Chunk   string  `json:"chunk"`
+}
+
+// Answer is the reply to a question.
+type Answer struct {
+	Question  string     `json:"question"`
+	Text      string     `json:"answer"`
+	Short     string     `json:"short,omitempty"` // the figure or phrase that answers, when found
+	Answered  bool       `json:"answered"`
+	Citations []Citation `json:"citations"`
+	Path      Path       `json:"path"`
+	Script    string     `json:"script"`
+	// Evidence is everything retrieved, cited or not, for the answer log.
+	Evidence []retrieval.Evidence  `json:"-"`
+	Expanded []retrieval.Expansion `json:"expanded,omitempty"`
+	// LLM details, when the LLM path ran.
+	Model            string   `json:"model,omitempty"`
+	PromptTokens     int      `json:"prompt_tokens,omitempty"`
+	CompletionTokens int      `json:"completion_tokens,omitempty"`
+	DroppedCitations []string `json:"dropped_citations,omitempty"`
+	Note             string   `json:"note,omitempty"` // e.g. why the LLM answer is unavailable
+	Timings          Timings  `json:"timings"`
+}
+
+// Timings are the stages of answering, in milliseconds.
+type Timings struct {
+	RetrieveMS float64 `json:"retrieve_ms"`
+	AnswerMS   float64 `json:"answer_ms"`
+	TotalMS    float64 `json:"total_ms"`
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// Question is what an asker sent.
+type Question struct {
+	Text string
+	// Previous is the asker's previous question, for a follow-up.
+	Previous string
+	// Offline forces the extractive path even with an LLM configured.
+	Offline bool
+	// Stream, when set, receives the answer text so far as an LLM writes it.
+	Stream func(partial string)
+}
+
+// MaxQuestionRunes bounds a question; longer ones are cut.
+const MaxQuestionRunes = 1000
+
+// Ask answers a question from the current index.
+func (an *Answerer) Ask(ctx context.Context, qu Question) (Answer, error) {
+	start := time.Now()
+	ix := an.eng.Current()
+	if ix == nil {
+		return Answer{}, retrieval.ErrNotReady
+	}
+	text := strings.TrimSpace(qu.Text)
+	if utf8.RuneCountInString(text) > MaxQuestionRunes {
+		text = string([]rune(text)[:MaxQuestionRunes])
+	}
+	if text == "" {
+		return Answer{Text: "Ask a question about the policy documents, e.g. 上海承担了多少个ISO/IEC秘书处？",
+			Citations: []Citation{}, Path: PathDeclined, Script: knowledge.ScriptUnknown.String()}, nil
+	}
+	q := an.eng.Analyze(ix, text)
+	if qu.Previous != "" && q.FollowUp() {
+		// A short follow-up borrows the previous question's terms at half weight.
+		prev := an.eng.Analyze(ix, qu.Previous)
+		q = q.Merge(prev)
+	}
+	if an.chat != nil && !qu.Offline && q.English {
+		an.rewrite(ctx, ix, q)
+	}
+	ev, err := an.eng.SearchQuery(ctx, ix, q, retrieval.DefaultTopK)
+	if err != nil {
+		return Answer{}, err
+	}
+	retrieved := time.Now()
+	a := an.extractive(ix, q, ev)
+	if an.chat != nil && !qu.Offline && len(ev) > 0 {
+		a = an.generate(ctx, q, ev, a, qu.Stream)
+	}
+	a.Question = text
+	a.Script = q.Script.String()
+	a.Evidence = ev
+	a.Expanded = q.Expanded
+	if !a.Answered {
+		a.Path, a.Citations, a.Short = PathDeclined, nil, ""
+	}
+	if a.Citations == nil {
+		a.Citations = []Citation{}
+	}
+	a.Timings = Timings{RetrieveMS: ms(retrieved.Sub(start)), AnswerMS: ms(time.Since(retrieved)), TotalMS: ms(time.Since(start))}
+	return a, nil
+}

@@ -1,0 +1,4 @@
+package answer
+
+// Internals the external tests (package answer_test) use.
+var CitedNumbers = citedNumbers
