@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+	"golang.org/x/time/rate"
 
 	"github.com/policybot/policybot/bot/answerlog"
 	"github.com/policybot/policybot/retrieval"
@@ -328,51 +329,71 @@ func (m *memory) previous(chat, user int64) string {
 	return r.question
 }
 
-// limiter is a per-asker token bucket of RatePerMinute questions.
+// limiter keeps one token bucket (rate.Limiter) per asker: RatePerMinute
+// questions a minute, up to RatePerMinute at once.
 type limiter struct {
-	rate float64 // per minute; 0 disables
-	now  func() time.Time
-	mu   sync.Mutex
-	m    map[int64]*bucket
+	perMinute int // 0 disables
+	now       func() time.Time
+	mu        sync.Mutex
+	m         map[int64]*asker
+	sweepAt   int       // map size at which idle askers are evicted
+	swept     time.Time // last eviction
 }
 
-type bucket struct {
-	tokens   float64
-	at       time.Time
+type asker struct {
+	lim      *rate.Limiter
 	notified bool
 }
 
+// limiterSweep is the map size at which the limiter first evicts idle
+// askers. After a sweep the next one waits until the map has doubled, or a
+// minute has passed, so a crowd of active askers costs amortised O(1) per
+// question. The map holds about max(limiterSweep, 2 × askers seen in the
+// last two minutes).
+const limiterSweep = 10000
+
 func newLimiter(perMinute int, now func() time.Time) *limiter {
-	return &limiter{rate: float64(perMinute), now: now, m: make(map[int64]*bucket)}
+	return &limiter{perMinute: perMinute, now: now, m: make(map[int64]*asker), sweepAt: limiterSweep}
 }
 
 // allow takes a token for user. When there is none, notify is true the
 // first time, so the asker gets one notice, not one per message.
 func (l *limiter) allow(user int64) (ok, notify bool) {
-	if l.rate <= 0 {
+	if l.perMinute <= 0 {
 		return true, false
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	bk := l.m[user]
-	if bk == nil {
-		if len(l.m) > memoryCap {
-			clear(l.m)
+	a := l.m[user]
+	if a == nil {
+		if n := len(l.m); n >= l.sweepAt || (n >= limiterSweep && now.Sub(l.swept) >= time.Minute) {
+			l.evictIdle(now)
 		}
-		bk = &bucket{tokens: l.rate, at: now}
-		l.m[user] = bk
+		a = &asker{lim: rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), l.perMinute)}
+		l.m[user] = a
 	}
-	bk.tokens = min(l.rate, bk.tokens+now.Sub(bk.at).Minutes()*l.rate)
-	bk.at = now
-	if bk.tokens >= 1 {
-		bk.tokens--
-		bk.notified = false
+	if a.lim.AllowN(now, 1) {
+		a.notified = false
 		return true, false
 	}
-	notify = !bk.notified
-	bk.notified = true
+	notify = !a.notified
+	a.notified = true
 	return false, notify
+}
+
+// evictIdle drops askers whose bucket has filled up again: a new bucket
+// would be the same, so no asker's limit changes. Askers still short of
+// tokens stay, however many there are.
+func (l *limiter) evictIdle(now time.Time) {
+	full := float64(l.perMinute)
+	for user, a := range l.m {
+		if a.lim.TokensAt(now) >= full {
+			delete(l.m, user)
+		}
+	}
+	l.sweepAt = max(limiterSweep, 2*len(l.m))
+	l.swept = now
 }
 
 // stats are the counters /stats reports, since the bot started.

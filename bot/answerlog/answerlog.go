@@ -154,16 +154,41 @@ const FileName = "answers.jsonl"
 func rotatedName(i int) string { return fmt.Sprintf("answers.%d.jsonl", i) }
 
 // Writer appends JSON lines to dir/answers.jsonl and rotates the file when
-// it would grow past MaxBytes, keeping MaxFiles files in all. It is safe for
-// concurrent use.
+// it would grow past MaxBytes, keeping MaxFiles files in all (the live one
+// and MaxFiles-1 rotations). It is safe for concurrent use: each record is
+// one Write of one whole line, under a lock.
+//
+// The rotation is our own rather than gopkg.in/natefinch/lumberjack.v2.
+// Lumberjack's reader side could be handled (its backups are
+// answers-<UTC time>.jsonl, which Files could sort by time), but its writer
+// does not meet what the log needs:
+//   - when the rename to the backup name fails, Write returns 0 and an error,
+//     and so does every later Write, which retries the same rename: records
+//     are lost until the cause goes away (checked with v2.2.1);
+//   - it prunes and compresses in a goroutine that Close does not stop, so
+//     pruning is not done when Write returns and the goroutine has no owner;
+//   - MaxSize is whole megabytes, and MaxBackups 0 means "keep all", so
+//     max_files 1 (only the live file) cannot be said;
+//   - its backup names are not the answers.N.jsonl files already on disk,
+//     which it would never prune.
+//
+// A rotation that fails here leaves the live file open (or reopens it) and
+// the record is appended to it; the next Append that finds the file too big
+// tries again. Nothing is deleted unless a slot is needed.
 type Writer struct {
 	dir      string
 	maxBytes int64
 	maxFiles int
+	// rename and remove are os.Rename and os.Remove; tests replace them to
+	// make a rotation fail.
+	rename func(oldpath, newpath string) error
+	remove func(name string) error
 
-	mu   sync.Mutex
-	f    *os.File
-	size int64
+	mu     sync.Mutex
+	f      *os.File // nil after a failed reopen; the next Append retries
+	size   int64
+	torn   bool // the last write was cut short: start the next on a new line
+	closed bool
 }
 
 // Open opens (creating) the log in dir.
@@ -174,9 +199,9 @@ func Open(dir string, maxBytes int64, maxFiles int) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("answer log: %w", err)
 	}
-	w := &Writer{dir: dir, maxBytes: maxBytes, maxFiles: maxFiles}
+	w := &Writer{dir: dir, maxBytes: maxBytes, maxFiles: maxFiles, rename: os.Rename, remove: os.Remove}
 	if err := w.open(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("answer log: %w", err)
 	}
 	return w, nil
 }
@@ -184,21 +209,26 @@ func Open(dir string, maxBytes int64, maxFiles int) (*Writer, error) {
 // Dir is the folder holding the log files.
 func (w *Writer) Dir() string { return w.dir }
 
+func (w *Writer) path(name string) string { return filepath.Join(w.dir, name) }
+
+// open opens answers.jsonl for appending, creating it if need be.
 func (w *Writer) open() error {
-	f, err := os.OpenFile(filepath.Join(w.dir, FileName), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o640)
+	f, err := os.OpenFile(w.path(FileName), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o640)
 	if err != nil {
-		return fmt.Errorf("answer log: %w", err)
+		return err
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return fmt.Errorf("answer log: %w", err)
+		return err
 	}
 	w.f, w.size = f, st.Size()
 	return nil
 }
 
-// Append writes v (a Record or Feedback) as one line.
+// Append writes v (a Record or Feedback) as one line. When the file is due
+// for rotation and the rotation fails, the line is still appended to the
+// live file and the rotation error is returned.
 func (w *Writer) Append(v any) error {
 	line, err := json.Marshal(v)
 	if err != nil {
@@ -207,53 +237,92 @@ func (w *Writer) Append(v any) error {
 	line = append(line, '\n')
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.f == nil {
+	if w.closed {
 		return errors.New("answer log: closed")
 	}
-	if w.size > 0 && w.size+int64(len(line)) > w.maxBytes {
-		if err := w.rotate(); err != nil {
-			return err
+	var rotErr error
+	if w.f != nil && w.size > 0 && w.size+int64(len(line)) > w.maxBytes {
+		rotErr = w.rotate()
+	}
+	if w.f == nil {
+		// After a rotation this is the new file, or the old one when the
+		// rename failed; after a failed reopen, a retry.
+		if err := w.open(); err != nil {
+			return fmt.Errorf("answer log: record lost: %w", errors.Join(rotErr, err))
 		}
+	}
+	if w.torn && w.size > 0 {
+		line = append([]byte{'\n'}, line...)
 	}
 	n, err := w.f.Write(line)
 	w.size += int64(n)
+	w.torn = err != nil && n > 0
 	if err != nil {
-		return fmt.Errorf("answer log: %w", err)
+		return fmt.Errorf("answer log: %w", errors.Join(rotErr, err))
+	}
+	if rotErr != nil {
+		return fmt.Errorf("answer log: rotation failed, record kept in %s: %w", FileName, rotErr)
 	}
 	return nil
 }
 
-// rotate shifts answers.jsonl → answers.1.jsonl → … and drops the oldest.
+// rotate moves answers.jsonl to answers.1.jsonl, shifting older rotations
+// up and dropping the oldest. It may leave w.f nil, for Append to reopen
+// answers.jsonl: the new file, or the old one if the rename failed.
 func (w *Writer) rotate() error {
-	if err := w.f.Close(); err != nil {
-		return fmt.Errorf("answer log: %w", err)
-	}
-	w.f = nil
-	oldest := filepath.Join(w.dir, rotatedName(w.maxFiles-1))
 	if w.maxFiles == 1 {
-		oldest = filepath.Join(w.dir, FileName)
+		// Only the live file is kept: empty it. With O_APPEND the next
+		// write goes to the new end.
+		if err := w.f.Truncate(0); err != nil {
+			return err
+		}
+		w.size = 0
+		return nil
 	}
-	if err := os.Remove(oldest); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("answer log: %w", err)
+	if err := w.freeFirstSlot(); err != nil {
+		return err // nothing renamed onto answers.1.jsonl; keep appending
 	}
-	for i := w.maxFiles - 2; i >= 1; i-- {
-		err := os.Rename(filepath.Join(w.dir, rotatedName(i)), filepath.Join(w.dir, rotatedName(i+1)))
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("answer log: %w", err)
+	err := w.f.Close()
+	w.f = nil
+	if err != nil {
+		return err
+	}
+	return w.rename(w.path(FileName), w.path(rotatedName(1)))
+}
+
+// freeFirstSlot makes answers.1.jsonl free: it shifts rotations up as far as
+// the first free slot, and only when every slot up to answers.(N-1).jsonl is
+// taken does it remove the oldest. It stops at the first error, so nothing is
+// renamed onto a file still in place, and a rotation that keeps failing does
+// not drop one more old file at each retry.
+func (w *Writer) freeFirstSlot() error {
+	last := w.maxFiles - 1
+	free := 0
+	for i := 1; i <= last; i++ {
+		if _, err := os.Lstat(w.path(rotatedName(i))); errors.Is(err, os.ErrNotExist) {
+			free = i
+			break
 		}
 	}
-	if w.maxFiles > 1 {
-		if err := os.Rename(filepath.Join(w.dir, FileName), filepath.Join(w.dir, rotatedName(1))); err != nil {
-			return fmt.Errorf("answer log: %w", err)
+	if free == 0 {
+		if err := w.remove(w.path(rotatedName(last))); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		free = last
+	}
+	for i := free - 1; i >= 1; i-- {
+		if err := w.rename(w.path(rotatedName(i)), w.path(rotatedName(i+1))); err != nil {
+			return err
 		}
 	}
-	return w.open()
+	return nil
 }
 
 // Close closes the log file.
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.closed = true
 	if w.f == nil {
 		return nil
 	}

@@ -2,10 +2,14 @@ package answerlog
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -185,5 +189,268 @@ func TestAskersHash(t *testing.T) {
 	h := keyed.ID(42)
 	if !strings.HasPrefix(h, "h:") || strings.Contains(h, "42") || h != keyed.ID(42) || h == NewAskers("other").ID(42) {
 		t.Errorf("keyed ID = %q: want a stable keyed hash", h)
+	}
+}
+
+// readIDs returns the ids of the records Read finds in dir, oldest first.
+func readIDs(t *testing.T, dir string) []string {
+	t.Helper()
+	l, err := Read(dir, time.Time{})
+	if err != nil {
+		t.Fatalf("Read(%s): %v", dir, err)
+	}
+	if l.Bad != 0 {
+		t.Errorf("Read(%s): %d unreadable lines, want 0", dir, l.Bad)
+	}
+	ids := make([]string, len(l.Records))
+	for i, r := range l.Records {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+func names(files []string) []string {
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = filepath.Base(f)
+	}
+	return out
+}
+
+func TestWriterKeepsAppendingWhenRotationFails(t *testing.T) {
+	errInjected := errors.New("injected")
+	failRenameTo := func(target string) func(*Writer) {
+		return func(w *Writer) {
+			w.rename = func(old, new string) error {
+				if filepath.Base(new) == target {
+					return &os.LinkError{Op: "rename", Old: old, New: new, Err: errInjected}
+				}
+				return os.Rename(old, new)
+			}
+		}
+	}
+	tests := []struct {
+		name     string
+		maxFiles int
+		// rotated is how many records are written, rotating normally,
+		// before the failure starts.
+		rotated int
+		// fail makes rotations fail; heal undoes it.
+		fail, heal func(t *testing.T, w *Writer)
+		injected   bool
+		// want are the log files once healed and rotated once more.
+		want []string
+	}{
+		{
+			name:     "live file cannot be renamed",
+			maxFiles: 3,
+			fail:     func(t *testing.T, w *Writer) { failRenameTo(rotatedName(1))(w) },
+			heal:     func(t *testing.T, w *Writer) { w.rename = os.Rename },
+			injected: true,
+			want:     []string{"answers.1.jsonl", "answers.jsonl"},
+		},
+		{
+			name:     "older rotation cannot be shifted",
+			maxFiles: 4,
+			rotated:  3,
+			fail:     func(t *testing.T, w *Writer) { failRenameTo(rotatedName(2))(w) },
+			heal:     func(t *testing.T, w *Writer) { w.rename = os.Rename },
+			injected: true,
+			want:     []string{"answers.2.jsonl", "answers.1.jsonl", "answers.jsonl"},
+		},
+		{
+			name:     "oldest rotation cannot be removed",
+			maxFiles: 2,
+			rotated:  3,
+			fail: func(t *testing.T, w *Writer) {
+				w.remove = func(name string) error { return &os.PathError{Op: "remove", Path: name, Err: errInjected} }
+			},
+			heal:     func(t *testing.T, w *Writer) { w.remove = os.Remove },
+			injected: true,
+			want:     []string{"answers.1.jsonl", "answers.jsonl"},
+		},
+		{
+			// A real failure: os.Remove refuses a folder that is not
+			// empty, even for root, so the oldest slot cannot be freed.
+			name:     "oldest slot is a folder",
+			maxFiles: 2,
+			fail: func(t *testing.T, w *Writer) {
+				if err := os.MkdirAll(filepath.Join(w.Dir(), rotatedName(1), "x"), 0o750); err != nil {
+					t.Fatal(err)
+				}
+			},
+			heal: func(t *testing.T, w *Writer) {
+				if err := os.RemoveAll(filepath.Join(w.Dir(), rotatedName(1))); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: []string{"answers.1.jsonl", "answers.jsonl"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			one, err := json.Marshal(rec("00", t0, "问题", true, 10))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Two records fit in a file, three do not.
+			w, err := Open(dir, int64(2*(len(one)+1)), tc.maxFiles)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			n := 0
+			appendRec := func() error {
+				r := rec(fmt.Sprintf("%02d", n), t0.Add(time.Duration(n)*time.Minute), "问题", true, 10)
+				n++
+				return w.Append(r)
+			}
+			for range tc.rotated {
+				if err := appendRec(); err != nil {
+					t.Fatalf("append %d before the failure: %v", n-1, err)
+				}
+			}
+			before := readIDs(t, dir)
+
+			tc.fail(t, w)
+			failed := 0
+			for range 5 {
+				err := appendRec()
+				if err == nil {
+					continue
+				}
+				failed++
+				if !strings.Contains(err.Error(), "rotation failed") {
+					t.Errorf("append %d: error %q, want a rotation failure with the record kept", n-1, err)
+				}
+				if tc.injected && !errors.Is(err, errInjected) {
+					t.Errorf("append %d: error %v does not wrap the cause", n-1, err)
+				}
+			}
+			if failed == 0 {
+				t.Fatal("no rotation failed; the test does not test anything")
+			}
+			during := readIDs(t, dir)
+			if !slices.Equal(during[:len(before)], before) || len(during) != n {
+				t.Fatalf("while rotation fails, records = %v, want %d records starting with %v", during, n, before)
+			}
+
+			tc.heal(t, w)
+			if err := appendRec(); err != nil {
+				t.Fatalf("append after the cause is gone: %v", err)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			files, err := Files(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := names(files); !slices.Equal(got, tc.want) {
+				t.Errorf("files = %v, want %v", got, tc.want)
+			}
+			after := readIDs(t, dir)
+			if len(after) < len(during)-len(before)+1 || after[len(after)-1] != fmt.Sprintf("%02d", n-1) {
+				t.Errorf("after healing, records = %v; want every record since the failure and the newest last", after)
+			}
+			for i, id := range during[len(before):] {
+				if !slices.Contains(after, id) {
+					t.Errorf("record %s, written while rotation failed (%d), is gone after rotation", id, i)
+				}
+			}
+		})
+	}
+}
+
+// TestWriterConcurrentAppendsStayWholeLines appends from many goroutines
+// while rotations happen and some fail: every record must be read back
+// whole, once.
+func TestWriterConcurrentAppendsStayWholeLines(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Open(dir, 4000, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0 // rename runs under w.mu
+	w.rename = func(old, new string) error {
+		calls++
+		if calls%3 == 0 {
+			return errors.New("injected")
+		}
+		return os.Rename(old, new)
+	}
+	const writers, each = 8, 50
+	var wg sync.WaitGroup
+	for g := range writers {
+		wg.Go(func() {
+			for i := range each {
+				r := rec(fmt.Sprintf("%d-%d", g, i), t0, strings.Repeat("问", 1+i%7), true, 10)
+				if err := w.Append(r); err != nil && !strings.Contains(err.Error(), "rotation failed") {
+					t.Errorf("Append(%s): %v", r.ID, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ids := readIDs(t, dir)
+	seen := make(map[string]int)
+	for _, id := range ids {
+		seen[id]++
+	}
+	if len(ids) != writers*each || len(seen) != writers*each {
+		t.Errorf("read %d records (%d distinct), want %d", len(ids), len(seen), writers*each)
+	}
+	files, err := Files(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 3 {
+		t.Errorf("files = %v: want several rotations", names(files))
+	}
+}
+
+func TestWriterSingleFileIsEmptiedInPlace(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Open(dir, 600, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		if err := w.Append(rec(fmt.Sprint(i), t0.Add(time.Duration(i)*time.Minute), "问题", true, 10)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, err := Files(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(files); !slices.Equal(got, []string{FileName}) {
+		t.Errorf("files = %v, want only %s", got, FileName)
+	}
+	if st, err := os.Stat(files[0]); err != nil || st.Size() > 600 {
+		t.Errorf("%s: %v, %v; want ≤ 600 bytes", files[0], st, err)
+	}
+	if ids := readIDs(t, dir); len(ids) == 0 || ids[len(ids)-1] != "19" {
+		t.Errorf("records = %v, want the newest (19) last", ids)
+	}
+}
+
+func TestAppendAfterCloseFails(t *testing.T) {
+	w, err := Open(t.TempDir(), 600, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Append(rec("x", t0, "q", true, 1)); err == nil {
+		t.Error("Append after Close = nil, want an error")
 	}
 }

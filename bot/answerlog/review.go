@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -35,9 +36,15 @@ func Files(dir string) ([]string, error) {
 		fmt.Sscanf(strings.TrimSuffix(strings.TrimPrefix(filepath.Base(p), "answers."), ".jsonl"), "%d", &n)
 		return n
 	}
+	// Only files: a rotation slot taken by something else (a folder, say)
+	// is what makes a rotation fail, and must not stop the review.
+	matches = slices.DeleteFunc(matches, func(p string) bool {
+		st, err := os.Stat(p)
+		return err != nil || !st.Mode().IsRegular()
+	})
 	sort.Slice(matches, func(i, j int) bool { return num(matches[i]) > num(matches[j]) })
 	live := filepath.Join(dir, FileName)
-	if _, err := os.Stat(live); err == nil {
+	if st, err := os.Stat(live); err == nil && st.Mode().IsRegular() {
 		matches = append(matches, live)
 	}
 	if len(matches) == 0 {
