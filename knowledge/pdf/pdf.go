@@ -6,7 +6,8 @@
 // APIs are not used: GetTextByRow ignores Td moves (every line of a text
 // object lands in one row), Page.Content drops pages whose /Contents is an
 // array and gives CID fonts no glyph widths, and both decode predefined CJK
-// CMaps (UniGB-UCS2-H, GBK-EUC-H, ...) as raw bytes. Instead this package
+// CMaps (UniGB-UCS2-H, GBK-EUC-H, ...) as raw bytes; TestWhyNotLibraryText
+// pins what each gets wrong on a LibreOffice export. Instead this package
 // tokenises content streams and ToUnicode CMaps itself (lexer.go, cmap.go),
 // loads fonts and their widths (font.go), tracks the text and graphics
 // matrices (interp.go), decodes codes through ToUnicode or the predefined

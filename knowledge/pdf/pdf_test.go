@@ -312,23 +312,27 @@ func TestExtractCancelled(t *testing.T) {
 	}
 }
 
+// testLibreOfficePages is the text of both LibreOffice files in testdata,
+// page by page, as Extract reads it.
+var testLibreOfficePages = []string{
+	"一、总体要求\n" +
+		"上海承担国际标准化技术组织秘书处6个。\n" +
+		"为深入贯彻落实《国家标准化发展纲要》，推动标准化工作高质量发展，结合本市实际，制定本\n" +
+		"实施意见。\n" +
+		"项目 数量\n" +
+		"秘书处 6",
+	"二、主要任务\n" +
+		"嘉兴主导的国际标准有9项。\n" +
+		"ISO 9001 质量管理体系与 GB/T 19001—2016 等同采用。",
+}
+
 // The LibreOffice files in testdata (see README.md there) are real
 // producer output: subset TrueType fonts behind Identity-H with ToUnicode,
 // a page break, a table; the second file is the first rewritten by qpdf
 // with object streams, an xref stream and AES-128 with an empty user
 // password.
 func TestExtractTestdata(t *testing.T) {
-	want := []string{
-		"一、总体要求\n" +
-			"上海承担国际标准化技术组织秘书处6个。\n" +
-			"为深入贯彻落实《国家标准化发展纲要》，推动标准化工作高质量发展，结合本市实际，制定本\n" +
-			"实施意见。\n" +
-			"项目 数量\n" +
-			"秘书处 6",
-		"二、主要任务\n" +
-			"嘉兴主导的国际标准有9项。\n" +
-			"ISO 9001 质量管理体系与 GB/T 19001—2016 等同采用。",
-	}
+	want := testLibreOfficePages
 	for _, name := range []string{"libreoffice-2pages.pdf", "libreoffice-2pages-objstm-aes128.pdf"} {
 		t.Run(name, func(t *testing.T) {
 			raw, err := os.ReadFile(filepath.Join("testdata", name))
