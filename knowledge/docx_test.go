@@ -177,7 +177,7 @@ func TestExtractDOCXErrors(t *testing.T) {
 }
 
 // testdata/docx/libreoffice.docx is LibreOffice's Word export of the same
-// document as testdata/pdf (see testdata/pdf/README.md).
+// document as pdf/testdata (see pdf/testdata/README.md).
 func TestExtractDOCXTestdata(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join("testdata", "docx", "libreoffice.docx"))
 	if err != nil {

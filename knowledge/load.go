@@ -20,6 +20,14 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/policybot/policybot/knowledge/pdf"
+)
+
+// Sentinel errors of Parse for PDFs, for errors.Is.
+var (
+	ErrNoTextLayer = pdf.ErrNoTextLayer
+	ErrEncrypted   = pdf.ErrEncrypted
 )
 
 //go:embed seeds/*
@@ -128,7 +136,7 @@ func Parse(ctx context.Context, name string, raw []byte) ([]Document, error) {
 	case "jsonl":
 		return parseJSONL(name, raw)
 	case "pdf":
-		pages, warns, err := extractPDF(ctx, raw)
+		pages, warns, err := pdf.Extract(ctx, raw)
 		if err != nil {
 			return nil, err
 		}

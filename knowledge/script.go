@@ -9,9 +9,12 @@ import (
 	"unicode/utf8"
 )
 
+//go:generate go run ./internal/openccgen -dir opencc
+
 // The OpenCC dictionaries (Apache-2.0, see opencc/LICENSE) for Taiwan
 // Traditional → Simplified with phrases (OpenCC's tw2sp) and Simplified →
-// Traditional (s2t).
+// Traditional (s2t). opencc/VERSION records where they come from (a pinned
+// Go module) and their sha256; go generate copies them from it again.
 //
 //go:embed opencc/*.txt
 var openccFS embed.FS

@@ -1,0 +1,219 @@
+// Package pdf extracts the text of PDF files, one string per page, for
+// Chinese policy documents.
+//
+// ledongthuc/pdf reads the file structure: xref tables and streams, object
+// streams, filters, and decryption with the empty user password. Its text
+// APIs are not used: GetTextByRow ignores Td moves (every line of a text
+// object lands in one row), Page.Content drops pages whose /Contents is an
+// array and gives CID fonts no glyph widths, and both decode predefined CJK
+// CMaps (UniGB-UCS2-H, GBK-EUC-H, ...) as raw bytes; TestWhyNotLibraryText
+// pins what each gets wrong on a LibreOffice export. Instead this package
+// tokenises content streams and ToUnicode CMaps itself (lexer.go, cmap.go),
+// loads fonts and their widths (font.go), tracks the text and graphics
+// matrices (interp.go), decodes codes through ToUnicode or the predefined
+// CMap's charset, and lays out the positioned runs: rows by baseline, runs
+// by x within a row, no space between CJK runs (layout.go). Opening the
+// file, with guards against what ledongthuc/pdf cannot survive, is in
+// open.go; the poppler pdftotext fallback in pdftotext.go.
+package pdf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Sentinel errors of Extract, for errors.Is.
+var (
+	ErrNoTextLayer = errors.New("no text layer (scanned PDF?)")
+	ErrEncrypted   = errors.New("encrypted")
+)
+
+// within a row, no space between CJK runs.
+const (
+	maxStreamBytes = 64 << 20 // decoded bytes read from one stream
+	maxFormDepth   = 8        // nesting of form XObjects
+	maxForms       = 2000     // form XObjects drawn per page
+	maxCMapEntries = 1 << 18  // codes one CMap may map
+	maxObjects     = 1 << 23  // object numbers an xref section may declare
+	maxBadShare    = 0.02     // share of U+FFFD above which pdftotext is preferred
+)
+
+// Option configures Extract.
+type Option func(*options)
+
+type options struct {
+	pdftotext    string // binary to fall back on, "" for none
+	pdftotextSet bool   // pdftotext was chosen, not looked up on PATH
+}
+
+// WithPDFToText sets the pdftotext binary Extract falls back on; "" turns
+// the fallback off. Without it Extract looks pdftotext up on PATH.
+func WithPDFToText(bin string) Option {
+	return func(o *options) {
+		o.pdftotext, o.pdftotextSet = bin, true
+	}
+}
+
+// Extract returns the text of a PDF, one string per page (page 1 first),
+// lines separated by "\n". It never panics. A PDF without extractable text
+// gives an error wrapping ErrNoTextLayer, an encrypted one that cannot be
+// opened ErrEncrypted. When the pure-Go pass cannot decode the text (many
+// U+FFFD, unreadable pages) and pdftotext is on PATH (or set with
+// WithPDFToText), its output is used.
+func Extract(ctx context.Context, raw []byte, opts ...Option) (pages []string, warnings []string, err error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if !o.pdftotextSet {
+		if bin, err := exec.LookPath("pdftotext"); err == nil {
+			o.pdftotext = bin
+		}
+	}
+	return extract(ctx, raw, o.pdftotext)
+}
+
+// extract is Extract with the pdftotext binary to fall back on, "" for
+// none.
+func extract(ctx context.Context, raw []byte, pdftotext string) ([]string, []string, error) {
+	res, err := readPages(ctx, raw)
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, nil, fmt.Errorf("extract pdf: %w", cerr)
+	}
+	bad, total := countRunes(res.pages)
+	tooBad := float64(bad) > maxBadShare*float64(total)
+	reason := ""
+	switch {
+	case err != nil:
+		reason = err.Error()
+	case len(res.failed) > 0:
+		reason = "unreadable page " + pageList(res.failed)
+	case total == 0:
+		reason = "no text found"
+	case tooBad:
+		reason = fmt.Sprintf("%d of %d characters undecodable", bad, total)
+	}
+	if reason != "" && pdftotext != "" {
+		pages, perr := pdftotextPages(ctx, pdftotext, raw)
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, nil, fmt.Errorf("extract pdf: %w", cerr)
+		}
+		if perr == nil {
+			pb, pt := countRunes(pages)
+			if pt > 0 && (err != nil || total == 0 || len(res.failed) > 0 || pb < bad) {
+				warns := []string{fmt.Sprintf("pdf: text taken from pdftotext (%s)", reason)}
+				if res.declared > 0 && len(pages) != res.declared {
+					warns = append(warns, fmt.Sprintf("pdf: pdftotext found %d pages, the file has %d", len(pages), res.declared))
+				}
+				return pages, warns, nil
+			}
+		} else {
+			res.warnings = append(res.warnings, "pdf: "+perr.Error())
+		}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if total == 0 {
+		if res.encrypted {
+			return nil, nil, fmt.Errorf("extract pdf: %w, %w", ErrEncrypted, ErrNoTextLayer)
+		}
+		return nil, nil, fmt.Errorf("extract pdf: %w", ErrNoTextLayer)
+	}
+	if tooBad {
+		var where []int
+		for i, p := range res.pages {
+			if strings.ContainsRune(p, utf8.RuneError) {
+				where = append(where, i+1)
+			}
+		}
+		hint := "install poppler-utils (pdftotext) to read them"
+		if pdftotext != "" {
+			hint = "pdftotext did no better"
+		}
+		res.warnings = append(res.warnings, fmt.Sprintf("pdf: page %s: %d of %d characters undecodable (U+FFFD), probably a CJK font without a Unicode map; %s",
+			pageList(where), bad, total, hint))
+	}
+	return res.pages, res.warnings, nil
+}
+
+// goPass is the result of the pure-Go pass over a PDF.
+type goPass struct {
+	pages     []string
+	warnings  []string
+	failed    []int // 1-based pages whose content could not be read
+	declared  int   // pages found in the page tree
+	encrypted bool
+}
+
+func readPages(ctx context.Context, raw []byte) (goPass, error) {
+	var res goPass
+	r, err := open(raw)
+	if err != nil {
+		return res, err
+	}
+	refs, encrypted, err := pageRefs(r)
+	res.encrypted = encrypted
+	if err != nil {
+		return res, fmt.Errorf("read pdf page tree: %w", err)
+	}
+	if len(refs) == 0 {
+		return res, errors.New("read pdf page tree: no pages")
+	}
+	res.declared = len(refs)
+	fonts := map[string]*font{}
+	for i, ref := range refs {
+		if ctx.Err() != nil {
+			return res, ctx.Err()
+		}
+		text, warns, perr := pageText(ref, fonts)
+		for _, w := range warns {
+			res.warnings = append(res.warnings, fmt.Sprintf("pdf page %d: %s", i+1, w))
+		}
+		if perr != nil {
+			res.failed = append(res.failed, i+1)
+			res.warnings = append(res.warnings, fmt.Sprintf("read pdf page %d: %v", i+1, perr))
+		}
+		res.pages = append(res.pages, text)
+	}
+	return res, nil
+}
+
+// countRunes counts U+FFFD and all non-space runes.
+func countRunes(pages []string) (bad, total int) {
+	for _, p := range pages {
+		for _, r := range p {
+			if r == utf8.RuneError {
+				bad++
+			}
+			if !unicode.IsSpace(r) {
+				total++
+			}
+		}
+	}
+	return bad, total
+}
+
+// pageList formats 1-based page numbers as "1, 3-5".
+func pageList(pages []int) string {
+	var parts []string
+	for i := 0; i < len(pages); {
+		j := i
+		for j+1 < len(pages) && pages[j+1] == pages[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d-%d", pages[i], pages[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(pages[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}
