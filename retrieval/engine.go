@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -409,3 +410,21 @@ func DefaultDataDir() (string, error) {
 
 // Script names the script of text: zh-Hans, zh-Hant, en or und.
 func (e *Engine) Script(text string) string { return e.folder.DetectScript(text).String() }
+
+// Romanize writes a Chinese personal name in pinyin, surname first:
+// 陈学军 → "Chen Xuejun". It returns "" when a character has no reading.
+func (l *Language) Romanize(name string) string {
+	var syl []string
+	for _, r := range name {
+		rs := l.py.Readings(r)
+		if len(rs) == 0 {
+			return ""
+		}
+		syl = append(syl, rs[0])
+	}
+	if len(syl) < 2 {
+		return ""
+	}
+	title := func(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
+	return title(syl[0]) + " " + title(strings.Join(syl[1:], ""))
+}

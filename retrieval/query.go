@@ -119,11 +119,7 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 		q.Core = append(q.Core, Term{t, w})
 	}
 	q.Runs = strings.FieldsFunc(split, func(r rune) bool { return !isHan(r) })
-	for _, p := range places {
-		if strings.Contains(q.Folded, p) {
-			q.Places = append(q.Places, p)
-		}
-	}
+	q.Places = e.lang.Places(q.Folded)
 	// English: cross into Chinese through the lexicon.
 	if e.lex != nil && len(latinWords) > 0 && hanRunes(q.Folded) < len(latinWords) {
 		q.English = true

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing/fstest"
@@ -28,6 +30,7 @@ type qaItem struct {
 	Answers   answerGroups `json:"answers"`
 	Evidence  []string     `json:"evidence"`
 	PassageID string       `json:"passage_id"`
+	Kind      string       `json:"kind"` // what the question asks: count, date, place-swap …
 }
 
 type answerGroups [][]string
@@ -145,20 +148,27 @@ func readQA(path string) ([]qaItem, error) {
 
 // answerReport is the outcome of an answer evaluation.
 type answerReport struct {
-	Questions     int                    `json:"questions"`
-	Correct       int                    `json:"correct"` // right answer with grounded evidence, or a right refusal
-	Score         float64                `json:"score"`
-	Answerable    int                    `json:"answerable"`
-	AnswerOK      int                    `json:"answer_ok"`
-	EvidenceFirst int                    `json:"evidence_first"`
-	EvidenceAny   int                    `json:"evidence_any"`
-	FalseRefusals int                    `json:"false_refusals"`
-	Unanswerable  int                    `json:"unanswerable"`
-	Refused       int                    `json:"refused"`
-	ByLang        map[string]*langReport `json:"by_lang"`
-	Paths         map[string]int         `json:"paths"`
-	MSPerQuestion float64                `json:"ms_per_question"`
-	Misses        []string               `json:"misses,omitempty"`
+	Questions     int     `json:"questions"`
+	Correct       int     `json:"correct"` // right answer with grounded evidence, or a right refusal
+	Score         float64 `json:"score"`
+	Answerable    int     `json:"answerable"`
+	AnswerOK      int     `json:"answer_ok"`
+	EvidenceFirst int     `json:"evidence_first"`
+	EvidenceAny   int     `json:"evidence_any"`
+	FalseRefusals int     `json:"false_refusals"`
+	Unanswerable  int     `json:"unanswerable"`
+	Refused       int     `json:"refused"`
+	// FigureWrong counts right-looking answers whose own words (before the
+	// first quote) state a figure other than the expected one.
+	FigureWrong int                    `json:"figure_wrong"`
+	ByLang      map[string]*langReport `json:"by_lang"`
+	ByKind      map[string]*langReport `json:"by_kind"`
+	// Declines counts the reasons of declines: right refusals and false
+	// ones (prefixed "false:").
+	Declines      map[string]int `json:"declines"`
+	Paths         map[string]int `json:"paths"`
+	MSPerQuestion float64        `json:"ms_per_question"`
+	Misses        []string       `json:"misses,omitempty"`
 }
 
 type langReport struct {
@@ -179,7 +189,8 @@ func norm(e *knowledgeBase, s string) string {
 }
 
 func evalAnswers(ctx context.Context, e *knowledgeBase, items []qaItem, offline, verbose bool, w io.Writer) (*answerReport, error) {
-	r := &answerReport{ByLang: make(map[string]*langReport), Paths: make(map[string]int)}
+	r := &answerReport{ByLang: make(map[string]*langReport), ByKind: make(map[string]*langReport),
+		Declines: make(map[string]int), Paths: make(map[string]int)}
 	start := time.Now()
 	for _, it := range items {
 		ans, err := e.Ask(ctx, answer.Question{Text: it.Question, Offline: offline})
@@ -194,18 +205,35 @@ func evalAnswers(ctx context.Context, e *knowledgeBase, items []qaItem, offline,
 			r.ByLang[it.Lang] = lang
 		}
 		lang.Questions++
+		kind := r.ByKind[it.Kind]
+		if kind == nil && it.Kind != "" {
+			kind = &langReport{}
+			r.ByKind[it.Kind] = kind
+		}
+		if kind != nil {
+			kind.Questions++
+		}
 		ok := false
 		answerable := it.Answerable == nil || *it.Answerable
 		if answerable {
 			r.Answerable++
 			a := norm(e, ans.Text)
-			answerOK := ans.Answered
+			own := leadWords(ans.Text)
+			answerOK, figureOK := ans.Answered, true
 			for _, group := range it.Answers {
-				hit := false
+				hit, figHit := false, false
 				for _, alt := range group {
-					hit = hit || strings.Contains(a, norm(e, alt))
+					if strings.Contains(a, norm(e, alt)) {
+						hit = true
+						figHit = figHit || statesNumbers(own, alt)
+					}
 				}
 				answerOK = answerOK && hit
+				figureOK = figureOK && (!hit || figHit)
+			}
+			if answerOK && !figureOK {
+				r.FigureWrong++
+				answerOK = false
 			}
 			first, any := false, false
 			for j, c := range ans.Citations {
@@ -219,6 +247,7 @@ func evalAnswers(ctx context.Context, e *knowledgeBase, items []qaItem, offline,
 			}
 			if !ans.Answered {
 				r.FalseRefusals++
+				r.Declines["false:"+nonEmpty(ans.DeclineReason, "llm")]++
 			}
 			if answerOK {
 				r.AnswerOK++
@@ -234,12 +263,16 @@ func evalAnswers(ctx context.Context, e *knowledgeBase, items []qaItem, offline,
 			r.Unanswerable++
 			if !ans.Answered {
 				r.Refused++
+				r.Declines[nonEmpty(ans.DeclineReason, "llm")]++
 			}
 			ok = !ans.Answered
 		}
 		if ok {
 			r.Correct++
 			lang.Correct++
+			if kind != nil {
+				kind.Correct++
+			}
 		} else {
 			r.Misses = append(r.Misses, it.ID)
 		}
@@ -256,6 +289,40 @@ func evalAnswers(ctx context.Context, e *knowledgeBase, items []qaItem, offline,
 	return r, nil
 }
 
+// leadWords is an answer's own words, before it first quotes a source.
+func leadWords(s string) string {
+	if i := strings.IndexAny(s, "“「\""); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+var wholeNumberRe = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?`)
+
+// statesNumbers reports whether the numbers of an expected answer are the
+// ones an answer's own words state, when both state numbers (the grader's
+// -strict rule): "9项。依据：“…155项…”" does not answer 155.
+func statesNumbers(own, want string) bool {
+	have := wholeNumberRe.FindAllString(own, -1)
+	need := wholeNumberRe.FindAllString(want, -1)
+	if len(have) == 0 || len(need) == 0 {
+		return true
+	}
+	for _, n := range need {
+		if !slices.Contains(have, n) {
+			return false
+		}
+	}
+	return true
+}
+
+func nonEmpty(s, or string) string {
+	if s == "" {
+		return or
+	}
+	return s
+}
+
 func oneLine(s string, n int) string {
 	s = strings.ReplaceAll(s, "\n", " ")
 	if rs := []rune(s); len(rs) > n {
@@ -269,14 +336,30 @@ func (r *answerReport) text(w io.Writer) {
 	fmt.Fprintf(w, "answerable %d: answer right %d, evidence cited first %d, cited anywhere %d, wrongly refused %d\n",
 		r.Answerable, r.AnswerOK, r.EvidenceFirst, r.EvidenceAny, r.FalseRefusals)
 	fmt.Fprintf(w, "unanswerable %d: refused %d\n", r.Unanswerable, r.Refused)
-	langs := make([]string, 0, len(r.ByLang))
-	for l := range r.ByLang {
-		langs = append(langs, l)
+	if r.FigureWrong > 0 {
+		fmt.Fprintf(w, "wrong figure in the answer's own words: %d\n", r.FigureWrong)
 	}
-	sort.Strings(langs)
-	for _, l := range langs {
-		lr := r.ByLang[l]
-		fmt.Fprintf(w, "  %-8s %d/%d\n", l, lr.Correct, lr.Questions)
+	for _, by := range []map[string]*langReport{r.ByLang, r.ByKind} {
+		keys := make([]string, 0, len(by))
+		for k := range by {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(w, "  %-14s %d/%d\n", k, by[k].Correct, by[k].Questions)
+		}
+	}
+	if len(r.Declines) > 0 {
+		keys := make([]string, 0, len(r.Declines))
+		for k := range r.Declines {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var parts []string
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("%s %d", k, r.Declines[k]))
+		}
+		fmt.Fprintf(w, "declines by reason: %s\n", strings.Join(parts, ", "))
 	}
 	fmt.Fprintf(w, "paths %v, %.1f ms per question\n", r.Paths, r.MSPerQuestion)
 	if len(r.Misses) > 0 {

@@ -80,7 +80,12 @@ type Answer struct {
 	CompletionTokens int      `json:"completion_tokens,omitempty"`
 	DroppedCitations []string `json:"dropped_citations,omitempty"`
 	Note             string   `json:"note,omitempty"` // e.g. why the LLM answer is unavailable
-	Timings          Timings  `json:"timings"`
+	// DeclineReason says why a declined question was declined: coverage
+	// (the evidence covers too little of it), unknown (words the knowledge
+	// base never uses), place, year, document, code (the evidence is about
+	// another one), figure (no number for a how-many question), llm.
+	DeclineReason string  `json:"decline_reason,omitempty"`
+	Timings       Timings `json:"timings"`
 }
 
 // Timings are the stages of answering, in milliseconds.

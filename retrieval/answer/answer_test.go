@@ -160,7 +160,7 @@ func TestAskEmptyAndHuge(t *testing.T) {
 // Simplified, with distinct facts.
 
 func TestPDFPagesInCitations(t *testing.T) {
-	raw, err := os.ReadFile("../../knowledge/testdata/pdf/libreoffice-2pages.pdf")
+	raw, err := os.ReadFile("../../knowledge/pdf/testdata/libreoffice-2pages.pdf")
 	if err != nil {
 		t.Fatal(err)
 	}

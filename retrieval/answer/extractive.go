@@ -5,9 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/policybot/policybot/knowledge"
@@ -34,17 +32,21 @@ type candSentence struct {
 }
 
 // extractive answers from the evidence alone: it picks the sentence that
-// best covers the question's terms, leads with the number or phrase that
-// answers when it can, quotes the sentence with a [1] marker and cites the
-// chunk. It declines when the evidence misses a place the question names or
-// covers too little of the question.
+// best covers the question's terms within the question's scope (places,
+// periods, documents, codes), leads with the number, date, name or
+// document number that answers when it can, quotes the sentence with a [1]
+// marker and cites the chunk. It declines when no sentence in scope covers
+// enough of the question, or when a "how many" question finds no number
+// bound to what it counts.
 func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []retrieval.Evidence) Answer {
-	decline := Answer{Text: an.declineText(q), Path: PathDeclined}
+	decline := func(m miss) Answer {
+		return Answer{Text: an.declineText(q, m), Path: PathDeclined, DeclineReason: m.kind.String()}
+	}
 	if len(ev) == 0 {
-		return decline
+		return decline(miss{})
 	}
 	if len(q.Missing) > 0 {
-		return decline
+		return decline(miss{kind: missUnknown})
 	}
 	// idf weighs the question's terms that occur in the knowledge base.
 	idf := make(map[string]float64, len(q.Terms))
@@ -62,9 +64,8 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		ctotal += c.w
 	}
 	if ctotal == 0 {
-		return decline
+		return decline(miss{})
 	}
-	var best *candSentence
 	var cands []candSentence
 	for i, v := range ev[:min(len(ev), 5)] {
 		ctxFold := an.lang.Fold(v.Chunk.Title + " " + strings.Join(v.Chunk.Section, " "))
@@ -82,28 +83,61 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			cands = append(cands, candSentence{text: s, folded: f, ev: i, nth: nth, score: score, cover: cover})
 		}
 	}
-	for i := range cands {
-		if best == nil || cands[i].score > best.score {
-			best = &cands[i]
-		}
-	}
 	need := minCoverage
 	if q.English {
 		need = minEnglishCoverage
 	}
-	if best == nil || best.cover < need {
-		return decline
+	sc := an.scopeOf(q)
+	docNumber := docNumberQ.MatchString(q.Folded)
+	wantDate := yearQ.MatchString(q.Folded)
+	quantity := q.Quantity && !docNumber && !listQ.MatchString(q.Folded)
+	noun := an.countedTerms(q)
+
+	// The best sentence in scope, by score; the first one out of scope
+	// says what the documents hold instead, for the decline.
+	order := make([]int, len(cands))
+	for i := range order {
+		order[i] = i
 	}
-	// Places named in the question must be in the cited evidence.
-	src := ev[best.ev].Chunk
-	where := an.lang.Fold(src.Title + " " + strings.Join(src.Section, " ") + " " + src.Text)
-	for _, p := range q.Places {
-		if !strings.Contains(where, p) {
-			return decline
+	sort.SliceStable(order, func(a, b int) bool { return cands[order[a]].score > cands[order[b]].score })
+	var best *candSentence
+	var fig figure
+	var why miss
+	inScope := make(map[*candSentence]bool)
+	for _, i := range order {
+		c := &cands[i]
+		if c.cover < need {
+			continue
 		}
+		if m := an.check(sc, c.text, ev[c.ev].Chunk); m.kind != missNone {
+			if why.kind == missNone {
+				why = m
+			}
+			continue
+		}
+		inScope[c] = true
+		if best != nil {
+			continue
+		}
+		if quantity {
+			f, ok := an.pickFigure(q.Folded, noun, c.text, idf, false)
+			if !ok {
+				if why.kind == missNone {
+					why = miss{kind: missFigure}
+				}
+				continue // a "how many" answer states a number
+			}
+			fig = f
+		}
+		best = c
 	}
+	if best == nil {
+		return decline(why)
+	}
+	src := ev[best.ev].Chunk
 	short := ""
-	if docNumberQ.MatchString(q.Folded) {
+	switch {
+	case docNumber:
 		if num, at := an.docNumber(ev, idf); num != "" {
 			short, best, src = num, &candSentence{text: at, ev: best.ev}, ev[best.ev].Chunk
 			for i, v := range ev {
@@ -113,18 +147,23 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 				}
 			}
 		}
-	} else if q.Quantity {
-		short = an.figure(q, best.text, idf)
-	} else if yearQ.MatchString(q.Folded) {
+	case quantity:
+		short = fig.text
+	case wantDate:
 		// "When…?" leads with the date the sentence gives, if it gives one.
 		short = dateRe.FindString(an.lang.ToSimplified(best.text))
+	case whoQ.MatchString(q.Folded):
+		short = an.personName(best.text, idf)
 	}
 	var peers []*candSentence
-	if !docNumberQ.MatchString(q.Folded) {
-		peers = peerSentences(cands, best)
-		if q.Quantity && !listQ.MatchString(q.Folded) {
+	if !docNumber {
+		peers = peerSentences(cands, best, inScope)
+		if quantity {
 			// The parts of a "how many" answer each carry a figure.
-			peers = slices.DeleteFunc(peers, func(c *candSentence) bool { return !an.hasFigure(q, c.text) })
+			peers = slices.DeleteFunc(peers, func(c *candSentence) bool {
+				_, ok := an.pickFigure(q.Folded, noun, c.text, idf, false)
+				return !ok
+			})
 		}
 	}
 	if len(peers) > 0 {
@@ -134,12 +173,17 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		best, peers = all[0], all[1:]
 		src = ev[best.ev].Chunk
 	}
-	if len(peers) > 0 && q.Quantity {
-		short = an.figure(q, best.text, idf)
-		figs := []string{short}
-		for _, p := range peers {
-			if f := an.figure(q, p.text, idf); f != "" && !slices.Contains(figs, f) {
-				figs = append(figs, f)
+	if len(peers) > 0 && (quantity || wantDate) {
+		// Each part of a list answer brings its figure or date.
+		var figs []string
+		for _, c := range append([]*candSentence{best}, peers...) {
+			fig := dateRe.FindString(an.lang.ToSimplified(c.text))
+			if quantity {
+				f, _ := an.pickFigure(q.Folded, noun, c.text, idf, false)
+				fig = f.text
+			}
+			if fig != "" && !slices.Contains(figs, fig) {
+				figs = append(figs, fig)
 			}
 		}
 		short = strings.Join(figs, "、")
@@ -147,28 +191,23 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	quote := an.lang.ToSimplified(withFollowing(ev, best))
 	var b strings.Builder
 	switch {
-	case short != "" && q.Script == knowledge.ScriptLatin:
-		// English askers get dates in English and figures without the
-		// Chinese measure word.
-		if d, ok := englishDate(short); ok {
-			short = d
-		} else if n := leadingNumber.FindString(short); n != "" && !strings.Contains(short, "、") {
-			short = n
+	case q.Script == knowledge.ScriptLatin:
+		if lead := an.englishLead(q, short); lead != "" {
+			fmt.Fprintf(&b, "%s. The source says: “%s” [1]", lead, quote)
+		} else {
+			fmt.Fprintf(&b, "The source says: “%s” [1]", quote)
 		}
-		fmt.Fprintf(&b, "%s. The source says: “%s” [1]", short, quote)
 	case short != "":
 		fmt.Fprintf(&b, "%s。依据：“%s”[1]", short, quote)
-	case q.Script == knowledge.ScriptLatin:
-		fmt.Fprintf(&b, "The source says: “%s” [1]", quote)
 	default:
 		fmt.Fprintf(&b, "%s[1]", quote)
 	}
 	cites := []Citation{an.cite(1, ev[best.ev])}
 	cited := map[string]int{src.ID: 1}
 	more := peers
-	if len(more) == 0 && !docNumberQ.MatchString(q.Folded) {
+	if len(more) == 0 && !docNumber {
 		// A second sentence, when it adds the question's terms.
-		if second := secondSentence(ix, cands, best, ev, concepts, ctotal); second != nil {
+		if second := secondSentence(ix, cands, best, ev, concepts, ctotal, inScope); second != nil {
 			more = []*candSentence{second}
 		}
 	}
@@ -242,11 +281,11 @@ func (c *candSentence) before(d *candSentence, ev []retrieval.Evidence) bool {
 // peerSentences finds sentences as good as the best one, from elsewhere in
 // the evidence: the parts of a list answer ("which stages, in which
 // years?"), up to three, in evidence order.
-func peerSentences(cands []candSentence, best *candSentence) []*candSentence {
+func peerSentences(cands []candSentence, best *candSentence, inScope map[*candSentence]bool) []*candSentence {
 	var peers []*candSentence
 	for i := range cands {
 		c := &cands[i]
-		if c.cover < 0.95*best.cover || nearDuplicate(c.folded, best.folded) {
+		if !inScope[c] || c.cover < 0.95*best.cover || nearDuplicate(c.folded, best.folded) {
 			continue
 		}
 		dup := false
@@ -372,7 +411,7 @@ func (c concept) match(folded, ctx string, ix *retrieval.Index) float64 {
 
 // secondSentence picks a supporting sentence that covers concepts the best
 // one misses.
-func secondSentence(ix *retrieval.Index, cands []candSentence, best *candSentence, ev []retrieval.Evidence, concepts []concept, total float64) *candSentence {
+func secondSentence(ix *retrieval.Index, cands []candSentence, best *candSentence, ev []retrieval.Evidence, concepts []concept, total float64, inScope map[*candSentence]bool) *candSentence {
 	var missing float64
 	have := make([]float64, len(concepts))
 	for i, c := range concepts {
@@ -386,7 +425,7 @@ func secondSentence(ix *retrieval.Index, cands []candSentence, best *candSentenc
 	var pickGain float64
 	for i := range cands {
 		c := &cands[i]
-		if c.text == best.text {
+		if c.text == best.text || !inScope[c] {
 			continue
 		}
 		// From another document it must stand nearly as well on its own.
@@ -409,105 +448,6 @@ func (an *Answerer) cite(n int, v retrieval.Evidence) Citation {
 		Date: v.Chunk.Date, Page: v.Chunk.Page, Text: v.Chunk.Text, Score: v.Score, Chunk: v.Chunk.ID}
 }
 
-// numberRe finds a figure with its unit or measure word.
-var numberRe = regexp.MustCompile(`\d+(?:[.,]\d+)*\s*(?:%|％|个月|个|個|项|項|名|家|所|次|届|屆|年|月|日|亿元|万元|亿|萬|万|元|条|條|种|種|批|人|座|类|類|级|級|倍|部|件|台|位|处|處)?`)
-
-var leadingNumber = regexp.MustCompile(`^\d+(?:[.,]\d+)*\s*[%％]?`)
-
-// hasFigure reports whether s holds a figure that can answer q: a count,
-// or a year when q asks for one.
-func (an *Answerer) hasFigure(q *retrieval.Query, s string) bool {
-	return hasCount(s) || yearQ.MatchString(q.Folded) && yearRe.MatchString(s)
-}
-
-var yearRe = regexp.MustCompile(`(?:19|20)\d{2}年?`)
-
-// dateRe finds a date or year: 2015年10月30日, 2023年7月, 2025年.
-var dateRe = regexp.MustCompile(`(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?`)
-
-// listQ spots questions that ask for several things ("分为哪几个阶段").
-var listQ = regexp.MustCompile(`哪几|哪些|有哪|which|what are`)
-
-// englishDate writes 2015年10月30日 as "30 October 2015", 2023年7月 as
-// "July 2023" and 2025年 as "2025".
-func englishDate(s string) (string, bool) {
-	m := dateParts.FindStringSubmatch(s)
-	if m == nil || m[0] != s {
-		return "", false
-	}
-	month := func(mm string) string {
-		n, _ := strconv.Atoi(mm)
-		if n < 1 || n > 12 {
-			return mm
-		}
-		return time.Month(n).String()
-	}
-	switch {
-	case m[3] != "":
-		return fmt.Sprintf("%s %s %s", m[3], month(m[2]), m[1]), true
-	case m[2] != "":
-		return fmt.Sprintf("%s %s", month(m[2]), m[1]), true
-	}
-	return m[1], true
-}
-
-var dateParts = regexp.MustCompile(`^((?:19|20)\d{2})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$`)
-
-// yearQ spots questions whose answer is a year.
-var yearQ = regexp.MustCompile(`哪一年|哪年|何年|哪些年|什么时候|何时|what year|which year|\bwhen\b`)
-
-// hasCount reports whether s holds a figure that is not a year.
-func hasCount(s string) bool {
-	for _, fig := range numberRe.FindAllString(s, -1) {
-		if !isYear(strings.TrimSpace(fig)) {
-			return true
-		}
-	}
-	return false
-}
-
-// figureSplit cuts a sentence into the clauses a figure belongs to: at
-// commas, semicolons, colons and the enumeration comma (22个国家级…、127个省级…).
-var figureSplit = regexp.MustCompile(`[，,；;：:、]`)
-
-// figure picks, for a "how many" question, the number in the sentence whose
-// clause best matches the question's terms, with its measure word.
-func (an *Answerer) figure(q *retrieval.Query, sentence string, idf map[string]float64) string {
-	bestScore := -1.0
-	bestFig := ""
-	for _, clause := range figureSplit.Split(an.lang.ToSimplified(sentence), -1) {
-		figs := numberRe.FindAllString(clause, -1)
-		if len(figs) == 0 {
-			continue
-		}
-		f := an.lang.Fold(clause)
-		var s float64
-		for t, w := range idf {
-			if strings.Contains(f, t) {
-				s += w
-			}
-		}
-		// A count is not a year: skip years ("2020年底前完成") and the
-		// question's own figures.
-		for _, fig := range figs {
-			fig = strings.TrimSpace(fig)
-			if isYear(fig) && !yearQ.MatchString(q.Folded) || strings.Contains(q.Folded, strings.TrimRight(fig, "年")) && len(fig) >= 4 {
-				continue
-			}
-			if s > bestScore {
-				bestScore, bestFig = s, fig
-			}
-			break
-		}
-	}
-	return bestFig
-}
-
-func isYear(fig string) bool {
-	d := strings.TrimRight(fig, "年")
-	return len(d) == 4 && (strings.HasPrefix(d, "19") || strings.HasPrefix(d, "20"))
-}
-
 // inScript writes Chinese text in the asker's script: Traditional askers get
 // Traditional, everyone else Simplified. English askers get the source
 // quoted in Simplified.
@@ -520,13 +460,33 @@ func (an *Answerer) inScript(s knowledge.Script, text string) string {
 }
 
 // declineText says the documents do not hold the answer, in the asker's
-// language.
-func (an *Answerer) declineText(q *retrieval.Query) string {
-	switch q.Script {
-	case knowledge.ScriptLatin, knowledge.ScriptUnknown:
-		return fmt.Sprintf("The documents in the knowledge base do not say: %q. I found no passage that answers it, so I won't guess.", q.Text)
-	case knowledge.ScriptTraditional:
-		return an.lang.ToTraditional(fmt.Sprintf("知识库中的文件没有提到这个问题的答案：“%s”。为避免误导，我不作推测。", an.lang.ToSimplified(q.Text)))
+// language; when the evidence is about another place, period or document,
+// it says so, without stating what the evidence says.
+func (an *Answerer) declineText(q *retrieval.Query, m miss) string {
+	if q.Script == knowledge.ScriptLatin || q.Script == knowledge.ScriptUnknown {
+		why := ""
+		switch {
+		case m.kind == missPlace && m.found != "":
+			why = fmt.Sprintf(" They give this for %s, not for the place you asked about.", m.found)
+		case m.kind == missYear && m.found != "":
+			why = fmt.Sprintf(" They give this for %s, not for %s.", m.found, m.asked)
+		case m.kind == missDocument:
+			why = " The document you asked about is not in the knowledge base, or does not say this."
+		}
+		return fmt.Sprintf("The documents in the knowledge base do not say: %q.%s I found no passage that answers it, so I won't guess.", q.Text, why)
 	}
-	return fmt.Sprintf("知识库中的文件没有提到这个问题的答案：“%s”。为避免误导，我不作推测。", q.Text)
+	why := ""
+	switch {
+	case m.kind == missPlace && m.found != "":
+		why = fmt.Sprintf("文件中只有%s的相关内容，没有%s的。", m.found, m.asked)
+	case m.kind == missYear && m.found != "":
+		why = fmt.Sprintf("文件给出的是%s年的情况，不是%s年的。", m.found, m.asked)
+	case m.kind == missDocument:
+		why = "知识库中没有您所问的文件，或该文件没有提到这一点。"
+	}
+	text := fmt.Sprintf("知识库中的文件没有提到这个问题的答案：“%s”。%s为避免误导，我不作推测。", an.lang.ToSimplified(q.Text), why)
+	if q.Script == knowledge.ScriptTraditional {
+		return an.lang.ToTraditional(text)
+	}
+	return text
 }

@@ -164,12 +164,12 @@ func (an *Answerer) grounded(q *retrieval.Query, srcs []retrieval.Evidence, res 
 	}
 	text := strings.TrimSpace(res.Text)
 	if strings.Contains(strings.ToUpper(text), declineMarker) {
-		return meta(Answer{Text: an.declineText(q), Path: PathDeclined})
+		return meta(Answer{Text: an.declineText(q, miss{}), Path: PathDeclined})
 	}
 	cc := checkCitations(text, len(srcs))
 	if len(cc.Order) == 0 {
 		if saysNotInSources(text) {
-			return meta(Answer{Text: an.declineText(q), Path: PathDeclined, DroppedCitations: cc.Dropped})
+			return meta(Answer{Text: an.declineText(q, miss{}), Path: PathDeclined, DroppedCitations: cc.Dropped})
 		}
 		an.log.Info("LLM answer has no valid citation: using the extractive answer", "model", res.Model, "dropped", cc.Dropped)
 		a := meta(fallback)

@@ -1,0 +1,133 @@
+package answer
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/policybot/policybot/retrieval"
+)
+
+// countedTerms is what a quantity question counts, as lexical terms: the
+// Chinese noun of a Chinese question, or the Chinese terms an English
+// noun phrase was expanded into, and its Latin codes.
+func (an *Answerer) countedTerms(q *retrieval.Query) counted {
+	c := countedNoun(q.Folded)
+	if !q.English || c.noun == "" {
+		return c
+	}
+	words := strings.Fields(c.noun)
+	var zh []string
+	for _, ex := range q.Expanded {
+		inside := true
+		for _, w := range strings.Fields(strings.ToLower(ex.Source)) {
+			inside = inside && containsPrefix(words, w)
+		}
+		if inside {
+			zh = append(zh, ex.Terms...)
+		}
+	}
+	for _, w := range words {
+		if strings.IndexFunc(w, func(r rune) bool { return r >= 'a' && r <= 'z' }) >= 0 && strings.ContainsAny(w, "/") {
+			zh = append(zh, w) // codes such as iso/iec
+		}
+	}
+	return counted{noun: strings.Join(zh, " "), unit: c.unit, english: c.noun}
+}
+
+// containsPrefix reports whether a word of ws starts with w (an inflection:
+// "secretariats" for "secretariat").
+func containsPrefix(ws []string, w string) bool {
+	for _, x := range ws {
+		if strings.HasPrefix(x, w) || strings.HasPrefix(w, x) && len(x) >= 3 {
+			return true
+		}
+	}
+	return false
+}
+
+// whoQ spots questions that ask for a person.
+var whoQ = regexp.MustCompile(`是谁|谁是|哪位|什么人|\bwho\b|\bwhom\b`)
+
+// titleNameRe finds a person named after a title: 局长陈学军、, 副市长陈通介绍.
+var titleNameRe = regexp.MustCompile(`(副市长|市长|副局长|局长|副主任|主任|总工程师|副书记|书记|副部长|部长|副厅长|厅长|副院长|院长|副主席|主席|秘书长|处长|会长|理事长|董事长|总经理|记者|责任编辑|编辑)(\p{Han}{2,3}?)(?:[、，,。；;：:\s(（]|介绍|表示|指出|强调|说|共同|出席|和|及|等|$)`)
+
+// personName picks the person of a sentence (Simplified) that a who-question
+// asks about: the name after a title whose context best matches the
+// question's terms.
+func (an *Answerer) personName(sentence string, idf map[string]float64) string {
+	simp := an.lang.ToSimplified(sentence)
+	best, bestScore := "", -1.0
+	for _, m := range titleNameRe.FindAllStringSubmatchIndex(simp, -1) {
+		ctx := an.lang.Fold(simp[max(0, m[0]-36):m[3]])
+		var score float64
+		for t, w := range idf {
+			if strings.Contains(ctx, t) {
+				score += w
+			}
+		}
+		if score > bestScore {
+			best, bestScore = simp[m[4]:m[5]], score
+		}
+	}
+	return best
+}
+
+// englishLead is the English first words of an answer to an English
+// question: the figure with what it counts ("6 ISO/IEC secretariats"), the
+// date ("30 October 2015"), the document number, or the person's name in
+// pinyin ("Chen Xuejun (陈学军)"). It is "" when short is.
+func (an *Answerer) englishLead(q *retrieval.Query, short string) string {
+	if short == "" {
+		return ""
+	}
+	if d, ok := englishDate(short); ok {
+		return d
+	}
+	if whoQ.MatchString(q.Folded) {
+		if py := an.lang.Romanize(short); py != "" {
+			return py + " (" + short + ")"
+		}
+		return short
+	}
+	if strings.Contains(short, "、") || docNumberQ.MatchString(q.Folded) {
+		return short
+	}
+	for _, f := range figures(short) {
+		if f.kind != figCount {
+			continue
+		}
+		v := f.value
+		if u := englishUnit(f.unit); u != "" {
+			v += u
+		}
+		if c := an.countedTerms(q); c.english != "" && !strings.HasSuffix(v, "%") {
+			return v + " " + originalWords(q.Text, c.english)
+		}
+		return v
+	}
+	return short
+}
+
+// englishUnit writes the units that stay with a number in English.
+func englishUnit(u string) string {
+	switch u {
+	case "%", "％":
+		return "%"
+	case "万元":
+		return "0,000 yuan"
+	case "亿元":
+		return "00 million yuan"
+	case "元":
+		return " yuan"
+	}
+	return ""
+}
+
+// originalWords finds phrase (folded, lowercase) in text and returns it as
+// the asker wrote it ("ISO/IEC secretariats").
+func originalWords(text, phrase string) string {
+	if i := strings.Index(strings.ToLower(text), phrase); i >= 0 && len(text) == len(strings.ToLower(text)) {
+		return text[i : i+len(phrase)]
+	}
+	return phrase
+}

@@ -1,0 +1,356 @@
+package answer
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/policybot/policybot/retrieval"
+)
+
+// figureKind tells what a number in a sentence is.
+type figureKind int
+
+const (
+	figCount    figureKind = iota // a quantity: 6个, 155项, 30%, 三大
+	figYear                       // 2021年, 2025
+	figDatePart                   // the 7 of 2023年7月, the 30 of 10月30日
+	figMarker                     // a list marker: the 1 of "1.新建…"
+)
+
+// figure is a number a sentence states.
+type figure struct {
+	text       string // as written, with its unit: "155项", "6个", "三大"
+	value      string // in digits: "155", "3"
+	unit       string // measure word or unit: "项", "个", "%", "万元"
+	start, end int    // byte offsets in the sentence
+	kind       figureKind
+}
+
+// units are the measure words and units a count may carry, longest first.
+const units = `个月|亿元|万元|万人|个|個|项|項|名|家|所|次|届|屆|年|月|日|亿|億|萬|万|元|条|條|种|種|批|人|座|类|類|级|級|倍|部|件|台|位|处|處|%|％|大|方面`
+
+var (
+	digitFigureRe = regexp.MustCompile(`(\d+(?:[.,]\d+)*)\s*(` + units + `)?`)
+	// Chinese numerals count only with a measure word: 三大先导产业, 两个, 十二项.
+	hanFigureRe = regexp.MustCompile(`([两二三四五六七八九十百千]+)(个|個|项|項|大|类|類|批|家|条|條|种|種|方面|所|名|位|次)`)
+)
+
+// figures lists the numbers of s (Simplified), in order, each with its kind.
+func figures(s string) []figure {
+	var out []figure
+	for _, m := range digitFigureRe.FindAllStringSubmatchIndex(s, -1) {
+		f := figure{start: m[0], end: m[1], value: strings.ReplaceAll(s[m[2]:m[3]], ",", "")}
+		if m[4] >= 0 {
+			f.unit = s[m[4]:m[5]]
+		}
+		// A digit run glued to letters is a code (GM2D, 5G), not a figure.
+		if r, _ := utf8.DecodeLastRuneInString(s[:m[0]]); m[0] > 0 && r < utf8.RuneSelf && unicode.IsLetter(r) {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(s[m[3]:]); m[3] < len(s) && r < utf8.RuneSelf && unicode.IsLetter(r) && f.unit == "" {
+			continue
+		}
+		f.text = strings.TrimSpace(s[m[0]:m[1]])
+		f.kind = kindOf(s, f, m[3])
+		out = append(out, f)
+	}
+	for _, m := range hanFigureRe.FindAllStringSubmatchIndex(s, -1) {
+		n, ok := hanValue(s[m[2]:m[3]])
+		if !ok || n < 2 && s[m[4]:m[5]] != "大" {
+			continue
+		}
+		out = append(out, figure{text: s[m[0]:m[1]], value: strconv.Itoa(n), unit: s[m[4]:m[5]], start: m[0], end: m[1], kind: figCount})
+	}
+	sortFigures(out)
+	return out
+}
+
+func sortFigures(fs []figure) {
+	for i := 1; i < len(fs); i++ {
+		for j := i; j > 0 && fs[j].start < fs[j-1].start; j-- {
+			fs[j], fs[j-1] = fs[j-1], fs[j]
+		}
+	}
+}
+
+// kindOf classifies a digit figure by its unit and surroundings; numEnd is
+// where its digits end.
+func kindOf(s string, f figure, numEnd int) figureKind {
+	after := s[numEnd:]
+	before := strings.TrimRightFunc(s[:f.start], unicode.IsSpace)
+	switch {
+	case isYearValue(f.value) && (f.unit == "年" || f.unit == ""):
+		return figYear
+	case f.unit == "月" || f.unit == "日":
+		return figDatePart
+	case strings.HasSuffix(before, "年") && f.unit == "":
+		return figDatePart
+	}
+	// "1." "2、" "3)" opening a sentence or line, or "(1)": an enumeration.
+	if f.unit == "" {
+		next, _ := utf8.DecodeRuneInString(after)
+		prev, _ := utf8.DecodeLastRuneInString(before)
+		opening := before == "" || prev == '\n' || prev == '(' || prev == '（' || prev == '：' || prev == ':' || prev == '；' || prev == ';' || prev == '。'
+		if opening && strings.ContainsRune(".．、)）", next) {
+			if n2, _ := utf8.DecodeRuneInString(after[utf8.RuneLen(next):]); !unicode.IsDigit(n2) {
+				return figMarker
+			}
+		}
+	}
+	return figCount
+}
+
+func isYearValue(v string) bool {
+	return len(v) == 4 && (strings.HasPrefix(v, "19") || strings.HasPrefix(v, "20"))
+}
+
+// hanValue reads Chinese numerals below 10000: 十二 → 12, 两 → 2, 三百 → 300.
+func hanValue(s string) (int, bool) {
+	digit := map[rune]int{'一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9, '〇': 0, '零': 0}
+	unit := map[rune]int{'十': 10, '百': 100, '千': 1000}
+	total, cur := 0, -1
+	for _, r := range s {
+		if d, ok := digit[r]; ok {
+			cur = d
+			continue
+		}
+		u, ok := unit[r]
+		if !ok {
+			return 0, false
+		}
+		if cur < 0 {
+			cur = 1 // 十二: the tens digit is implied
+		}
+		total += cur * u
+		cur = -1
+	}
+	if cur > 0 {
+		total += cur
+	}
+	return total, total > 0
+}
+
+// hasCount reports whether s holds a quantity (not a year, a date part or a
+// list marker).
+func hasCount(s string) bool {
+	for _, f := range figures(s) {
+		if f.kind == figCount {
+			return true
+		}
+	}
+	return false
+}
+
+// counted is what a "how many" question counts: the noun (folded) and the
+// measure word it asks in (项 of 多少项), when it says one.
+type counted struct {
+	noun    string
+	unit    string
+	english string // the English noun phrase, for an English lead
+}
+
+var (
+	// howManyZh finds 多少 / 几 with the measure word after it.
+	howManyZh = regexp.MustCompile(`(?:有)?(?:多少|几)(个|项|家|名|所|次|条|种|批|类|位|座|件|部|台|处|人|届|级)?`)
+	// howManyEn finds what "how many …" counts, up to the verb.
+	howManyEn = regexp.MustCompile(`(?i)\b(?:how many|number of)\s+((?:[\w/'-]+\s+){0,5}?[\w/'-]+?)\s+(?:does|did|do|has|have|had|is|are|was|were|will|would|can|could|in|by|for|at|on|from|that|were|under|did)\b`)
+	// leadIn are the words that join a counted noun to 多少 (有多少, 共有多少).
+	leadIn = []string{"一共有", "共有", "总共", "一共", "累计", "共", "有", "是", "为", "达到", "达"}
+)
+
+// countedNoun reads what a quantity question counts from its folded text.
+func countedNoun(folded string) counted {
+	if m := howManyEn.FindStringSubmatch(folded); m != nil {
+		return counted{noun: m[1]}
+	}
+	loc := howManyZh.FindStringSubmatchIndex(folded)
+	if loc == nil {
+		return counted{}
+	}
+	var c counted
+	if loc[2] >= 0 {
+		c.unit = folded[loc[2]:loc[3]]
+	}
+	// 多少个秘书处: the noun follows the measure word.
+	after := []rune(folded[loc[1]:])
+	n := 0
+	for n < len(after) && isWordRune(after[n]) && !strings.ContainsRune("呢吗啊", after[n]) {
+		n++
+	}
+	if n >= 2 {
+		c.noun = string(after[:n])
+		return c
+	}
+	// 国家标准有多少项: it comes before, after the last 的 or verb phrase.
+	before := folded[:loc[0]]
+	for _, w := range leadIn {
+		before = strings.TrimSuffix(before, w)
+	}
+	if i := strings.LastIndex(before, "的"); i >= 0 {
+		before = before[i+len("的"):]
+	}
+	rs := []rune(before)
+	start := len(rs)
+	for start > 0 && isWordRune(rs[start-1]) && len(rs)-start < 8 {
+		start--
+	}
+	c.noun = string(rs[start:])
+	return c
+}
+
+func isWordRune(r rune) bool {
+	return unicode.Is(unicode.Han, r) || r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '/')
+}
+
+// figureSplit cuts a sentence into the clauses a figure belongs to: at
+// commas, semicolons, colons and the enumeration comma (22个国家级…、127个省级…).
+var figureSplit = regexp.MustCompile(`[，,；;：:、。]`)
+
+// bindWindow is how far before a figure (in runes, within its clause) the
+// noun it counts is looked for; nouns come before the figure in Chinese
+// (国家标准有155项) or right after its measure word (6个秘书处).
+const (
+	bindBefore = 12
+	bindAfter  = 8
+)
+
+// pickFigure chooses the figure of sentence that answers a quantity
+// question: a count (a year only when wantYear), bound to what the question
+// counts: first the share of the counted noun's terms next to the figure,
+// then the question's terms in its clause (weighted by idf, over folded
+// text), then a measure word agreeing with the question's. Numbers
+// the question itself states are not answers. It returns false when the
+// sentence has no such figure.
+func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf map[string]float64, wantYear bool) (figure, bool) {
+	simp := an.lang.ToSimplified(sentence)
+	bounds := figureSplit.FindAllStringIndex(simp, -1)
+	clauseOf := func(pos int) (int, int) {
+		lo, hi := 0, len(simp)
+		for _, b := range bounds {
+			if b[1] <= pos {
+				lo = b[1]
+			} else if b[0] >= pos {
+				hi = b[0]
+				break
+			}
+		}
+		return lo, hi
+	}
+	nounTerms := tokenSet(an.lang.Fold(c.noun))
+	best, bestScore, found := figure{}, -1.0, false
+	for _, f := range figures(simp) {
+		switch {
+		case f.kind == figMarker || f.kind == figDatePart:
+			continue
+		case f.kind == figYear && !wantYear, f.kind == figCount && wantYear:
+			continue
+		case containsNumber(qFolded, f.value):
+			continue // the question's own figure (2025年的目标)
+		}
+		lo, hi := clauseOf(f.start)
+		clause := an.lang.Fold(simp[lo:hi])
+		var score float64
+		for t, w := range idf {
+			if strings.Contains(clause, t) {
+				score += w
+			}
+		}
+		// What the figure counts decides first: the share of the counted
+		// noun's terms next to it, ahead of any clause's other words.
+		win := an.lang.Fold(runeWindow(simp, lo, hi, f.start, f.end))
+		near := 0
+		for t := range nounTerms {
+			if strings.Contains(win, t) {
+				near++
+			}
+		}
+		if len(nounTerms) > 0 {
+			score += 100 * float64(near) / float64(len(nounTerms))
+		}
+		if c.unit != "" && an.lang.ToSimplified(f.unit) == c.unit {
+			score += 0.5
+		}
+		if score > bestScore {
+			best, bestScore, found = f, score, true
+		}
+	}
+	return best, found
+}
+
+// runeWindow is the text around [start, end) within [lo, hi): bindBefore
+// runes before it and bindAfter after.
+func runeWindow(s string, lo, hi, start, end int) string {
+	before := []rune(s[lo:start])
+	after := []rune(s[end:hi])
+	return string(before[max(0, len(before)-bindBefore):]) + " " + string(after[:min(len(after), bindAfter)])
+}
+
+// tokenSet is the set of lexical terms of folded text.
+func tokenSet(folded string) map[string]bool {
+	set := make(map[string]bool)
+	for _, t := range retrieval.Tokens(nil, folded) {
+		set[t] = true
+	}
+	return set
+}
+
+// containsNumber reports whether text states the number v as a whole
+// number, not as part of a longer one (7 is not in 117 or 2022-02-17's 17
+// unless it stands alone).
+func containsNumber(text, v string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], v)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(v)
+		before, _ := utf8.DecodeLastRuneInString(text[:j])
+		after, _ := utf8.DecodeRuneInString(text[end:])
+		if (j == 0 || !isNumberRune(before)) && (end == len(text) || !isNumberRune(after)) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isNumberRune(r rune) bool { return r >= '0' && r <= '9' || r == '.' || r == ',' }
+
+// yearQ spots questions whose answer is a year or date.
+var yearQ = regexp.MustCompile(`哪一年|哪年|何年|哪些年|什么时候|何时|几月|哪天|哪一天|what year|which year|\bwhen\b|what date`)
+
+// dateRe finds a date or year: 2015年10月30日, 2023年7月, 2025年.
+var dateRe = regexp.MustCompile(`(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?`)
+
+// listQ spots questions that ask for several things ("分为哪几个阶段").
+var listQ = regexp.MustCompile(`哪几|哪些|有哪|which|what are`)
+
+var dateParts = regexp.MustCompile(`^((?:19|20)\d{2})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$`)
+
+// englishDate writes 2015年10月30日 as "30 October 2015", 2023年7月 as
+// "July 2023" and 2025年 as "2025".
+func englishDate(s string) (string, bool) {
+	m := dateParts.FindStringSubmatch(s)
+	if m == nil || m[0] != s {
+		return "", false
+	}
+	month := func(mm string) string {
+		n, _ := strconv.Atoi(mm)
+		if n < 1 || n > 12 {
+			return mm
+		}
+		return time.Month(n).String()
+	}
+	switch {
+	case m[3] != "":
+		return fmt.Sprintf("%s %s %s", m[3], month(m[2]), m[1]), true
+	case m[2] != "":
+		return fmt.Sprintf("%s %s", month(m[2]), m[1]), true
+	}
+	return m[1], true
+}

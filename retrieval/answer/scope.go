@@ -1,0 +1,340 @@
+package answer
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/policybot/policybot/knowledge"
+	"github.com/policybot/policybot/retrieval"
+)
+
+// scope is what a question confines its answer to: the places, periods,
+// documents and codes it names. Evidence that does not match them is not an
+// answer, however well it covers the question's other words: Shanghai's
+// figure does not answer a question about Mianyang, a total to the end of
+// 2021 does not answer one about 2022, and the 2015 work plan does not
+// answer one about the 2022 action plan.
+type scope struct {
+	places   []string // Simplified names
+	years    []int    // the period the fact must be about ("during 2022", 2025年目标)
+	docYears []int    // the year of the document asked about ("the 2022 action plan")
+	docKinds []string // what kind of document it is: 行动计划, 方案 …
+	titles   []string // 《…》 titles named, folded
+	codes    []string // Latin codes and acronyms the evidence must hold: iso, iec, gm2d
+}
+
+// miss says why a piece of evidence is out of the question's scope, for the
+// decline: asked is what the question names, found what the evidence is
+// about instead ("" when it says nothing).
+type miss struct {
+	kind         missKind
+	asked, found string
+}
+
+type missKind int
+
+const (
+	missNone     missKind = iota // in scope; as a decline: the evidence covers too little
+	missUnknown                  // names the knowledge base does not know
+	missPlace                    // about another place
+	missYear                     // about another period
+	missDocument                 // from another document
+	missCode                     // lacks a code or acronym the question names
+	missFigure                   // no number for a how-many question
+)
+
+func (k missKind) String() string {
+	return [...]string{"coverage", "unknown", "place", "year", "document", "code", "figure"}[k]
+}
+
+var (
+	// yearInTextRe finds years: 2022, 2022年; not inside longer numbers.
+	yearInTextRe = regexp.MustCompile(`(?:^|[^\d.])((?:19|20)\d{2})(?:[^\d]|$)`)
+	// yearRangeRe finds spans: 2021-2025年, 2015—2016, 2023至2025年.
+	yearRangeRe = regexp.MustCompile(`((?:19|20)\d{2})\s*(?:年)?\s*(?:-|–|—|－|~|～|至|到)\s*((?:19|20)\d{2})`)
+	// docNumberYearRe finds the year inside an issuing number: 〔2015〕.
+	docNumberYearRe = regexp.MustCompile(`[〔\[［(（]((?:19|20)\d{2})[〕\]］)）]`)
+	// docYearRe finds a year attached to a document: 2022年行动计划, the
+	// 2022 action plan.
+	docYearRe = regexp.MustCompile(`((?:19|20)\d{2})\s*(?:年)?\s*(?:的|版|年度)?\s*(?:《)?\s*(` + docKindAlternatives + `)`)
+	// fiveYearRe finds five-year plan periods: 十四五 (2021–2025).
+	fiveYearRe = regexp.MustCompile(`十([一二三四五六七八九])五|(\d{2})(?:th|st|nd|rd) five[- ]year`)
+	// titleRe finds a document title in 《》.
+	titleRe = regexp.MustCompile(`《([^》]{2,60})》`)
+)
+
+// docKinds maps the ways questions name a kind of document to the words
+// such a document's title uses.
+var docKinds = []struct {
+	asked string
+	title []string
+}{
+	{"行动计划", []string{"行动计划"}},
+	{"action plan", []string{"行动计划"}},
+	{"工作方案", []string{"工作方案", "方案"}},
+	{"实施方案", []string{"实施方案", "方案"}},
+	{"work plan", []string{"工作方案", "方案"}},
+	{"programme", []string{"方案", "计划"}},
+	{"program", []string{"方案", "计划"}},
+	{"scheme", []string{"方案"}},
+	{"方案", []string{"方案"}},
+	{"纲要", []string{"纲要"}},
+	{"outline", []string{"纲要"}},
+	{"规划", []string{"规划"}},
+	{"计划", []string{"计划", "规划"}},
+	{"plan", []string{"计划", "规划", "方案"}},
+	{"通知", []string{"通知"}},
+	{"notice", []string{"通知"}},
+	{"意见", []string{"意见"}},
+	{"opinions", []string{"意见"}},
+	{"办法", []string{"办法"}},
+	{"measures", []string{"办法", "措施"}},
+}
+
+const docKindAlternatives = `行动计划|工作方案|实施方案|方案|纲要|规划|计划|通知|意见|办法|action plan|work plan|programme|program|scheme|outline|plan|notice|opinions|measures`
+
+// scopeOf reads a question's scope.
+func (an *Answerer) scopeOf(q *retrieval.Query) scope {
+	var sc scope
+	sc.places = slices.Clone(q.Places)
+	f := q.Folded
+	inDocNumber := make(map[int]bool)
+	for _, m := range docNumberYearRe.FindAllStringSubmatch(f, -1) {
+		y, _ := strconv.Atoi(m[1])
+		inDocNumber[y] = true
+	}
+	docYear := make(map[int]bool)
+	for _, m := range docYearRe.FindAllStringSubmatch(f, -1) {
+		y, _ := strconv.Atoi(m[1])
+		docYear[y] = true
+		sc.docYears = appendInt(sc.docYears, y)
+		sc.docKinds = appendStr(sc.docKinds, m[2])
+	}
+	for _, y := range yearsIn(f) {
+		if !docYear[y] && !inDocNumber[y] {
+			sc.years = appendInt(sc.years, y)
+		}
+	}
+	for _, m := range titleRe.FindAllStringSubmatch(f, -1) {
+		sc.titles = append(sc.titles, strings.TrimSpace(m[1]))
+	}
+	sc.codes = codesOf(q)
+	return sc
+}
+
+// yearsIn lists the years folded text names: single years, every year of
+// a range, and the years of a five-year plan period.
+func yearsIn(f string) []int {
+	var ys []int
+	for _, m := range yearRangeRe.FindAllStringSubmatch(f, -1) {
+		a, _ := strconv.Atoi(m[1])
+		b, _ := strconv.Atoi(m[2])
+		for y := a; y <= b && b-a <= 30; y++ {
+			ys = appendInt(ys, y)
+		}
+	}
+	for _, m := range yearInTextRe.FindAllStringSubmatch(f, -1) {
+		y, _ := strconv.Atoi(m[1])
+		ys = appendInt(ys, y)
+	}
+	for _, m := range fiveYearRe.FindAllStringSubmatch(f, -1) {
+		var n int
+		if m[1] != "" {
+			d, _ := hanValue(m[1])
+			n = 10 + d
+		} else {
+			n, _ = strconv.Atoi(m[2])
+		}
+		// The 1st five-year plan began in 1953; the nth spans 5 years from there.
+		start := 1953 + 5*(n-1)
+		for y := start; y < start+5; y++ {
+			ys = appendInt(ys, y)
+		}
+	}
+	return ys
+}
+
+// codesOf lists the Latin codes and acronyms of a question (folded): every
+// Latin word of a Chinese question, and the all-capital words of an English
+// one (ISO, IEC, GM2D), which name organisations and standards that the
+// evidence must name too.
+func codesOf(q *retrieval.Query) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(q.Text, func(r rune) bool { return r >= 0x80 || !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if len(w) < 2 || isDigitsOnly(w) {
+			continue
+		}
+		if q.English && (strings.ToUpper(w) != w || len(w) > 8) {
+			continue
+		}
+		out = appendStr(out, strings.ToLower(w))
+	}
+	return out
+}
+
+func isDigitsOnly(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// check reports whether a candidate sentence of chunk c is inside the
+// scope; when it is not, the miss says why.
+func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
+	sf := an.lang.Fold(sentence)
+	ctx := an.lang.Fold(c.Title + "\n" + strings.Join(c.Section, "\n"))
+	for _, code := range sc.codes {
+		if !hasWord(sf, code) && !hasWord(ctx, code) && !hasWord(an.lang.Fold(c.Text), code) {
+			return miss{kind: missCode, asked: code}
+		}
+	}
+	if m := an.checkPlaces(sc.places, sf, ctx); m.kind != missNone {
+		return m
+	}
+	if len(sc.years) > 0 {
+		own := yearsIn(sf)
+		ok := intersects(own, sc.years)
+		if !ok && len(own) == 0 {
+			ok = intersects(yearsIn(ctx), sc.years) || intersects(dateYears(c.Date), sc.years)
+		}
+		if !ok {
+			found := ""
+			if len(own) > 0 {
+				found = strconv.Itoa(own[0])
+			}
+			return miss{kind: missYear, asked: strconv.Itoa(sc.years[0]), found: found}
+		}
+	}
+	title := an.lang.Fold(c.Title)
+	if len(sc.docYears) > 0 {
+		dy := append(dateYears(c.Date), yearsIn(title)...)
+		if len(dy) > 0 && !intersects(dy, sc.docYears) {
+			return miss{kind: missDocument, asked: strconv.Itoa(sc.docYears[0]) + " " + sc.docKinds[0], found: strconv.Itoa(dy[0])}
+		}
+	}
+	// A title that names a kind of document (…工作方案) must name the kind
+	// asked about; news titles and titles cut short name none, and the
+	// chunk may then name it.
+	if namesKind(title) {
+		for _, k := range sc.docKinds {
+			if !titleHasKind(title, k) {
+				return miss{kind: missDocument, asked: k}
+			}
+		}
+	}
+	for _, t := range sc.titles {
+		if !strings.Contains(title, t) && !strings.Contains(an.lang.Fold(c.Text), t) {
+			return miss{kind: missDocument, asked: "《" + t + "》"}
+		}
+	}
+	return miss{}
+}
+
+// checkPlaces matches the places a question names against the places a
+// sentence is about: those it names itself, or when it names none, those
+// of its section path and document title. A sentence about another place
+// answers for that place only.
+func (an *Answerer) checkPlaces(asked []string, sentence, ctx string) miss {
+	if len(asked) == 0 {
+		return miss{}
+	}
+	about := an.lang.Places(sentence)
+	if len(about) == 0 {
+		about = an.lang.Places(ctx)
+	}
+	for _, p := range asked {
+		if !slices.Contains(about, p) {
+			m := miss{kind: missPlace, asked: p}
+			if len(about) > 0 {
+				m.found = about[0]
+			}
+			return m
+		}
+	}
+	return miss{}
+}
+
+// namesKind reports whether a title names a kind of document.
+func namesKind(title string) bool {
+	for _, k := range docKinds {
+		for _, w := range k.title {
+			if strings.HasSuffix(strings.TrimRight(title, "》」”\" "), w) || strings.Contains(title, w+"》") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func titleHasKind(title, asked string) bool {
+	for _, k := range docKinds {
+		if k.asked != asked {
+			continue
+		}
+		for _, w := range k.title {
+			if strings.Contains(title, w) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// dateYears is the year of a document date (2022-02-17), if any.
+func dateYears(date string) []int {
+	if len(date) >= 4 && isYearValue(date[:4]) {
+		y, _ := strconv.Atoi(date[:4])
+		return []int{y}
+	}
+	return nil
+}
+
+// hasWord reports whether folded text holds w as a whole Latin word.
+func hasWord(text, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], w)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(w)
+		if (j == 0 || !isASCIIAlnum(text[j-1])) && (end == len(text) || !isASCIIAlnum(text[end])) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isASCIIAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z'
+}
+
+func intersects(a, b []int) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+func appendInt(s []int, v int) []int {
+	if slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}
+
+func appendStr(s []string, v string) []string {
+	if slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}
