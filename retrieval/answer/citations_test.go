@@ -90,22 +90,3 @@ func TestSaysNotInSources(t *testing.T) {
 		})
 	}
 }
-
-func TestHanNumber(t *testing.T) {
-	tests := []struct {
-		n    int
-		want string
-	}{
-		{3, "三"}, {10, "十"}, {14, "十四"}, {25, "二十五"}, {105, "一百零五"}, {117, "一百一十七"}, {2025, "二千零二十五"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.want, func(t *testing.T) {
-			if got := hanNumber(tt.n); got != tt.want {
-				t.Errorf("hanNumber(%d) = %q, want %q", tt.n, got, tt.want)
-			}
-		})
-	}
-	if got := hanDigits("2021"); got != "二〇二一" {
-		t.Errorf("hanDigits(2021) = %q, want 二〇二一", got)
-	}
-}

@@ -110,8 +110,8 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			continue
 		}
 		if m := an.check(sc, c.text, ev[c.ev].Chunk); m.kind != missNone {
-			if why.kind == missNone {
-				why = m
+			if why.kind == missNone || why.kind == missFigure {
+				why = m // what the documents hold instead says more than a missing figure
 			}
 			continue
 		}

@@ -137,13 +137,7 @@ func (an *Answerer) generate(ctx context.Context, q *retrieval.Query, ev []retri
 	var req ChatRequest
 	req.System, req.User = groundedPrompt(q.Text, q.Script.String(), srcs)
 	if stream != nil {
-		req.Stream = func(partial string) {
-			p := strings.TrimSpace(partial)
-			if p == "" || strings.HasPrefix(declineMarker, p) || strings.Contains(p, declineMarker) {
-				return // possibly a decline: show nothing until it is known
-			}
-			stream(an.llmScript(q.Script, partial))
-		}
+		req.Stream = an.checkedStream(q, srcs, stream)
 	}
 	res, err := an.chat.Complete(ctx, req)
 	if err != nil {
@@ -154,6 +148,72 @@ func (an *Answerer) generate(ctx context.Context, q *retrieval.Query, ev []retri
 		return a
 	}
 	return an.grounded(q, srcs, res, fallback)
+}
+
+// checkedStream passes on the text of a streamed answer only as far as it
+// has passed the checks the final answer gets: whole sentences, citations
+// normalised and renumbered (markers outside the sources dropped), at
+// least one valid citation, and no figure the cited sources do not state.
+// Once a sentence fails, nothing more is shown: the final answer replaces
+// the stream.
+func (an *Answerer) checkedStream(q *retrieval.Query, srcs []retrieval.Evidence, stream func(string)) func(string) {
+	shown, failed := 0, false
+	return func(partial string) {
+		p := strings.TrimSpace(partial)
+		if failed || p == "" || strings.HasPrefix(declineMarker, p) || strings.Contains(p, declineMarker) {
+			return // possibly a decline: show nothing until it is known
+		}
+		cut := sentencesEnd(partial)
+		if cut <= shown {
+			return
+		}
+		cc := checkCitations(partial[:cut], len(srcs))
+		if len(cc.Order) == 0 {
+			return
+		}
+		cites := make([]Citation, len(cc.Order))
+		for i, n := range cc.Order {
+			cites[i] = an.cite(i+1, srcs[n-1])
+		}
+		if bad := an.unsupportedFigures(q, cc.Text, cites); len(bad) > 0 {
+			failed = true
+			return
+		}
+		shown = cut
+		stream(an.llmScript(q.Script, cc.Text))
+	}
+}
+
+// sentencesEnd is where the last complete sentence of text ends (0 when
+// none has): after 。！？；, a newline, or . ! ? followed by a space, and
+// after the citation markers that follow it ("…6个。【1】").
+func sentencesEnd(text string) int {
+	end := 0
+	for i, r := range text {
+		switch r {
+		case '。', '！', '？', '；', '\n':
+			end = i + utf8.RuneLen(r)
+		case '.', '!', '?':
+			if next := i + 1; next < len(text) && (text[next] == ' ' || text[next] == '\n') {
+				end = next
+			}
+		}
+	}
+	rest := text[end:]
+	if strings.TrimSpace(rest) == "" {
+		return end
+	}
+	covered := 0
+	for _, m := range findMarkers(rest) {
+		if strings.TrimSpace(rest[covered:m.start]) != "" {
+			return end
+		}
+		covered = m.end
+	}
+	if covered > 0 && strings.TrimSpace(rest[covered:]) == "" {
+		return len(text)
+	}
+	return end
 }
 
 // grounded turns the model's reply into an Answer, or falls back.
@@ -192,10 +252,10 @@ func (an *Answerer) grounded(q *retrieval.Query, srcs []retrieval.Evidence, res 
 		}
 		return a
 	}
-	if p := an.missingPlace(q, cites); p != "" {
-		// 北京 asked, only 上海 cited: an answer about another place is not
-		// an answer, however well cited.
-		an.log.Info("LLM answer cites no source naming the place asked about", "model", res.Model, "place", p)
+	if m := an.citedScope(q, srcs, cc.Order); m.kind != missNone {
+		// 北京 asked, only 上海 cited; 2022 asked, only 2021 cited: an answer
+		// about another place or period is not an answer, however well cited.
+		an.log.Info("LLM answer cites no source in the question's scope", "model", res.Model, "scope", m.kind.String(), "asked", m.asked)
 		a := meta(fallback)
 		a.DroppedCitations = cc.Dropped
 		return a
@@ -208,22 +268,22 @@ func (an *Answerer) grounded(q *retrieval.Query, srcs []retrieval.Evidence, res 
 	return a
 }
 
-// missingPlace returns a place the question names that none of the cited
-// sources mentions, or "".
-func (an *Answerer) missingPlace(q *retrieval.Query, cites []Citation) string {
-	for _, p := range q.Places {
-		found := false
-		for _, c := range cites {
-			if strings.Contains(an.lang.Fold(c.Title+" "+c.Section+" "+c.Text), p) {
-				found = true
-				break
-			}
+// citedScope checks that some cited source is inside the question's scope
+// (see check), taking each source's whole text as its words.
+func (an *Answerer) citedScope(q *retrieval.Query, srcs []retrieval.Evidence, order []int) miss {
+	sc := an.scopeOf(q)
+	var first miss
+	for _, n := range order {
+		c := srcs[n-1].Chunk
+		m := an.check(sc, c.Text, c)
+		if m.kind == missNone {
+			return m
 		}
-		if !found {
-			return p
+		if first.kind == missNone {
+			first = m
 		}
 	}
-	return ""
+	return first
 }
 
 // llmScript writes a Chinese answer in the asker's script (models slip
@@ -249,34 +309,115 @@ var notInSourcesRe = regexp.MustCompile(`(?i)` +
 
 func saysNotInSources(text string) bool { return notInSourcesRe.MatchString(text) }
 
-// figureRe finds numbers in an answer.
-var figureRe = regexp.MustCompile(`\d+(?:[.,]\d+)*`)
-
-// unsupportedFigures lists the numbers of an answer that appear neither in
-// the sources it cites nor in the question: a model that cites a real
-// source for a made-up figure is not grounded.
+// unsupportedFigures lists the numbers of an answer that the sources it
+// cites do not state, nor the question: a model that cites a real source
+// for a made-up figure is not grounded. Numbers are compared as whole
+// values (7 is not in 117 or 2022-02-17), with Chinese numerals (十四五,
+// 二〇二一, 一百一十七) and 万/亿 read as numbers.
 func (an *Answerer) unsupportedFigures(q *retrieval.Query, text string, cites []Citation) []string {
 	var hay strings.Builder
 	hay.WriteString(q.Folded)
 	for _, c := range cites {
 		hay.WriteString("\n" + c.Title + "\n" + c.Section + "\n" + c.Date + "\n" + c.Text)
 	}
-	h := strings.ReplaceAll(an.lang.Fold(hay.String()), ",", "")
+	known := numbersIn(an.lang.Fold(hay.String()))
 	var bad []string
-	for _, f := range figureRe.FindAllString(an.lang.Fold(stripMarkers(text)), -1) {
-		f = strings.TrimRight(strings.ReplaceAll(f, ",", ""), ".")
-		if strings.Contains(h, f) {
-			continue
+	for _, n := range numberTokens(an.lang.Fold(stripMarkers(text))) {
+		if !known[n] {
+			bad = append(bad, n)
 		}
-		// "14th Five-Year Plan" from 十四五, "2021" from 二〇二一年.
-		if n, err := strconv.Atoi(f); err == nil && n < 10000 &&
-			(strings.Contains(h, hanNumber(n)) || strings.Contains(h, hanDigits(f))) {
-			continue
-		}
-		bad = append(bad, f)
 	}
 	return bad
 }
+
+var (
+	// digitNumberRe finds numbers written in digits, with thousands
+	// separators and decimals, and a 万/亿 multiplier.
+	digitNumberRe = regexp.MustCompile(`\d+(?:,\d{3})*(?:\.\d+)?(?:\s*(万|亿))?`)
+	// hanNumberRe finds numbers written in Chinese numerals.
+	hanNumberRe = regexp.MustCompile(`[零〇一二两三四五六七八九十百千]+(?:万|亿)?`)
+)
+
+// numberTokens lists the numbers of folded text as canonical values
+// ("117", "1.5", "12000" for 1.2万), in order.
+func numberTokens(f string) []string {
+	var out []string
+	for _, m := range digitNumberRe.FindAllStringSubmatch(f, -1) {
+		v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(m[0], m[1]), " ")), ",", ""), 64)
+		if err != nil {
+			continue
+		}
+		switch m[1] {
+		case "万":
+			v *= 1e4
+		case "亿":
+			v *= 1e8
+		}
+		out = append(out, canonical(v))
+	}
+	return out
+}
+
+// numbersIn is the set of numbers folded text states, in digits or Chinese
+// numerals, with the parts of dates (2022-02-17: 2022, 2, 17) and each
+// number both with and without its 万/亿 multiplier.
+func numbersIn(f string) map[string]bool {
+	set := make(map[string]bool)
+	for _, m := range digitNumberRe.FindAllStringSubmatch(f, -1) {
+		base := strings.ReplaceAll(strings.TrimSpace(strings.TrimSuffix(m[0], m[1])), ",", "")
+		v, err := strconv.ParseFloat(base, 64)
+		if err != nil {
+			continue
+		}
+		set[canonical(v)] = true
+		switch m[1] {
+		case "万":
+			set[canonical(v*1e4)] = true
+		case "亿":
+			set[canonical(v*1e8)] = true
+		}
+	}
+	for _, m := range hanNumberRe.FindAllString(f, -1) {
+		mult := 1.0
+		switch {
+		case strings.HasSuffix(m, "万"):
+			m, mult = strings.TrimSuffix(m, "万"), 1e4
+		case strings.HasSuffix(m, "亿"):
+			m, mult = strings.TrimSuffix(m, "亿"), 1e8
+		}
+		// 二〇二一: digit by digit, as years are written.
+		if !strings.ContainsAny(m, "十百千") {
+			var b strings.Builder
+			for _, r := range m {
+				if d, ok := hanValue(string(r)); ok {
+					b.WriteByte(byte('0' + d))
+				} else if r == '〇' || r == '零' {
+					b.WriteByte('0')
+				}
+			}
+			if v, err := strconv.ParseFloat(b.String(), 64); err == nil {
+				set[canonical(v)] = true
+			}
+		}
+		// 一百一十七 is 117, and 十四五 the 14th plan: the value of every
+		// prefix of the run.
+		rs := []rune(m)
+		for n := 1; n <= len(rs); n++ {
+			if v, ok := hanValue(string(rs[:n])); ok {
+				set[canonical(float64(v))] = true
+				set[canonical(float64(v)*mult)] = true
+			}
+		}
+		for _, r := range m {
+			if v, ok := hanValue(string(r)); ok {
+				set[canonical(float64(v))] = true
+			}
+		}
+	}
+	return set
+}
+
+func canonical(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // rewriteTimeout bounds the query rewrite: it delays every English
 // question, so it gets a short deadline and fails silently.
@@ -318,47 +459,4 @@ func parseTerms(s string) []string {
 		}
 	}
 	return out
-}
-
-var hanDigit = []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
-
-// hanNumber writes 0 ≤ n < 10000 in Chinese numerals: 14 → 十四, 117 → 一百一十七.
-func hanNumber(n int) string {
-	if n == 0 {
-		return hanDigit[0]
-	}
-	units := []string{"千", "百", "十", ""}
-	div := []int{1000, 100, 10, 1}
-	var b strings.Builder
-	zero := false
-	for i, d := range div {
-		k := n / d % 10
-		switch {
-		case k == 0:
-			zero = b.Len() > 0
-		default:
-			if zero {
-				b.WriteString(hanDigit[0])
-				zero = false
-			}
-			if !(k == 1 && units[i] == "十" && b.Len() == 0) {
-				b.WriteString(hanDigit[k])
-			}
-			b.WriteString(units[i])
-		}
-	}
-	return b.String()
-}
-
-// hanDigits writes each digit as a numeral, as years are: 2021 → 二〇二一.
-func hanDigits(digits string) string {
-	var b strings.Builder
-	for _, r := range digits {
-		if r == '0' {
-			b.WriteString("〇")
-			continue
-		}
-		b.WriteString(hanDigit[r-'0'])
-	}
-	return b.String()
 }

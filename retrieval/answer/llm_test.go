@@ -217,6 +217,11 @@ func TestAskWithLLM(t *testing.T) {
 		}, func(t *testing.T, a answer.Answer, _ map[int]string, _ int, _ string) {
 			wantFallback(t, a, offline, "暂时无法生成完整回答，以下为摘录式回答。")
 		}},
+		{"a figure inside a longer number of the source (7 in 117, 2022-02-17) falls back", func(_ map[int]string, n int, _ string) string {
+			return fmt.Sprintf("Shanghai holds 7 ISO/IEC secretariats [%d].", n)
+		}, func(t *testing.T, a answer.Answer, _ map[int]string, _ int, _ string) {
+			wantFallback(t, a, offline, "暂时无法生成完整回答，以下为摘录式回答。")
+		}},
 		{"not in the sources declines with no sources", func(map[int]string, int, string) string {
 			return "NOT_IN_SOURCES"
 		}, func(t *testing.T, a answer.Answer, _ map[int]string, _ int, _ string) {
@@ -534,4 +539,42 @@ func TestAskWithLLMOtherPlace(t *testing.T) {
 	})
 	a := h.ask(answer.Question{Text: "北京承担了多少个ISO/IEC国际标准化技术组织秘书处？"})
 	wantDeclined(t, a)
+}
+
+// TestStreamShowsOnlyCheckedText: while an answer streams, the asker sees
+// only whole sentences that passed the citation and figure checks: no
+// out-of-range marker, no figure the sources do not state, and nothing
+// after a sentence that failed.
+func TestStreamShowsOnlyCheckedText(t *testing.T) {
+	h := newLLMHarness(t, nil, nil)
+	h.chat(func(w http.ResponseWriter, c llmtest.Chat) {
+		srcs, _ := fakeRead(c.User())
+		n, _ := fakeBest(srcs, "", "ISO/IEC秘书处6个")
+		llmtest.WriteSSE(w, c.Model, []string{
+			"上海承担ISO/IEC", fmt.Sprintf("秘书处6个[%d][9]。", n), // [9] is outside the sources
+			"另有国际秘书处", fmt.Sprintf("73个[%d]。", n), // 73 is made up
+			fmt.Sprintf("全国标委会秘书处117个[%d]。", n),
+		})
+	})
+	var mu sync.Mutex
+	var partials []string
+	a := h.ask(answer.Question{Text: secretariatQ, Stream: func(p string) {
+		mu.Lock()
+		partials = append(partials, p)
+		mu.Unlock()
+	}})
+	if len(partials) == 0 {
+		t.Fatal("nothing was streamed")
+	}
+	for _, p := range partials {
+		if strings.Contains(p, "[9]") || strings.Contains(p, "73") || strings.Contains(p, "ISO/IEC") && !strings.Contains(p, "[1]") {
+			t.Errorf("streamed %q: an unchecked citation, a made-up figure or an uncited sentence", p)
+		}
+		if strings.Contains(p, "117") {
+			t.Errorf("streamed %q past a sentence that failed the figure check", p)
+		}
+	}
+	if a.Path == answer.PathLLM {
+		t.Errorf("final answer %q kept the made-up figure", a.Text)
+	}
 }

@@ -148,8 +148,12 @@ func yearsIn(f string) []int {
 		} else {
 			n, _ = strconv.Atoi(m[2])
 		}
-		// The 1st five-year plan began in 1953; the nth spans 5 years from there.
-		start := 1953 + 5*(n-1)
+		// The 3rd five-year plan began in 1966 (after 1953–57, 1958–62 and a
+		// gap); each later one spans the next 5 years: 十四五 is 2021–2025.
+		start := 1966 + 5*(n-3)
+		if n < 3 {
+			start = 1953 + 5*(n-1)
+		}
 		for y := start; y < start+5; y++ {
 			ys = appendInt(ys, y)
 		}
