@@ -43,11 +43,11 @@ func TestFigures(t *testing.T) {
 
 func TestHasCount(t *testing.T) {
 	for in, want := range map[string]bool{
-		"承担全国标委会秘书处117个":   true,
-		"2025年前完成":         false,
-		"2023年7月":          false,
-		"1.新建社会公用计量标准":     false,
-		"形成三大先导产业":         true,
+		"承担全国标委会秘书处117个": true,
+		"2025年前完成":       false,
+		"2023年7月":        false,
+		"1.新建社会公用计量标准":   false,
+		"形成三大先导产业":       true,
 		"率先建立标准化联席会议制度。": false,
 	} {
 		if got := hasCount(in); got != want {
@@ -119,10 +119,10 @@ func TestUnsupportedFigures(t *testing.T) {
 		bad    []string
 	}{
 		{"Shanghai holds 6 ISO/IEC secretariats [1].", nil},
-		{"Shanghai holds 7 ISO/IEC secretariats [1].", []string{"7"}},   // not the 7 of 117 or 2022-02-17
-		{"上海承担全国标委会秘书处17个[1]。", []string{"17"}},                   // 17 is the date's day only as "17", but not a figure here
-		{"During the 14th Five-Year Plan, by 2025 [1].", nil},            // 十四五, 二〇二五
-		{"It trains 12,000 people [1], i.e. 1.2万 [1].", nil},             // 1.2万 = 12000
+		{"Shanghai holds 7 ISO/IEC secretariats [1].", []string{"7"}}, // not the 7 of 117 or 2022-02-17
+		{"上海承担全国标委会秘书处17个[1]。", []string{"17"}},                       // 17 is the date's day only as "17", but not a figure here
+		{"During the 14th Five-Year Plan, by 2025 [1].", nil},         // 十四五, 二〇二五
+		{"It trains 12,000 people [1], i.e. 1.2万 [1].", nil},          // 1.2万 = 12000
 		{"上海承担了秘书处73个[1]。", []string{"73"}},
 	}
 	for _, tt := range tests {
