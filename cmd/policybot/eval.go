@@ -58,6 +58,8 @@ func runEval(ctx context.Context, a *app, args []string) error {
 	qaPath := fs.String("qa", "", "QA file (JSONL)")
 	passages := fs.String("passages", "", "passages file (JSONL {id,title,text}): score retrieval instead of answers")
 	minScore := fs.Float64("min", 0, "exit non-zero when the score (answer accuracy, or hit@1 with --passages) is below this fraction")
+	minAnswered := fs.Float64("min-answered", 0, "exit non-zero when fewer of the answerable questions than this fraction are answered right with their evidence cited")
+	minDeclined := fs.Float64("min-declined", 0, "exit non-zero when fewer of the unanswerable questions than this fraction are declined")
 	offline := fs.Bool("offline", false, "answer extractively even if an LLM is configured")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("v", false, "print every item (answers) or every miss (retrieval)")
@@ -97,6 +99,12 @@ func runEval(ctx context.Context, a *app, args []string) error {
 		score = r.Score
 		if err := report(a.stdout, r, *asJSON); err != nil {
 			return err
+		}
+		if got := ratio(r.AnsweredRight, r.Answerable); r.Answerable > 0 && got < *minAnswered {
+			return fmt.Errorf("%w: answerable questions answered right %.3f < %.3f", errBelowMin, got, *minAnswered)
+		}
+		if got := ratio(r.Refused, r.Unanswerable); r.Unanswerable > 0 && got < *minDeclined {
+			return fmt.Errorf("%w: unanswerable questions declined %.3f < %.3f", errBelowMin, got, *minDeclined)
 		}
 	}
 	if score < *minScore {
@@ -156,8 +164,11 @@ type answerReport struct {
 	EvidenceFirst int     `json:"evidence_first"`
 	EvidenceAny   int     `json:"evidence_any"`
 	FalseRefusals int     `json:"false_refusals"`
-	Unanswerable  int     `json:"unanswerable"`
-	Refused       int     `json:"refused"`
+	// AnsweredRight counts answerable questions answered right with their
+	// evidence cited.
+	AnsweredRight int `json:"answered_right"`
+	Unanswerable  int `json:"unanswerable"`
+	Refused       int `json:"refused"`
 	// FigureWrong counts right-looking answers whose own words (before the
 	// first quote) state a figure other than the expected one.
 	FigureWrong int                    `json:"figure_wrong"`
@@ -259,6 +270,9 @@ func evalAnswers(ctx context.Context, e *knowledgeBase, items []qaItem, offline,
 				r.EvidenceAny++
 			}
 			ok = answerOK && any
+			if ok {
+				r.AnsweredRight++
+			}
 		} else {
 			r.Unanswerable++
 			if !ans.Answered {
@@ -316,6 +330,8 @@ func statesNumbers(own, want string) bool {
 	return true
 }
 
+func ratio(n, of int) float64 { return float64(n) / float64(of) }
+
 func nonEmpty(s, or string) string {
 	if s == "" {
 		return or
@@ -336,6 +352,10 @@ func (r *answerReport) text(w io.Writer) {
 	fmt.Fprintf(w, "answerable %d: answer right %d, evidence cited first %d, cited anywhere %d, wrongly refused %d\n",
 		r.Answerable, r.AnswerOK, r.EvidenceFirst, r.EvidenceAny, r.FalseRefusals)
 	fmt.Fprintf(w, "unanswerable %d: refused %d\n", r.Unanswerable, r.Refused)
+	if r.Answerable > 0 && r.Unanswerable > 0 {
+		fmt.Fprintf(w, "answerable answered right with evidence %.1f%%, unanswerable declined %.1f%%\n",
+			100*ratio(r.AnsweredRight, r.Answerable), 100*ratio(r.Refused, r.Unanswerable))
+	}
 	if r.FigureWrong > 0 {
 		fmt.Fprintf(w, "wrong figure in the answer's own words: %d\n", r.FigureWrong)
 	}
