@@ -41,13 +41,17 @@ var englishStop = map[string]bool{
 // Query is an analysed question: what retrieval searches with and what an
 // answerer checks the evidence against.
 type Query struct {
-	Text     string
-	Folded   string // matching form (knowledge.Folder.Fold)
-	Script   knowledge.Script
-	Terms    []Term   // weighted lexical terms, sorted by text
-	Core     []Term   // the question's own content terms (no expansions)
-	Places   []string // places named in the question (Simplified)
-	Missing  []string // key words with no counterpart in the knowledge base
+	Text    string
+	Folded  string // matching form (knowledge.Folder.Fold)
+	Script  knowledge.Script
+	Terms   []Term   // weighted lexical terms, sorted by text
+	Core    []Term   // the question's own content terms (no expansions)
+	Places  []string // places named in the question (Simplified)
+	Missing []string // key words with no counterpart in the knowledge base
+	// Unplaced are the English words whose Chinese translations the
+	// knowledge base never uses (not names: those are Missing): like a
+	// Chinese question's unknown bigrams, they count against the evidence.
+	Unplaced []string
 	Runs     []string // the question's Han runs between question words
 	Quantity bool     // asks for a number
 	English  bool     // mostly English: crosses into Chinese through the lexicon
@@ -125,20 +129,25 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 		q.English = true
 		covered := make(map[string]bool) // English words the lexicon placed in the knowledge base
 		var unplaced []string            // proper nouns it could not
+		var absent []Expansion           // places it names that the knowledge base does not
 		for _, ex := range e.lex.Expand(text) {
 			if insideCode(latinWords, ex.Source) {
 				continue // "gm" of GM2D is not the English word
 			}
 			used := e.expand(ix, ex, add)
 			if len(used) == 0 {
-				if isProperNoun(text, ex.Source) && !e.inKB(ix, ex.Source) {
+				switch {
+				case isProperNoun(text, ex.Source) && !e.inKB(ix, ex.Source):
 					unplaced = append(unplaced, ex.Source)
+				case !e.inKB(ix, ex.Source) && len(ex.Terms) > 0:
+					q.Unplaced = append(q.Unplaced, ex.Source)
 				}
 				// A place the knowledge base never mentions is still a place
-				// the question is about.
+				// the question is about, unless the word is part of a
+				// person's name (the Tong of "Chen Tong" is not 通县).
 				for _, t := range ex.Terms {
-					if p := placeOf(t); p != "" {
-						q.Places = appendNew(q.Places, p)
+					if p := e.lang.placeOf(t); p != "" {
+						absent = append(absent, Expansion{Source: ex.Source, Terms: []string{p}})
 						break
 					}
 				}
@@ -149,15 +158,23 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 			}
 			q.Expanded = append(q.Expanded, Expansion{ex.Source, used})
 			for _, t := range used {
-				if p := placeOf(t); p != "" {
+				if p := e.lang.placeOf(t); p != "" {
 					q.Places = appendNew(q.Places, p)
 				}
 			}
 		}
 		// Romanised Chinese names: "Chen Xuejun" for 陈学军.
-		names, unknown := e.names(ix, text, covered, add)
+		names, unknown, places := e.names(ix, text, covered, add)
 		q.Expanded = append(q.Expanded, names...)
 		q.Missing = append(q.Missing, unknown...)
+		for _, p := range places {
+			q.Places = appendNew(q.Places, p)
+		}
+		for _, a := range absent {
+			if !nameCovers(names, a.Source) {
+				q.Places = appendNew(q.Places, a.Terms[0])
+			}
+		}
 		for _, u := range unplaced {
 			if !nameCovers(names, u) {
 				q.Missing = append(q.Missing, u)
@@ -217,7 +234,7 @@ const nameWeight = 0.8
 // such as "Chen Xuejun" or "Xiuzhou" — and adds the knowledge base's bigrams
 // that read that way (陈学, 学军). A name of two or more syllables that
 // nothing in the knowledge base reads as is returned as unknown.
-func (e *Engine) names(ix *Index, text string, known map[string]bool, add func(string, float64)) (found []Expansion, unknown []string) {
+func (e *Engine) names(ix *Index, text string, known map[string]bool, add func(string, float64)) (found []Expansion, unknown, places []string) {
 	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
 	var run []string
 	var syls []string
@@ -234,6 +251,14 @@ func (e *Engine) names(ix *Index, text string, known map[string]bool, add func(s
 			}
 		}
 		name := strings.Join(run, " ")
+		if p := e.lang.romanPlace(name); p != "" {
+			// A place: the question is about it whether or not the
+			// knowledge base mentions it.
+			places = appendNew(places, p)
+			if len(terms) == 0 {
+				return
+			}
+		}
 		if len(terms) == 0 {
 			unknown = append(unknown, name)
 			return
@@ -253,7 +278,7 @@ func (e *Engine) names(ix *Index, text string, known map[string]bool, add func(s
 		syls = append(syls, ss...)
 	}
 	flush()
-	return found, unknown
+	return found, unknown, places
 }
 
 // nameCovers reports whether a found name includes every word of source.
@@ -285,16 +310,6 @@ func knownPrefix(known map[string]bool, w string) bool {
 // the knowledge base as it is (ISO, IEC, GM2D).
 func (e *Engine) inKB(ix *Index, source string) bool {
 	return ix.lex.hasAll(tokens(nil, e.folder.Fold(source)))
-}
-
-// placeOf returns the gazetteer place a term names (嘉兴 for 嘉兴市), or "".
-func placeOf(term string) string {
-	for _, p := range places {
-		if term == p || strings.HasPrefix(term, p) && len(term) <= len(p)+3 && strings.ContainsAny(term[len(p):], "市省县区") {
-			return p
-		}
-	}
-	return ""
 }
 
 func appendNew(list []string, s string) []string {

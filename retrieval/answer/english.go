@@ -3,6 +3,7 @@ package answer
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/policybot/policybot/retrieval"
 )
@@ -48,6 +49,10 @@ func containsPrefix(ws []string, w string) bool {
 // whoQ spots questions that ask for a person.
 var whoQ = regexp.MustCompile(`是谁|谁是|哪位|什么人|\bwho\b|\bwhom\b`)
 
+// roleQ spots who-questions about the holder of a post, answered by a
+// person's name rather than an organisation.
+var roleQ = regexp.MustCompile(`长|主任|书记|主席|记者|编辑|总工程师|\b(?:director|mayor|deputy|head|chief|chairman|chair|secretary|minister|reporter|editor|engineer|commissioner)\b`)
+
 // titleNameRe finds a person named after a title: 局长陈学军、, 副市长陈通介绍.
 var titleNameRe = regexp.MustCompile(`(副市长|市长|副局长|局长|副主任|主任|总工程师|副书记|书记|副部长|部长|副厅长|厅长|副院长|院长|副主席|主席|秘书长|处长|会长|理事长|董事长|总经理|记者|责任编辑|编辑)(\p{Han}{2,3}?)(?:[、，,。；;：:\s(（]|介绍|表示|指出|强调|说|共同|出席|和|及|等|$)`)
 
@@ -58,6 +63,10 @@ func (an *Answerer) personName(sentence string, idf map[string]float64) string {
 	simp := an.lang.ToSimplified(sentence)
 	best, bestScore := "", -1.0
 	for _, m := range titleNameRe.FindAllStringSubmatchIndex(simp, -1) {
+		name := simp[m[4]:m[5]]
+		if r, _ := utf8.DecodeRuneInString(name); !strings.ContainsRune(surnames, r) {
+			continue // 研究院长三角: 院长 is not a title here
+		}
 		ctx := an.lang.Fold(simp[max(0, m[0]-36):m[3]])
 		var score float64
 		for t, w := range idf {
@@ -66,11 +75,16 @@ func (an *Answerer) personName(sentence string, idf map[string]float64) string {
 			}
 		}
 		if score > bestScore {
-			best, bestScore = simp[m[4]:m[5]], score
+			best, bestScore = name, score
 		}
 	}
 	return best
 }
+
+// surnames are the common Chinese surnames (the 120 most frequent, which
+// cover about 90% of people), for telling a name after a title from other
+// words.
+const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 
 // englishLead is the English first words of an answer to an English
 // question: the figure with what it counts ("6 ISO/IEC secretariats"), the

@@ -20,7 +20,14 @@ const (
 	// minEnglishCoverage is lower: expansions are noisy, and an English
 	// question's terms come through the lexicon.
 	minEnglishCoverage = 0.35
+	// minWhyCoverage is higher: a why-question presupposes a fact, and a
+	// sentence that states only part of it answers a question nobody asked
+	// ("Why did Shanghai cancel its fund?" → "Shanghai set up a fund").
+	minWhyCoverage = 0.7
 )
+
+// whyQ spots questions that ask for a reason.
+var whyQ = regexp.MustCompile(`为什么|为何|为啥|何以|\bwhy\b|how come`)
 
 type candSentence struct {
 	text   string // original
@@ -59,7 +66,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	// Words of the question the knowledge base never uses are usually a
 	// name or subject it does not cover: they count against the evidence,
 	// at half the IDF of a term no chunk has.
-	ctotal := 0.5 * ix.IDF("\x00") * float64(q.UnknownBigrams(ix))
+	ctotal := 0.5 * ix.IDF("\x00") * float64(q.UnknownBigrams(ix)+len(q.Unplaced))
 	for _, c := range concepts {
 		ctotal += c.w
 	}
@@ -87,11 +94,16 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	if q.English {
 		need = minEnglishCoverage
 	}
+	if whyQ.MatchString(q.Folded) {
+		// "Why did X happen?" presupposes X: the answer must state it.
+		need = minWhyCoverage
+	}
 	sc := an.scopeOf(q)
 	docNumber := docNumberQ.MatchString(q.Folded)
 	wantDate := yearQ.MatchString(q.Folded)
 	quantity := q.Quantity && !docNumber && !listQ.MatchString(q.Folded)
 	noun := an.countedTerms(q)
+	person := whoQ.MatchString(q.Folded) && roleQ.MatchString(q.Folded)
 
 	// The best sentence in scope, by score; the first one out of scope
 	// says what the documents hold instead, for the decline.
@@ -128,6 +140,12 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 				continue // a "how many" answer states a number
 			}
 			fig = f
+		}
+		if person && an.personName(c.text, idf) == "" {
+			if why.kind == missNone {
+				why = miss{kind: missFigure}
+			}
+			continue // "who is the director" is answered by a name
 		}
 		best = c
 	}

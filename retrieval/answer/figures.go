@@ -211,19 +211,19 @@ func isWordRune(r rune) bool {
 // commas, semicolons, colons and the enumeration comma (22个国家级…、127个省级…).
 var figureSplit = regexp.MustCompile(`[，,；;：:、。]`)
 
-// bindWindow is how far before a figure (in runes, within its clause) the
-// noun it counts is looked for; nouns come before the figure in Chinese
-// (国家标准有155项) or right after its measure word (6个秘书处).
+// How far from a figure (in runes) the noun it counts is looked for.
 const (
-	bindBefore = 12
-	bindAfter  = 8
+	bindBefore = 16
+	bindAfter  = 16
 )
 
 // pickFigure chooses the figure of sentence that answers a quantity
-// question: a count (a year only when wantYear), bound to what the question
-// counts: first the share of the counted noun's terms next to the figure,
-// then the question's terms in its clause (weighted by idf, over folded
-// text), then a measure word agreeing with the question's. Numbers
+// question: a count (a year only when wantYear), bound to what the
+// question counts. When the question says what it counts, the figure must
+// stand next to that noun (国家标准有155项, 25个市、县…开展省级试点): the share
+// of the noun's terms in the phrase the figure belongs to decides first;
+// then the question's terms in the figure's clause (weighted by idf, over
+// folded text); then a measure word agreeing with the question's. Numbers
 // the question itself states are not answers. It returns false when the
 // sentence has no such figure.
 func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf map[string]float64, wantYear bool) (figure, bool) {
@@ -242,8 +242,9 @@ func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf m
 		return lo, hi
 	}
 	nounTerms := tokenSet(an.lang.Fold(c.noun))
+	figs := figures(simp)
 	best, bestScore, found := figure{}, -1.0, false
-	for _, f := range figures(simp) {
+	for k, f := range figs {
 		switch {
 		case f.kind == figMarker || f.kind == figDatePart:
 			continue
@@ -252,25 +253,21 @@ func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf m
 		case containsNumber(qFolded, f.value):
 			continue // the question's own figure (2025年的目标)
 		}
+		var score float64
+		if len(nounTerms) > 0 {
+			before, after := phraseAround(simp, figs, k)
+			share := max(termShare(an.lang.Fold(before), nounTerms), termShare(an.lang.Fold(after), nounTerms))
+			if share == 0 {
+				continue // counts something else
+			}
+			score += 100 * share
+		}
 		lo, hi := clauseOf(f.start)
 		clause := an.lang.Fold(simp[lo:hi])
-		var score float64
 		for t, w := range idf {
 			if strings.Contains(clause, t) {
 				score += w
 			}
-		}
-		// What the figure counts decides first: the share of the counted
-		// noun's terms next to it, ahead of any clause's other words.
-		win := an.lang.Fold(runeWindow(simp, lo, hi, f.start, f.end))
-		near := 0
-		for t := range nounTerms {
-			if strings.Contains(win, t) {
-				near++
-			}
-		}
-		if len(nounTerms) > 0 {
-			score += 100 * float64(near) / float64(len(nounTerms))
 		}
 		if c.unit != "" && an.lang.ToSimplified(f.unit) == c.unit {
 			score += 0.5
@@ -282,12 +279,42 @@ func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf m
 	return best, found
 }
 
-// runeWindow is the text around [start, end) within [lo, hi): bindBefore
-// runes before it and bindAfter after.
-func runeWindow(s string, lo, hi, start, end int) string {
-	before := []rune(s[lo:start])
-	after := []rune(s[end:hi])
-	return string(before[max(0, len(before)-bindBefore):]) + " " + string(after[:min(len(after), bindAfter)])
+// phraseAround is the text a figure belongs to: before it, back to a
+// clause boundary or the previous figure (国家标准有|155项); after it, up to a
+// clause boundary (6个|秘书处), crossing an enumeration comma unless another
+// figure follows it (25个|市、县(市、区)政府开展省级试点, but 22个|国家级试点项目、127个…).
+func phraseAround(s string, figs []figure, k int) (before, after string) {
+	f := figs[k]
+	lo := 0
+	if k > 0 {
+		lo = figs[k-1].end
+	}
+	head := s[lo:f.start]
+	if i := strings.LastIndexAny(head, "，,；;。：:、"); i >= 0 {
+		_, n := utf8.DecodeRuneInString(head[i:])
+		head = head[i+n:]
+	}
+	hi := len(s)
+	if k+1 < len(figs) {
+		hi = figs[k+1].start
+	}
+	tail := s[f.end:hi]
+	if i := strings.IndexAny(tail, "，,；;。：:"); i >= 0 {
+		tail = tail[:i]
+	}
+	rb, ra := []rune(head), []rune(tail)
+	return string(rb[max(0, len(rb)-bindBefore):]), string(ra[:min(len(ra), bindAfter)])
+}
+
+// termShare is the share of terms that occur in folded text.
+func termShare(folded string, terms map[string]bool) float64 {
+	n := 0
+	for t := range terms {
+		if strings.Contains(folded, t) {
+			n++
+		}
+	}
+	return float64(n) / float64(len(terms))
 }
 
 // tokenSet is the set of lexical terms of folded text.

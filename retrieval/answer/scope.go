@@ -24,6 +24,7 @@ type scope struct {
 	docKinds []string // what kind of document it is: 行动计划, 方案 …
 	titles   []string // 《…》 titles named, folded
 	codes    []string // Latin codes and acronyms the evidence must hold: iso, iec, gm2d
+	orgs     []string // organisations named, folded, without their place: 市场监管局, 国际电信联盟
 }
 
 // miss says why a piece of evidence is out of the question's scope, for the
@@ -43,7 +44,7 @@ const (
 	missYear                     // about another period
 	missDocument                 // from another document
 	missCode                     // lacks a code or acronym the question names
-	missFigure                   // no number for a how-many question
+	missFigure                   // no number for a how-many question, no name for a who-question
 )
 
 func (k missKind) String() string {
@@ -122,7 +123,33 @@ func (an *Answerer) scopeOf(q *retrieval.Query) scope {
 		sc.titles = append(sc.titles, strings.TrimSpace(m[1]))
 	}
 	sc.codes = codesOf(q)
+	sc.orgs = an.orgsOf(q)
 	return sc
+}
+
+// orgRe finds the names of organisations: a run of Han characters ending
+// in an institutional word (…联盟, …委员会, …监管局, …研究院, …人民政府).
+var orgRe = regexp.MustCompile(`\p{Han}{1,12}?(?:联盟|委员会|标委会|协会|学会|研究院|研究所|研究中心|技术中心|服务中心|集团|公司|大学|学院|银行|管理局|监管局|监督局|办公厅|人民政府|政府)`)
+
+// orgsOf lists the organisations a question names, each without a leading
+// measure word or place (个国际电信联盟 → 国际电信联盟, 上海市市场监管局 →
+// 市场监管局).
+func (an *Answerer) orgsOf(q *retrieval.Query) []string {
+	var out []string
+	for _, run := range q.Runs {
+		for _, m := range orgRe.FindAllString(run, -1) {
+			m = strings.TrimLeft(m, "个项家名所位")
+			for _, p := range an.lang.Places(m) {
+				if i := strings.Index(m, p); i == 0 {
+					m = strings.TrimLeft(m[len(p):], "省市县区")
+				}
+			}
+			if retrieval.HanRunes(m) >= 3 {
+				out = appendStr(out, m)
+			}
+		}
+	}
+	return out
 }
 
 // yearsIn lists the years folded text names: single years, every year of
@@ -179,6 +206,14 @@ func codesOf(q *retrieval.Query) []string {
 	return out
 }
 
+func tokenSetOf(ts []string) map[string]bool {
+	set := make(map[string]bool, len(ts))
+	for _, t := range ts {
+		set[t] = true
+	}
+	return set
+}
+
 func isDigitsOnly(s string) bool {
 	for _, r := range s {
 		if r < '0' || r > '9' {
@@ -196,6 +231,12 @@ func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
 	for _, code := range sc.codes {
 		if !hasWord(sf, code) && !hasWord(ctx, code) && !hasWord(an.lang.Fold(c.Text), code) {
 			return miss{kind: missCode, asked: code}
+		}
+	}
+	for _, org := range sc.orgs {
+		ts := retrieval.Tokens(nil, org)
+		if termShare(sf+"\n"+ctx+"\n"+an.lang.Fold(c.Text), tokenSetOf(ts)) < 0.6 {
+			return miss{kind: missCode, asked: org}
 		}
 	}
 	if m := an.checkPlaces(sc.places, sf, ctx); m.kind != missNone {
