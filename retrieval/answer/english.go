@@ -3,6 +3,7 @@ package answer
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/policybot/policybot/retrieval"
@@ -18,6 +19,7 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 	}
 	words := strings.Fields(c.noun)
 	var zh []string
+	var groups [][]string // one per English word or phrase: its alternatives
 	for _, ex := range q.Expanded {
 		inside := true
 		for _, w := range strings.Fields(strings.ToLower(ex.Source)) {
@@ -25,14 +27,16 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 		}
 		if inside {
 			zh = append(zh, ex.Terms...)
+			groups = append(groups, ex.Terms)
 		}
 	}
 	for _, w := range words {
 		if strings.IndexFunc(w, func(r rune) bool { return r >= 'a' && r <= 'z' }) >= 0 && strings.ContainsAny(w, "/") {
 			zh = append(zh, w) // codes such as iso/iec
+			groups = append(groups, []string{w})
 		}
 	}
-	return counted{noun: strings.Join(zh, " "), unit: c.unit, english: c.noun}
+	return counted{noun: strings.Join(zh, " "), unit: c.unit, english: c.noun, groups: groups}
 }
 
 // containsPrefix reports whether a word of ws starts with w (an inflection:
@@ -57,15 +61,28 @@ var roleQ = regexp.MustCompile(`长|主任|书记|主席|记者|编辑|总工程
 var titleNameRe = regexp.MustCompile(`(副市长|市长|副局长|局长|副主任|主任|总工程师|副书记|书记|副部长|部长|副厅长|厅长|副院长|院长|副主席|主席|秘书长|处长|会长|理事长|董事长|总经理|记者|责任编辑|编辑)(\p{Han}{2,3}?)(?:[、，,。；;：:\s(（]|介绍|表示|指出|强调|说|共同|出席|和|及|等|$)`)
 
 // personName picks the person of a sentence (Simplified) that a who-question
-// asks about: the name after a title whose context best matches the
-// question's terms.
-func (an *Answerer) personName(sentence string, idf map[string]float64) string {
+// (folded) asks about: a name after a title. When the question names the
+// post (市科委副主任), only a name after that title, with the question's
+// words for the organisation just before it, answers; otherwise the name
+// whose context best matches the question's terms.
+func (an *Answerer) personName(sentence, question string, idf map[string]float64) string {
 	simp := an.lang.ToSimplified(sentence)
+	role, org := askedRole(question)
 	best, bestScore := "", -1.0
 	for _, m := range titleNameRe.FindAllStringSubmatchIndex(simp, -1) {
 		name := simp[m[4]:m[5]]
 		if r, _ := utf8.DecodeRuneInString(name); !strings.ContainsRune(surnames, r) {
 			continue // 研究院长三角: 院长 is not a title here
+		}
+		if role != "" {
+			if simp[m[2]:m[3]] != role {
+				continue
+			}
+			before := []rune(an.lang.Fold(simp[:m[2]]))
+			near := string(before[max(0, len(before)-8):])
+			if org != "" && termShare(near, tokenSet(org)) < 0.5 {
+				continue
+			}
 		}
 		ctx := an.lang.Fold(simp[max(0, m[0]-36):m[3]])
 		var score float64
@@ -79,6 +96,36 @@ func (an *Answerer) personName(sentence string, idf map[string]float64) string {
 		}
 	}
 	return best
+}
+
+// askedRole reads the post a Chinese who-question names and the words for
+// the organisation just before it: 出席的市科委副主任是谁 → 副主任, 科委.
+func askedRole(question string) (role, org string) {
+	loc := postRe.FindStringIndex(question)
+	if loc == nil {
+		return "", ""
+	}
+	role = question[loc[0]:loc[1]]
+	before := []rune(question[:loc[0]])
+	start := len(before)
+	for start > 0 && len(before)-start < 5 && unicode.Is(unicode.Han, before[start-1]) && !strings.ContainsRune("的是了在和与", before[start-1]) {
+		start--
+	}
+	return role, strings.TrimLeft(string(before[start:]), "市省县区")
+}
+
+// postRe finds a post in a question.
+var postRe = regexp.MustCompile(`副市长|市长|副局长|局长|副主任|主任|总工程师|副书记|书记|副部长|部长|副厅长|厅长|副院长|院长|副主席|主席|秘书长|处长|会长|理事长|董事长|总经理|责任编辑|记者|编辑`)
+
+// titleNamePairs lists the title-and-name pairs text states: 副市长陈通.
+func titleNamePairs(simp string) []string {
+	var out []string
+	for _, m := range titleNameRe.FindAllStringSubmatch(simp, -1) {
+		if r, _ := utf8.DecodeRuneInString(m[2]); strings.ContainsRune(surnames, r) {
+			out = append(out, m[1]+m[2])
+		}
+	}
+	return out
 }
 
 // surnames are the common Chinese surnames (the 120 most frequent, which

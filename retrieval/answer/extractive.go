@@ -141,7 +141,13 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			}
 			fig = f
 		}
-		if person && an.personName(c.text, idf) == "" {
+		if wantDate && !listQ.MatchString(q.Folded) && dateRe.FindString(an.lang.ToSimplified(c.text)) == "" {
+			if why.kind == missNone {
+				why = miss{kind: missFigure}
+			}
+			continue // "when?" is answered by a date
+		}
+		if person && an.personName(c.text, q.Folded, idf) == "" {
 			if why.kind == missNone {
 				why = miss{kind: missFigure}
 			}
@@ -171,7 +177,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		// "When…?" leads with the date the sentence gives, if it gives one.
 		short = dateRe.FindString(an.lang.ToSimplified(best.text))
 	case whoQ.MatchString(q.Folded):
-		short = an.personName(best.text, idf)
+		short = an.personName(best.text, q.Folded, idf)
 	}
 	var peers []*candSentence
 	if !docNumber {
@@ -335,8 +341,20 @@ func (an *Answerer) docNumber(ev []retrieval.Evidence, idf map[string]float64) (
 	for i, v := range ev[:min(len(ev), 5)] {
 		lines := strings.Split(v.Chunk.Text, "\n")
 		for _, line := range lines {
-			for _, m := range docNumberRe.FindAllString(line, -1) {
-				f := an.lang.Fold(v.Chunk.Title + " " + line)
+			locs := docNumberRe.FindAllStringIndex(line, -1)
+			for k, loc := range locs {
+				m := line[loc[0]:loc[1]]
+				// Where a line cites several documents, a number belongs to
+				// the title written just before it.
+				ctx := line
+				if len(locs) > 1 {
+					lo := 0
+					if k > 0 {
+						lo = locs[k-1][1]
+					}
+					ctx = line[lo:loc[1]]
+				}
+				f := an.lang.Fold(v.Chunk.Title + " " + ctx)
 				var sc float64
 				for t, w := range idf {
 					if strings.Contains(f, t) {

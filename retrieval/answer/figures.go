@@ -55,6 +55,10 @@ func figures(s string) []figure {
 		if r, _ := utf8.DecodeRuneInString(s[m[3]:]); m[3] < len(s) && r < utf8.RuneSelf && unicode.IsLetter(r) && f.unit == "" {
 			continue
 		}
+		// 1+X, 3+N: the name of a scheme, not a count.
+		if r, _ := utf8.DecodeRuneInString(s[m[3]:]); r == '+' || r == '＋' {
+			continue
+		}
 		f.text = strings.TrimSpace(s[m[0]:m[1]])
 		f.kind = kindOf(s, f, m[3])
 		out = append(out, f)
@@ -152,13 +156,17 @@ type counted struct {
 	noun    string
 	unit    string
 	english string // the English noun phrase, for an English lead
+	// groups, for an English question, are the Chinese alternatives of each
+	// of its words: a figure counts the noun when most words have one
+	// alternative next to it.
+	groups [][]string
 }
 
 var (
 	// howManyZh finds 多少 / 几 with the measure word after it.
 	howManyZh = regexp.MustCompile(`(?:有)?(?:多少|几)(个|项|家|名|所|次|条|种|批|类|位|座|件|部|台|处|人|届|级)?`)
 	// howManyEn finds what "how many …" counts, up to the verb.
-	howManyEn = regexp.MustCompile(`(?i)\b(?:how many|number of)\s+((?:[\w/'-]+\s+){0,5}?[\w/'-]+?)\s+(?:does|did|do|has|have|had|is|are|was|were|will|would|can|could|in|by|for|at|on|from|that|were|under|did)\b`)
+	howManyEn = regexp.MustCompile(`(?i)\b(?:how many|how much|number of)\s+((?:[\w/'-]+\s+){0,5}?[\w/'-]+?)\s+(?:does|did|do|has|have|had|is|are|was|were|will|would|can|could|in|by|for|at|on|from|that|were|under|did)\b`)
 	// leadIn are the words that join a counted noun to 多少 (有多少, 共有多少).
 	leadIn = []string{"一共有", "共有", "总共", "一共", "累计", "共", "有", "是", "为", "达到", "达"}
 )
@@ -179,12 +187,19 @@ func countedNoun(folded string) counted {
 	// 多少个秘书处: the noun follows the measure word.
 	after := []rune(folded[loc[1]:])
 	n := 0
-	for n < len(after) && isWordRune(after[n]) && !strings.ContainsRune("呢吗啊", after[n]) {
+	for n < len(after) && (isWordRune(after[n]) || strings.ContainsRune("、“”\"'", after[n])) && !strings.ContainsRune("呢吗啊", after[n]) {
 		n++
 	}
 	if n >= 2 {
-		c.noun = string(after[:n])
-		return c
+		// 多少项高质量、高效益的“浙江标准”: the head noun ends the phrase.
+		noun := string(after[:n])
+		if i := strings.LastIndex(noun, "的"); i >= 0 && i+len("的") < len(noun) {
+			noun = noun[i+len("的"):]
+		}
+		c.noun = strings.Trim(noun, "、“”\"'")
+		if retrieval.HanRunes(c.noun) >= 2 || len(c.noun) >= 3 {
+			return c
+		}
 	}
 	// 国家标准有多少项: it comes before, after the last 的 or verb phrase.
 	before := folded[:loc[0]]
@@ -210,6 +225,11 @@ func isWordRune(r rune) bool {
 // figureSplit cuts a sentence into the clauses a figure belongs to: at
 // commas, semicolons, colons and the enumeration comma (22个国家级…、127个省级…).
 var figureSplit = regexp.MustCompile(`[，,；;：:、。]`)
+
+// minBinding is the share of the counted noun's terms that must stand next
+// to a figure for it to count that noun: 标准 alone does not make 9项国际标准
+// a count of 行业标准.
+const minBinding = 0.5
 
 // How far from a figure (in runes) the noun it counts is looked for.
 const (
@@ -242,6 +262,10 @@ func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf m
 		return lo, hi
 	}
 	nounTerms := tokenSet(an.lang.Fold(c.noun))
+	share := func(text string) float64 { return termShare(text, nounTerms) }
+	if len(c.groups) > 0 {
+		share = func(text string) float64 { return groupShare(text, c.groups) }
+	}
 	figs := figures(simp)
 	best, bestScore, found := figure{}, -1.0, false
 	for k, f := range figs {
@@ -256,11 +280,11 @@ func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf m
 		var score float64
 		if len(nounTerms) > 0 {
 			before, after := phraseAround(simp, figs, k)
-			share := max(termShare(an.lang.Fold(before), nounTerms), termShare(an.lang.Fold(after), nounTerms))
-			if share == 0 {
+			sh := max(share(an.lang.Fold(before)), share(an.lang.Fold(after)))
+			if sh < minBinding {
 				continue // counts something else
 			}
-			score += 100 * share
+			score += 100 * sh
 		}
 		lo, hi := clauseOf(f.start)
 		clause := an.lang.Fold(simp[lo:hi])
@@ -290,7 +314,7 @@ func phraseAround(s string, figs []figure, k int) (before, after string) {
 		lo = figs[k-1].end
 	}
 	head := s[lo:f.start]
-	if i := strings.LastIndexAny(head, "，,；;。：:、"); i >= 0 {
+	if i := strings.LastIndexAny(head, "，,；;。：:"); i >= 0 {
 		_, n := utf8.DecodeRuneInString(head[i:])
 		head = head[i+n:]
 	}
@@ -304,6 +328,21 @@ func phraseAround(s string, figs []figure, k int) (before, after string) {
 	}
 	rb, ra := []rune(head), []rune(tail)
 	return string(rb[max(0, len(rb)-bindBefore):]), string(ra[:min(len(ra), bindAfter)])
+}
+
+// groupShare is the share of groups with an alternative whose terms mostly
+// occur in folded text.
+func groupShare(folded string, groups [][]string) float64 {
+	n := 0
+	for _, g := range groups {
+		for _, alt := range g {
+			if ts := tokenSet(alt); len(ts) > 0 && termShare(folded, ts) >= 0.5 {
+				n++
+				break
+			}
+		}
+	}
+	return float64(n) / float64(len(groups))
 }
 
 // termShare is the share of terms that occur in folded text.

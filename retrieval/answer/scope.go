@@ -25,6 +25,7 @@ type scope struct {
 	titles   []string // 《…》 titles named, folded
 	codes    []string // Latin codes and acronyms the evidence must hold: iso, iec, gm2d
 	orgs     []string // organisations named, folded, without their place: 市场监管局, 国际电信联盟
+	people   []string // people named with their post: 副市长陈学军
 }
 
 // miss says why a piece of evidence is out of the question's scope, for the
@@ -124,12 +125,13 @@ func (an *Answerer) scopeOf(q *retrieval.Query) scope {
 	}
 	sc.codes = codesOf(q)
 	sc.orgs = an.orgsOf(q)
+	sc.people = titleNamePairs(an.lang.ToSimplified(q.Folded))
 	return sc
 }
 
 // orgRe finds the names of organisations: a run of Han characters ending
 // in an institutional word (…联盟, …委员会, …监管局, …研究院, …人民政府).
-var orgRe = regexp.MustCompile(`\p{Han}{1,12}?(?:联盟|委员会|标委会|协会|学会|研究院|研究所|研究中心|技术中心|服务中心|集团|公司|大学|学院|银行|管理局|监管局|监督局|办公厅|人民政府|政府)`)
+var orgRe = regexp.MustCompile(`\p{Han}{1,12}?(?:联盟|委员会|标委会|协会|学会|研究院|研究所|研究中心|技术中心|服务中心|集团|公司|大学|学院|银行|办公厅|人民政府|政府|委|局)`)
 
 // orgsOf lists the organisations a question names, each without a leading
 // measure word or place (个国际电信联盟 → 国际电信联盟, 上海市市场监管局 →
@@ -144,7 +146,8 @@ func (an *Answerer) orgsOf(q *retrieval.Query) []string {
 					m = strings.TrimLeft(m[len(p):], "省市县区")
 				}
 			}
-			if retrieval.HanRunes(m) >= 3 {
+			short := strings.HasSuffix(m, "委") || strings.HasSuffix(m, "局")
+			if n := retrieval.HanRunes(m); n >= 3 && !(short && n < 4) {
 				out = appendStr(out, m)
 			}
 		}
@@ -237,6 +240,12 @@ func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
 		ts := retrieval.Tokens(nil, org)
 		if termShare(sf+"\n"+ctx+"\n"+an.lang.Fold(c.Text), tokenSetOf(ts)) < 0.6 {
 			return miss{kind: missCode, asked: org}
+		}
+	}
+	for _, p := range sc.people {
+		// "副市长陈学军" asked, "副市长陈通…局长陈学军" found: a wrong premise.
+		if !strings.Contains(sf, an.lang.Fold(p)) && !strings.Contains(an.lang.Fold(c.Text), an.lang.Fold(p)) {
+			return miss{kind: missCode, asked: p}
 		}
 	}
 	if m := an.checkPlaces(sc.places, sf, ctx); m.kind != missNone {
