@@ -62,7 +62,10 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, m *models.Message, ques
 	}
 
 	stopTyping := b.keepTyping(ctx, chat)
-	q := answer.Question{Text: question, Previous: prev, Offline: b.opts.Offline}
+	q := answer.Question{Text: question, Offline: b.opts.Offline}
+	if prev != "" {
+		q.Context = []string{prev}
+	}
 	var st *streamer
 	if private {
 		st = &streamer{b: b, log: log, chat: chat, replyTo: m.ID}

@@ -357,8 +357,9 @@ func TestFollowUpUsesEachAskersPreviousQuestion(t *testing.T) {
 		t.Fatalf("engine got %d questions, want %d", len(got), len(want))
 	}
 	for i, w := range want {
-		if got[i].Text != w.text || got[i].Previous != w.prev {
-			t.Errorf("question %d = (%q, previous %q), want (%q, %q)", i, got[i].Text, got[i].Previous, w.text, w.prev)
+		prev := strings.Join(got[i].Context, " | ")
+		if got[i].Text != w.text || prev != w.prev {
+			t.Errorf("question %d = (%q, context %q), want (%q, %q)", i, got[i].Text, prev, w.text, w.prev)
 		}
 	}
 }
