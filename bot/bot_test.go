@@ -576,6 +576,7 @@ func TestTokenCheck(t *testing.T) {
 	}
 	deadURL := "http://" + dead.Addr().String()
 	dead.Close()
+	st := openState(t, "", newClock())
 	tests := []struct {
 		name, token, url, want string
 	}{
@@ -585,7 +586,7 @@ func TestTokenCheck(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := New(context.Background(), Options{Token: tc.token, APIURL: tc.url, Wait: func(context.Context, time.Duration) error { return nil }})
+			_, err := New(context.Background(), Options{Token: tc.token, APIURL: tc.url, State: st, Wait: func(context.Context, time.Duration) error { return nil }})
 			if err == nil {
 				t.Fatal("New succeeded")
 			}
