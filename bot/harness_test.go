@@ -164,7 +164,14 @@ func openState(t *testing.T, path string, c *clock) *state.Store {
 // tweak sets one, the bot gets a new state store.
 func start(t *testing.T, eng engine, tweak func(*Options, *bottest.Server)) *harness {
 	t.Helper()
-	h := &harness{fake: bottest.New(t, testToken, botName), clock: newClock(), logDir: t.TempDir(),
+	return startOn(t, bottest.New(t, testToken, botName), eng, tweak)
+}
+
+// startOn is start on an existing fake Bot API: a bot restarted against
+// the Telegram it was talking to.
+func startOn(t *testing.T, fake *bottest.Server, eng engine, tweak func(*Options, *bottest.Server)) *harness {
+	t.Helper()
+	h := &harness{fake: fake, clock: newClock(), logDir: t.TempDir(),
 		waits: make(chan time.Duration, 100), logBuf: &syncBuffer{}}
 	w, err := answerlog.Open(h.logDir, 1<<20, 3)
 	if err != nil {
