@@ -100,6 +100,12 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, m *models.Message, ques
 	}
 	fillRecord(&rec, a)
 
+	// The answer is stored before its buttons go out, so that a vote
+	// pressed at once (handled by another worker, or another process)
+	// finds it; its messages are added once sent.
+	if err := b.opts.State.SaveAnswer(ctx, rec); err != nil {
+		log.Error("could not store the answer: votes on it are refused", "err", err)
+	}
 	kb := feedbackKeyboard(rec.ID)
 	parts := paginate(answerBlocks(a), maxMessage)
 	var sendErr error
@@ -128,11 +134,9 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, m *models.Message, ques
 		log.Warn("could not send the answer", "err", sendErr)
 	}
 	if len(rec.MessageIDs) > 0 {
-		// What replies and votes find the answer by. The buttons are out
-		// already: a vote in the moment before this commits is refused as
-		// unknown.
+		// What replies find the answer by.
 		if err := b.opts.State.SaveAnswer(ctx, rec); err != nil {
-			log.Error("could not store the answer: replies to it will not be follow-ups, votes on it are refused", "err", err)
+			log.Error("could not store the answer's messages: replies to it will not be follow-ups", "err", err)
 		}
 	}
 	end := b.opts.Now()

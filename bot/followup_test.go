@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -280,5 +281,24 @@ func TestUnknownCallbackDataIsRefused(t *testing.T) {
 	h.barrier(t, group, staff)
 	if l := h.records(t); len(l.Votes) != 0 {
 		t.Errorf("refused votes reached the answer log: %v", l.Votes)
+	}
+}
+
+// TestVoteAtOnceIsCounted presses 👍 the moment each answer arrives, while
+// the worker that sent it may still be finishing: another worker takes the
+// press, and the answer is already stored.
+func TestVoteAtOnceIsCounted(t *testing.T) {
+	h := start(t, seedEngine(t, ""), func(o *Options, _ *bottest.Server) { o.Workers = 4 })
+	const n = 10
+	for i := range n {
+		ans := h.ask(t, group, staff, "@policybot "+isoShort, 0)
+		id := h.fake.Click(staff, group, ans.ID, ans.Buttons()[0].Data)
+		got := h.fake.NextMatching(t, "answerCallbackQuery", func(c bottest.Call) bool { return c.Form["callback_query_id"] == id })
+		if !strings.Contains(got.Form["text"], "Thanks") {
+			t.Errorf("press %d right after the answer: toast %q, want thanks", i, got.Form["text"])
+		}
+	}
+	if got := h.statsText(t); !strings.Contains(got, fmt.Sprintf("👍 %d · 👎 0", n)) {
+		t.Errorf("/stats = %q, want %d 👍", got, n)
 	}
 }
