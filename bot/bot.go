@@ -49,6 +49,28 @@ type Recorder interface {
 	Append(v any) error
 }
 
+// State is the bot's durable memory (see bot/state): the answer record
+// behind each message the bot sent, with the thread of questions it
+// answered, and askers' votes. Each method has committed its change to
+// stable storage when it returns, so a vote acknowledged is never lost, and
+// the state is shared by every process serving the bot.
+type State interface {
+	// SaveAnswer stores an answer record (id, chat, asker, question,
+	// FollowUpOf, Context) under each of its MessageIDs.
+	SaveAnswer(ctx context.Context, rec answerlog.Record) error
+	// AnswerAt returns the record of the answer sent as message msg of
+	// chat, with what SaveAnswer stored; ok is false when there is none.
+	AnswerAt(ctx context.Context, chat int64, msg int) (rec answerlog.Record, ok bool, err error)
+	// Vote stores fb.Asker's vote on the answer fb.Record of chat fb.Chat,
+	// replacing an earlier one. prev is the vote it replaced ("" for a
+	// first vote, fb.Vote when nothing changed); known is false, and
+	// nothing is stored, when there is no such answer (never sent, or
+	// forgotten).
+	Vote(ctx context.Context, fb answerlog.Feedback) (prev answerlog.Vote, known bool, err error)
+	// Votes counts every asker's current vote on every answer remembered.
+	Votes(ctx context.Context) (up, down int, err error)
+}
+
 // Options configure a Bot. Zero values take the defaults noted.
 type Options struct {
 	// Token is the bot token; it never appears in logs or errors.
@@ -77,6 +99,8 @@ type Options struct {
 
 	// Offline forces extractive answers.
 	Offline bool
+	// State is where answers, threads and votes are kept (required).
+	State State
 	// Log receives the answer-quality log; nil keeps none.
 	Log    Recorder
 	Askers answerlog.Askers
@@ -103,15 +127,11 @@ type Bot struct {
 
 	jobs    chan *models.Update
 	limiter *limiter
-	memory  *memory
 	stats   *stats
 	admins  *adminCache
 
 	quietMu sync.Mutex
 	quiet   map[int64]bool // chats outside the allowlist, logged once
-
-	votesMu sync.Mutex
-	votes   map[[2]string]answerlog.Vote // (record, asker) → vote
 
 	pendMu   sync.Mutex
 	removals map[string]removal
@@ -120,12 +140,18 @@ type Bot struct {
 // ErrNoToken is returned when no bot token is configured.
 var ErrNoToken = errors.New("no Telegram bot token: set TELEGRAM_BOT_TOKEN or telegram.token in the config file")
 
+// errNoState is returned when Options has no State.
+var errNoState = errors.New("bot: no state store (Options.State)")
+
 // New connects to the Bot API and checks the token with getMe. Its errors
 // are one line and never contain the token.
 func New(ctx context.Context, opts Options) (*Bot, error) {
 	token := strings.TrimSpace(opts.Token)
 	if token == "" {
 		return nil, ErrNoToken
+	}
+	if opts.State == nil {
+		return nil, errNoState
 	}
 	if opts.APIURL == "" {
 		opts.APIURL = "https://api.telegram.org"
@@ -163,11 +189,9 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 		log:      opts.Logger,
 		jobs:     make(chan *models.Update, opts.Workers*4),
 		limiter:  newLimiter(opts.RatePerMinute, opts.Now),
-		memory:   newMemory(opts.Now),
 		stats:    newStats(opts.Now()),
 		admins:   newAdminCache(opts.Now),
 		quiet:    make(map[int64]bool),
-		votes:    make(map[[2]string]answerlog.Vote),
 		removals: make(map[string]removal),
 	}
 	client := &http.Client{Timeout: opts.PollTimeout + 15*time.Second}
@@ -358,8 +382,9 @@ func (b *Bot) handle(ctx context.Context, upd *models.Update) {
 	switch {
 	case upd.Message != nil:
 		chat, replyTo = upd.Message.Chat.ID, upd.Message.ID
-	case upd.CallbackQuery != nil && upd.CallbackQuery.Message.Message != nil:
-		chat = upd.CallbackQuery.Message.Message.Chat.ID
+	case upd.CallbackQuery != nil:
+		c, _ := callbackMessage(upd.CallbackQuery)
+		chat = c.ID
 	}
 	if chat != 0 {
 		log = log.With("chat_id", chat)

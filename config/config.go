@@ -64,6 +64,8 @@ type Config struct {
 	LLM      LLM      `json:"llm"`
 	// AnswerLog is the reviewers' log of questions and answers.
 	AnswerLog AnswerLog `json:"answer_log"`
+	// State is the bot's durable state: answers by message, threads, votes.
+	State State `json:"state"`
 }
 
 // Telegram configures the bot.
@@ -117,6 +119,16 @@ type AnswerLog struct {
 	HashKey   Secret `json:"hash_key"`
 }
 
+// State configures the bot's state store.
+type State struct {
+	// Path is the SQLite file; empty means state.db beside the answer
+	// log's default folder (the data directory, or the user cache dir's
+	// policybot folder).
+	Path string `json:"path"`
+	// KeepDays is how long answers can be followed up and rated.
+	KeepDays int `json:"keep_days"`
+}
+
 // Default returns the configuration used when nothing is set.
 func Default() Config {
 	return Config{
@@ -137,6 +149,7 @@ func Default() Config {
 			EmbedConcurrency: 2,
 		},
 		AnswerLog: AnswerLog{MaxMB: 50, MaxFiles: 10},
+		State:     State{KeepDays: 90},
 	}
 }
 
@@ -173,6 +186,7 @@ var Env = []struct{ Name, Key string }{
 	{"POLICYBOT_EMBED_MODEL", "llm.embedding_model"},
 	{"POLICYBOT_LLM_TIMEOUT", "llm.timeout"},
 	{"POLICYBOT_ANSWER_LOG", "answer_log.dir"},
+	{"POLICYBOT_STATE", "state.path"},
 }
 
 // LoadEnv overlays environment variables on c; getenv is os.Getenv outside
@@ -222,6 +236,7 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 		c.LLM.Timeout = Duration{d}
 	}
 	set("POLICYBOT_ANSWER_LOG", &c.AnswerLog.Dir)
+	set("POLICYBOT_STATE", &c.State.Path)
 	return errors.Join(errs...)
 }
 
@@ -299,6 +314,12 @@ func (c Config) Validate() error {
 	}
 	if c.AnswerLog.HashUsers && c.AnswerLog.HashKey == "" {
 		errs = append(errs, errors.New("answer_log.hash_users needs answer_log.hash_key"))
+	}
+	if c.State.KeepDays < 1 {
+		errs = append(errs, fmt.Errorf("state.keep_days %d: want ≥ 1", c.State.KeepDays))
+	}
+	if strings.ContainsRune(c.State.Path, '?') {
+		errs = append(errs, fmt.Errorf("state.path %q: must not contain '?'", c.State.Path))
 	}
 	return errors.Join(errs...)
 }

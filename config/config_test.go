@@ -26,6 +26,8 @@ func TestValidate(t *testing.T) {
 		{"endpoint without model", func(c *Config) { c.LLM.BaseURL = "https://api.openai.com/v1" }, "neither"},
 		{"negative timeout", func(c *Config) { c.LLM.Timeout = Duration{-time.Second} }, "llm.timeout"},
 		{"hash without key", func(c *Config) { c.AnswerLog.HashUsers = true }, "hash_key"},
+		{"state kept no days", func(c *Config) { c.State.KeepDays = 0 }, "state.keep_days"},
+		{"state path with a query", func(c *Config) { c.State.Path = "/var/lib/policybot/state.db?mode=ro" }, "state.path"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,13 +63,14 @@ func TestLoadEnv(t *testing.T) {
 		"OPENAI_API_KEY":          "sk-fallback",
 		"POLICYBOT_LLM_API_KEY":   "sk-wins",
 		"POLICYBOT_LLM_TIMEOUT":   "15s",
+		"POLICYBOT_STATE":         "/var/lib/policybot/state.db",
 	}
 	c := Default()
 	if err := c.LoadEnv(func(k string) string { return env[k] }); err != nil {
 		t.Fatal(err)
 	}
 	if c.Telegram.Token.Reveal() != "123:secret" || fmt.Sprint(c.Telegram.Admins) != "[1 2 3]" ||
-		fmt.Sprint(c.Telegram.AllowedChats) != "[-100123]" || c.LLM.APIKey.Reveal() != "sk-wins" || c.LLM.Timeout.Duration != 15*time.Second {
+		fmt.Sprint(c.Telegram.AllowedChats) != "[-100123]" || c.LLM.APIKey.Reveal() != "sk-wins" || c.LLM.Timeout.Duration != 15*time.Second || c.State.Path != "/var/lib/policybot/state.db" {
 		t.Errorf("LoadEnv = %+v", c)
 	}
 	bad := Default()

@@ -1,5 +1,7 @@
 // Package bottest is a fake Telegram Bot API for tests: an httptest server
-// that speaks the methods policybot uses, queues updates for getUpdates,
+// that speaks the methods policybot uses, queues updates for getUpdates
+// (kept until a later getUpdates confirms them with its offset, as Telegram
+// does, so a bot that dies before confirming gets them again),
 // records every call for the test to wait on, serves file downloads, and
 // can answer with 429s, 5xx errors or "method not found".
 package bottest
@@ -131,9 +133,9 @@ type Server struct {
 	srv    *httptest.Server
 	closed chan struct{}
 
-	updates chan json.RawMessage
-
 	mu       sync.Mutex
+	queue    []queued      // updates not yet confirmed, in order
+	arrived  chan struct{} // closed when an update is queued
 	nextUpd  int
 	nextMsg  int
 	calls    map[string]chan Call
@@ -152,7 +154,7 @@ func New(t testing.TB, token, username string) *Server {
 		Bot:      User{ID: 999000111, FirstName: "Policy Bot", Username: username, IsBot: true},
 		t:        t,
 		closed:   make(chan struct{}),
-		updates:  make(chan json.RawMessage, 1000),
+		arrived:  make(chan struct{}),
 		nextMsg:  1000,
 		calls:    make(map[string]chan Call),
 		count:    make(map[string]int),
@@ -273,7 +275,7 @@ func (s *Server) Send(m Message) int {
 	s.chats[m.Chat.ID] = m.Chat
 	msg := s.messageJSON(id, m)
 	s.mu.Unlock()
-	s.push(map[string]any{"update_id": upd, "message": msg})
+	s.push(upd, map[string]any{"update_id": upd, "message": msg})
 	return id
 }
 
@@ -299,20 +301,30 @@ func (s *Server) Click(from User, chat Chat, msgID int, data string) string {
 	upd := s.nextUpd
 	s.mu.Unlock()
 	id := fmt.Sprintf("cq%d", upd)
-	s.push(map[string]any{"update_id": upd, "callback_query": map[string]any{
+	s.push(upd, map[string]any{"update_id": upd, "callback_query": map[string]any{
 		"id": id, "from": userJSON(from), "chat_instance": "ci", "data": data,
 		"message": map[string]any{"message_id": msgID, "date": time.Now().Unix(), "chat": chatJSON(chat), "from": userJSON(s.Bot), "text": "answer"},
 	}})
 	return id
 }
 
-func (s *Server) push(v any) {
+// queued is an update waiting to be confirmed.
+type queued struct {
+	id  int
+	raw json.RawMessage
+}
+
+func (s *Server) push(id int, v any) {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		s.t.Errorf("fake Bot API: %v", err)
 		return
 	}
-	s.updates <- raw
+	s.mu.Lock()
+	s.queue = append(s.queue, queued{id, raw})
+	close(s.arrived)
+	s.arrived = make(chan struct{})
+	s.mu.Unlock()
 }
 
 func userJSON(u User) map[string]any {
@@ -544,33 +556,47 @@ func (s *Server) serveFile(w http.ResponseWriter, p string) {
 	w.Write(d.Data)
 }
 
+// getUpdates answers as Telegram does: an offset confirms (and drops)
+// every update before it; the rest, up to limit, are returned, waiting up to
+// timeout seconds for one to arrive.
 func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, form map[string]string) {
 	wait := 50 * time.Second
 	if n, err := strconv.Atoi(form["timeout"]); err == nil && n > 0 {
 		wait = time.Duration(n) * time.Second
 	}
-	var batch []json.RawMessage
-	select {
-	case u := <-s.updates:
-		batch = append(batch, u)
-	drain:
-		for len(batch) < 100 {
-			select {
-			case u := <-s.updates:
-				batch = append(batch, u)
-			default:
-				break drain
-			}
+	limit := 100
+	if n, err := strconv.Atoi(form["limit"]); err == nil && n > 0 && n < limit {
+		limit = n
+	}
+	offset, _ := strconv.Atoi(form["offset"])
+	timeout := time.NewTimer(wait)
+	defer timeout.Stop()
+	for {
+		s.mu.Lock()
+		for len(s.queue) > 0 && s.queue[0].id < offset {
+			s.queue = s.queue[1:]
 		}
-	case <-r.Context().Done():
+		batch := make([]json.RawMessage, 0, min(limit, len(s.queue)))
+		for _, q := range s.queue[:min(limit, len(s.queue))] {
+			batch = append(batch, q.raw)
+		}
+		arrived := s.arrived
+		s.mu.Unlock()
+		if len(batch) > 0 {
+			writeJSON(w, http.StatusOK, map[string]any{"ok": true, "result": batch})
+			return
+		}
+		select {
+		case <-arrived:
+			continue
+		case <-r.Context().Done():
+			return
+		case <-s.closed:
+		case <-timeout.C:
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "result": batch})
 		return
-	case <-s.closed:
-	case <-time.After(wait):
 	}
-	if batch == nil {
-		batch = []json.RawMessage{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "result": batch})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

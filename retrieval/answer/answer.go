@@ -100,8 +100,9 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // Question is what an asker sent.
 type Question struct {
 	Text string
-	// Previous is the asker's previous question, for a follow-up.
-	Previous string
+	// Context is the thread's earlier questions, oldest first, for a
+	// follow-up (at most MaxContext are used).
+	Context []string
 	// Offline forces the extractive path even with an LLM configured.
 	Offline bool
 	// Stream, when set, receives the answer text so far as an LLM writes it.
@@ -110,6 +111,9 @@ type Question struct {
 
 // MaxQuestionRunes bounds a question; longer ones are cut.
 const MaxQuestionRunes = 1000
+
+// MaxContext is how many earlier questions of a thread a follow-up uses.
+const MaxContext = 3
 
 // Ask answers a question from the current index.
 func (an *Answerer) Ask(ctx context.Context, qu Question) (Answer, error) {
@@ -127,10 +131,8 @@ func (an *Answerer) Ask(ctx context.Context, qu Question) (Answer, error) {
 			Citations: []Citation{}, Path: PathDeclined, Script: knowledge.ScriptUnknown.String()}, nil
 	}
 	q := an.eng.Analyze(ix, text)
-	if qu.Previous != "" && q.FollowUp() {
-		// A short follow-up borrows the previous question's terms at half weight.
-		prev := an.eng.Analyze(ix, qu.Previous)
-		q = q.Merge(prev)
+	if len(qu.Context) > 0 && q.FollowUp() {
+		q = an.followUp(ix, q, qu.Context[max(0, len(qu.Context)-MaxContext):])
 	}
 	if an.chat != nil && !qu.Offline && q.English {
 		an.rewrite(ctx, ix, q)
@@ -156,4 +158,36 @@ func (an *Answerer) Ask(ctx context.Context, qu Question) (Answer, error) {
 	}
 	a.Timings = Timings{RetrieveMS: ms(retrieved.Sub(start)), AnswerMS: ms(time.Since(retrieved)), TotalMS: ms(time.Since(start))}
 	return a, nil
+}
+
+// followUp merges a thread's earlier questions (oldest first) into a short
+// follow-up, newest first, so the nearest places win and a "how many"
+// anywhere in the thread carries on. Merge adds each earlier question's new
+// terms at half weight; the thread's terms share that half, so that the
+// follow-up's own words still choose the clause that answers
+// ("市级标委会呢？" after "…多少个ISO/IEC秘书处？" and "那全国标委会秘书处呢？"
+// leads with 44个, not the 117个 of the step before).
+func (an *Answerer) followUp(ix *retrieval.Index, q *retrieval.Query, context []string) *retrieval.Query {
+	own := make(map[string]bool, len(q.Terms))
+	for _, t := range q.Terms {
+		own[t.Text] = true
+	}
+	n := 0
+	for i := len(context) - 1; i >= 0; i-- {
+		if prev := strings.TrimSpace(context[i]); prev != "" {
+			q = q.Merge(an.eng.Analyze(ix, prev))
+			n++
+		}
+	}
+	if n > 1 {
+		terms := make([]retrieval.Term, len(q.Terms))
+		for i, t := range q.Terms {
+			if !own[t.Text] {
+				t.Weight /= float64(n)
+			}
+			terms[i] = t
+		}
+		q.Terms = terms
+	}
+	return q
 }
