@@ -64,7 +64,11 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, m *models.Message, ques
 		Asker: asker, Via: via, Question: question,
 	}
 	if via == "reply" && m.ReplyToMessage != nil {
-		parent, ok, err := b.opts.State.AnswerAt(ctx, chat, m.ReplyToMessage.ID)
+		parent, ok := b.sent.get(chat, m.ReplyToMessage.ID)
+		var err error
+		if !ok {
+			parent, ok, err = b.opts.State.AnswerAt(ctx, chat, m.ReplyToMessage.ID)
+		}
 		switch {
 		case err != nil:
 			// Answer without the thread rather than not at all.
@@ -134,7 +138,9 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, m *models.Message, ques
 		log.Warn("could not send the answer", "err", sendErr)
 	}
 	if len(rec.MessageIDs) > 0 {
-		// What replies find the answer by.
+		// What replies find the answer by: at once in this process (a
+		// reply may come before the store's commit), durably in the store.
+		b.sent.put(chat, rec)
 		if err := b.opts.State.SaveAnswer(ctx, rec); err != nil {
 			log.Error("could not store the answer's messages: replies to it will not be follow-ups", "err", err)
 		}
@@ -470,4 +476,40 @@ func (s *stats) blocks(ix retrieval.Status, up, down int, votesErr error) []bloc
 		{spans: []span{{"b", "Statistics"}, {"", " since " + since.UTC().Format("2006-01-02 15:04 UTC")}}},
 		{spans: []span{{"", strings.Join(lines, "\n")}}, tight: true},
 	}
+}
+
+// sentAnswers remembers the answers this process sent most recently, by
+// message, so that a reply arriving before the store has committed an
+// answer's messages still finds it. The store is the record; this only
+// bridges that moment.
+type sentAnswers struct {
+	mu    sync.Mutex
+	order [][2]int64
+	m     map[[2]int64]answerlog.Record
+}
+
+const maxSentAnswers = 256
+
+func (s *sentAnswers) put(chat int64, rec answerlog.Record) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = make(map[[2]int64]answerlog.Record)
+	}
+	for _, id := range rec.MessageIDs {
+		k := [2]int64{chat, int64(id)}
+		s.m[k] = rec
+		s.order = append(s.order, k)
+	}
+	for len(s.order) > maxSentAnswers {
+		delete(s.m, s.order[0])
+		s.order = s.order[1:]
+	}
+}
+
+func (s *sentAnswers) get(chat int64, msg int) (answerlog.Record, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.m[[2]int64{chat, int64(msg)}]
+	return rec, ok
 }

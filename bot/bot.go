@@ -116,6 +116,7 @@ type Options struct {
 
 // Bot is a running Telegram bot.
 type Bot struct {
+	sent sentAnswers // recent answers by message, ahead of the store
 	opts Options
 	log  *slog.Logger
 	api  *api
