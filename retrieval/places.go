@@ -52,3 +52,17 @@ func (l *Language) romanPlace(name string) string {
 	}
 	return ps[0].Name
 }
+
+// Within reports whether place child lies inside place parent (秀洲 in
+// 嘉兴, 嘉兴 in 浙江), by the gazetteer's parents.
+func (l *Language) Within(child, parent string) bool {
+	for _, p := range l.gaz.Lookup(child) {
+		if p.Parent == parent || p.Province == parent {
+			return true
+		}
+		if pp, ok := l.gaz.Parent(p); ok && (pp.Parent == parent || pp.Province == parent) {
+			return true
+		}
+	}
+	return false
+}

@@ -137,10 +137,12 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 			used := e.expand(ix, ex, add)
 			if len(used) == 0 {
 				switch {
+				case !e.inKB(ix, ex.Source) && len(ex.Terms) > 0 && !isAcronym(text, ex.Source):
+					// A word the lexicon translates, capitalised or not
+					// ("Outline" in a title), that the documents never use.
+					q.Unplaced = append(q.Unplaced, ex.Source)
 				case isProperNoun(text, ex.Source) && !e.inKB(ix, ex.Source):
 					unplaced = append(unplaced, ex.Source)
-				case !e.inKB(ix, ex.Source) && len(ex.Terms) > 0:
-					q.Unplaced = append(q.Unplaced, ex.Source)
 				}
 				// A place the knowledge base never mentions is still a place
 				// the question is about, unless the word is part of a
@@ -319,6 +321,17 @@ func appendNew(list []string, s string) []string {
 		}
 	}
 	return append(list, s)
+}
+
+// isAcronym reports whether word is written in capitals in the question
+// (CPC, IEEE): a name, not a word to translate.
+func isAcronym(text, word string) bool {
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if strings.EqualFold(f, word) && len(f) > 1 && strings.ToUpper(f) == f {
+			return true
+		}
+	}
+	return false
 }
 
 // isProperNoun reports whether word is capitalised in the question other

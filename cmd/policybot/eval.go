@@ -295,7 +295,7 @@ func evalAnswers(ctx context.Context, e *knowledgeBase, items []qaItem, offline,
 			if !ok {
 				mark = "MISS"
 			}
-			fmt.Fprintf(w, "%s %s [%s] %s\n     -> %s: %s\n", mark, it.ID, it.Lang, it.Question, ans.Path, oneLine(ans.Text, 120))
+			fmt.Fprintf(w, "%s %s [%s] %s\n     -> %s%s: %s\n", mark, it.ID, it.Lang, it.Question, ans.Path, nonEmpty(" ("+ans.DeclineReason+")", ""), oneLine(ans.Text, 120))
 		}
 	}
 	r.Score = float64(r.Correct) / float64(r.Questions)

@@ -298,6 +298,19 @@ func (an *Answerer) checkPlaces(asked []string, sentence, ctx string) miss {
 	if len(asked) == 0 {
 		return miss{}
 	}
+	// "Jiaxing, in Zhejiang province": the wider place only locates the
+	// narrower one, which the evidence must be about.
+	var narrow []string
+	for _, p := range asked {
+		wider := false
+		for _, o := range asked {
+			wider = wider || o != p && an.lang.Within(o, p)
+		}
+		if !wider {
+			narrow = append(narrow, p)
+		}
+	}
+	asked = narrow
 	about := an.lang.Places(sentence)
 	if len(about) == 0 {
 		about = an.lang.Places(ctx)
