@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"hash/fnv"
 	"io/fs"
 	"net/http"
@@ -11,7 +13,10 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/policybot/policybot/bot"
+	"github.com/policybot/policybot/bot/bottest"
 	"github.com/policybot/policybot/knowledge"
 	"github.com/policybot/policybot/retrieval/answer"
 )
@@ -226,5 +231,35 @@ func TestEchoedKeyNotInCLIOutput(t *testing.T) {
 	}
 	if got := calls.Load(); got != 1 {
 		t.Errorf("calls = %d, want 1 (a 401 is not retried)", got)
+	}
+}
+
+// TestServeStopsOnRevokedToken: a token revoked while serve runs stops it
+// with a one-line error and exit code 1, not a poll every 5 s forever.
+func TestServeStopsOnRevokedToken(t *testing.T) {
+	fake := bottest.New(t, serveToken, "policybot")
+	a, _, stderr := serveApp(map[string]string{"TELEGRAM_BOT_TOKEN": serveToken, "TELEGRAM_API_URL": fake.URL})
+	done := make(chan error, 1)
+	go func() { done <- runServe(t.Context(), a, []string{"--offline", "--data", t.TempDir()}) }()
+	fake.Next(t, "deleteWebhook") // polling is about to start
+	fake.Revoke()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve kept running with a revoked token")
+	}
+	if !errors.Is(err, bot.ErrTokenRevoked) {
+		t.Fatalf("serve = %v, want bot.ErrTokenRevoked", err)
+	}
+	var msg bytes.Buffer
+	if code := exitCode(t.Context(), err, &msg); code != 1 {
+		t.Errorf("exit code %d, want 1", code)
+	}
+	if out := msg.String(); !strings.Contains(out, "revoked") || strings.Count(out, "\n") != 1 || strings.Contains(out, serveToken) {
+		t.Errorf("exit message = %q, want one line saying the token was revoked, without it", out)
+	}
+	if strings.Contains(stderr.String(), serveToken) || strings.Contains(stderr.String(), "serve-test-token") {
+		t.Errorf("the token appears in serve's log:\n%s", stderr.String())
 	}
 }
