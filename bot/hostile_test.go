@@ -103,7 +103,8 @@ func runBot(t *testing.T, fake *bottest.Server, tweak func(*Options)) (<-chan er
 	logs := &syncBuffer{}
 	opts := Options{Token: testToken, APIURL: fake.URL, Workers: 1, Offline: true,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Wait:   func(context.Context, time.Duration) error { return nil }}
+		Wait:   func(context.Context, time.Duration) error { return nil },
+		State:  openState(t, "", newClock())}
 	if tweak != nil {
 		tweak(&opts)
 	}
