@@ -22,6 +22,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/policybot/policybot/bot/answerlog"
+	"github.com/policybot/policybot/redact"
 	"github.com/policybot/policybot/retrieval"
 	"github.com/policybot/policybot/retrieval/answer"
 )
@@ -136,6 +137,10 @@ type Bot struct {
 
 	pendMu   sync.Mutex
 	removals map[string]removal
+
+	// revoked is closed when the Bot API refuses the token mid-run.
+	revoked    chan struct{}
+	revokeOnce sync.Once
 }
 
 // ErrNoToken is returned when no bot token is configured.
@@ -143,6 +148,10 @@ var ErrNoToken = errors.New("no Telegram bot token: set TELEGRAM_BOT_TOKEN or te
 
 // errNoState is returned when Options has no State.
 var errNoState = errors.New("bot: no state store (Options.State)")
+
+// ErrTokenRevoked is returned by Run when the Bot API stops accepting the
+// token (401 Unauthorized) while the bot runs.
+var ErrTokenRevoked = errors.New("telegram no longer accepts the bot token (401 Unauthorized): it was revoked or replaced in @BotFather; set the new one in TELEGRAM_BOT_TOKEN")
 
 // New connects to the Bot API and checks the token with getMe. Its errors
 // are one line and never contain the token.
@@ -194,7 +203,9 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 		admins:   newAdminCache(opts.Now),
 		quiet:    make(map[int64]bool),
 		removals: make(map[string]removal),
+		revoked:  make(chan struct{}),
 	}
+	secrets := redact.New(token, tokenSecret(token), opts.WebhookSecret)
 	client := &http.Client{Timeout: opts.PollTimeout + 15*time.Second}
 	tg, err := tgbot.New(token,
 		tgbot.WithSkipGetMe(),
@@ -205,14 +216,19 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{"message", "callback_query"}),
 		tgbot.WithDefaultHandler(b.enqueue),
 		tgbot.WithErrorsHandler(func(err error) {
-			b.log.Warn("telegram", "err", scrub(err, token))
+			if unauthorized(err) {
+				b.revoke() // Run returns ErrTokenRevoked: reported there, not here
+				return
+			}
+			b.log.Warn("telegram", "err", secrets.Error(err))
 		}),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("telegram client: %w", scrub(err, token))
+		return nil, fmt.Errorf("telegram client: %w", secrets.Error(err))
 	}
 	b.tg = tg
-	b.api = &api{tg: tg, token: token, log: b.log, wait: opts.Wait, missing: make(map[string]bool),
+	b.api = &api{tg: tg, secrets: secrets, log: b.log, wait: opts.Wait, now: opts.Now, revoked: b.revoke,
+		missing: make(map[string]bool), resting: make(map[string]time.Time),
 		files: &http.Client{Timeout: 2 * time.Minute}}
 
 	var me *models.User
@@ -232,6 +248,16 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 	b.id, b.name = me.ID, me.Username
 	return b, nil
 }
+
+// tokenSecret is the part of a bot token after the colon: the bot id
+// before it is public, the rest is the secret.
+func tokenSecret(token string) string {
+	_, after, _ := strings.Cut(token, ":")
+	return after
+}
+
+// revoke records that the Bot API refused the token.
+func (b *Bot) revoke() { b.revokeOnce.Do(func() { close(b.revoked) }) }
 
 // oneLine keeps the last, most specific part of a long error chain.
 func oneLine(err error) error {
@@ -259,9 +285,25 @@ var commandList = []models.BotCommand{
 // Run serves updates until ctx ends, answering from kb and changing lib for
 // admins, then stops taking updates and lets answers in flight finish for
 // up to ShutdownGrace.
+//
+// If the Bot API stops accepting the token (a 401 to getUpdates or to any
+// call), Run stops as it does when ctx ends and returns ErrTokenRevoked.
 func (b *Bot) Run(ctx context.Context, kb Knowledge, lib Library) error {
 	b.kb, b.lib = kb, lib
-	b.api.optional(ctx, "setMyCommands", func(ctx context.Context) error {
+	// run ends with ctx, or when the token is refused.
+	ctx, stop := context.WithCancelCause(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case <-b.revoked:
+			stop(ErrTokenRevoked)
+		case <-ctx.Done():
+		}
+	}()
+	defer func() { stop(nil); <-watched }()
+
+	b.api.bestEffort(ctx, "setMyCommands", func(ctx context.Context) error {
 		_, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: commandList})
 		return err
 	})
@@ -293,6 +335,9 @@ func (b *Bot) Run(ctx context.Context, kb Knowledge, lib Library) error {
 	grace := time.AfterFunc(b.opts.ShutdownGrace, stopWork)
 	workers.Wait()
 	grace.Stop()
+	if cause := context.Cause(ctx); errors.Is(cause, ErrTokenRevoked) {
+		return cause
+	}
 	b.log.Info("bot stopped")
 	return err
 }

@@ -3,7 +3,8 @@
 // (kept until a later getUpdates confirms them with its offset, as Telegram
 // does, so a bot that dies before confirming gets them again),
 // records every call for the test to wait on, serves file downloads, and
-// can answer with 429s, 5xx errors or "method not found".
+// can answer with 429s, 5xx errors or "method not found", fail a method
+// until told otherwise, or revoke the token.
 package bottest
 
 import (
@@ -129,9 +130,11 @@ type Server struct {
 	Token string
 	Bot   User
 
-	t      testing.TB
-	srv    *httptest.Server
-	closed chan struct{}
+	t       testing.TB
+	srv     *httptest.Server
+	closed  chan struct{}
+	revoked chan struct{}
+	revoke  sync.Once
 
 	mu       sync.Mutex
 	queue    []queued      // updates not yet confirmed, in order
@@ -141,6 +144,7 @@ type Server struct {
 	calls    map[string]chan Call
 	count    map[string]int
 	failures map[string][]Failure
+	down     map[string]Failure
 	missing  map[string]bool
 	files    map[string]Document
 	members  map[[2]int64]string
@@ -155,10 +159,12 @@ func New(t testing.TB, token, username string) *Server {
 		t:        t,
 		closed:   make(chan struct{}),
 		arrived:  make(chan struct{}),
+		revoked:  make(chan struct{}),
 		nextMsg:  1000,
 		calls:    make(map[string]chan Call),
 		count:    make(map[string]int),
 		failures: make(map[string][]Failure),
+		down:     make(map[string]Failure),
 		missing:  make(map[string]bool),
 		files:    make(map[string]Document),
 		members:  make(map[[2]int64]string),
@@ -248,6 +254,35 @@ func (s *Server) Fail(method string, f Failure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures[method] = append(s.failures[method], f)
+}
+
+// Down makes every call of method fail with f, after any failures queued
+// with Fail, until Up.
+func (s *Server) Down(method string, f Failure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.down[method] = f
+}
+
+// Up ends Down for method.
+func (s *Server) Up(method string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.down, method)
+}
+
+// Revoke makes the server refuse the bot's token from now on, as Telegram
+// does after /revoke in @BotFather: every call, a long poll in progress
+// included, gets 401 Unauthorized.
+func (s *Server) Revoke() { s.revoke.Do(func() { close(s.revoked) }) }
+
+func (s *Server) isRevoked() bool {
+	select {
+	case <-s.revoked:
+		return true
+	default:
+		return false
+	}
 }
 
 // Missing makes the server answer 404 Not Found for method.
@@ -435,8 +470,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		s.t.Errorf("fake Bot API: %s %s, want POST", r.Method, method)
 	}
-	if token != s.Token {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
+	if token != s.Token || s.isRevoked() {
+		writeUnauthorized(w)
 		return
 	}
 	form := map[string]string{}
@@ -461,6 +496,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if q := s.failures[method]; len(q) > 0 {
 		fail = &q[0]
 		s.failures[method] = q[1:]
+	} else if f, ok := s.down[method]; ok {
+		fail = &f
 	}
 	missing := s.missing[method]
 	s.mu.Unlock()
@@ -591,12 +628,19 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, form map[str
 			continue
 		case <-r.Context().Done():
 			return
+		case <-s.revoked:
+			writeUnauthorized(w)
+			return
 		case <-s.closed:
 		case <-timeout.C:
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "result": batch})
 		return
 	}
+}
+
+func writeUnauthorized(w http.ResponseWriter) {
+	writeJSON(w, http.StatusUnauthorized, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -417,7 +417,7 @@ func evalRetrieval(ctx context.Context, a *app, passagesPath string, items []qaI
 	if err != nil {
 		return nil, fmt.Errorf("passages: %w", err)
 	}
-	_, emb, err := llmParts(a, offline) // retrieval only: no generator
+	_, emb, err := llmParts(a, offline, "") // retrieval only: no generator; the index is in memory
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ package answer
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -18,17 +20,29 @@ import (
 // Options configure an Answerer.
 type Options struct {
 	// Chat writes answers with an LLM; nil answers extractively.
-	Chat   Chat
+	Chat Chat
+	// Budget bounds the remote work of one answer — the query rewrite,
+	// the question's embedding, the LLM's attempts and its stream — from
+	// the moment Ask starts. When it is spent the extractive answer goes
+	// out, with a note. Default DefaultBudget.
+	Budget time.Duration
 	Logger *slog.Logger
 }
+
+// DefaultBudget is the answer budget when none is set.
+const DefaultBudget = 20 * time.Second
+
+// ErrBudgetSpent is the cause of an LLM call cut short by the answer budget.
+var ErrBudgetSpent = errors.New("the answer budget is spent")
 
 // Answerer answers questions from the evidence a retrieval engine finds:
 // extractively, or with an LLM whose citations and figures it checks.
 type Answerer struct {
-	eng  *retrieval.Engine
-	lang *retrieval.Language
-	chat Chat
-	log  *slog.Logger
+	eng    *retrieval.Engine
+	lang   *retrieval.Language
+	chat   Chat
+	budget time.Duration
+	log    *slog.Logger
 }
 
 // New returns an Answerer over eng.
@@ -37,7 +51,11 @@ func New(eng *retrieval.Engine, opts Options) *Answerer {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Answerer{eng: eng, lang: eng.Language(), chat: opts.Chat, log: log}
+	budget := opts.Budget
+	if budget <= 0 {
+		budget = DefaultBudget
+	}
+	return &Answerer{eng: eng, lang: eng.Language(), chat: opts.Chat, budget: budget, log: log}
 }
 
 // Path names what produced an answer.
@@ -130,21 +148,25 @@ func (an *Answerer) Ask(ctx context.Context, qu Question) (Answer, error) {
 		return Answer{Text: "Ask a question about the policy documents, e.g. 上海承担了多少个ISO/IEC秘书处？",
 			Citations: []Citation{}, Path: PathDeclined, Script: knowledge.ScriptUnknown.String()}, nil
 	}
+	// One budget for everything remote in this answer; the extractive
+	// answer needs none of it.
+	remote, cancel := context.WithTimeoutCause(ctx, an.budget, fmt.Errorf("%w (%s)", ErrBudgetSpent, an.budget))
+	defer cancel()
 	q := an.eng.Analyze(ix, text)
 	if len(qu.Context) > 0 && q.FollowUp() {
 		q = an.followUp(ix, q, qu.Context[max(0, len(qu.Context)-MaxContext):])
 	}
 	if an.chat != nil && !qu.Offline && q.English {
-		an.rewrite(ctx, ix, q)
+		an.rewrite(remote, ix, q)
 	}
-	ev, err := an.eng.SearchQuery(ctx, ix, q, retrieval.DefaultTopK)
+	ev, err := an.eng.SearchQuery(remote, ix, q, retrieval.DefaultTopK)
 	if err != nil {
 		return Answer{}, err
 	}
 	retrieved := time.Now()
 	a := an.extractive(ix, q, ev)
 	if an.chat != nil && !qu.Offline && len(ev) > 0 {
-		a = an.generate(ctx, q, ev, a, qu.Stream)
+		a = an.generate(remote, q, ev, a, qu.Stream)
 	}
 	a.Question = text
 	a.Script = q.Script.String()

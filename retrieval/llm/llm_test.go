@@ -305,8 +305,10 @@ type fakeEmbeddings struct {
 	inflight atomic.Int32
 	peak     atomic.Int32
 	delay    time.Duration
-	mu       sync.Mutex
-	sizes    []int
+	// down, when not 0, makes every call fail with that HTTP status.
+	down  atomic.Int32
+	mu    sync.Mutex
+	sizes []int
 }
 
 func (f *fakeEmbeddings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -322,6 +324,10 @@ func (f *fakeEmbeddings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.calls.Add(1)
+	if status := int(f.down.Load()); status != 0 {
+		llmtest.WriteAPIError(w, status, "embedding service unavailable")
+		return
+	}
 	var req struct {
 		Input []string `json:"input"`
 		Model string   `json:"model"`
