@@ -22,7 +22,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/policybot/policybot/bot/answerlog"
-	"github.com/policybot/policybot/redact"
+	"github.com/policybot/policybot/config/redact"
 	"github.com/policybot/policybot/retrieval"
 	"github.com/policybot/policybot/retrieval/answer"
 )

@@ -15,7 +15,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"github.com/policybot/policybot/redact"
+	"github.com/policybot/policybot/config/redact"
 )
 
 // api wraps the go-telegram client with what it lacks: retries on 429 and

@@ -22,7 +22,7 @@ import (
 	"syscall"
 
 	"github.com/policybot/policybot/config"
-	"github.com/policybot/policybot/redact"
+	"github.com/policybot/policybot/config/redact"
 )
 
 // app is what every subcommand gets: the validated configuration, the one

@@ -22,7 +22,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/policybot/policybot/redact"
+	"github.com/policybot/policybot/config/redact"
 	"github.com/policybot/policybot/retrieval"
 	"github.com/policybot/policybot/retrieval/answer"
 )
