@@ -153,13 +153,16 @@ func Parse(ctx context.Context, name string, raw []byte) ([]Document, error) {
 		d.Warnings = warns
 		return finish(d, "")
 	case "docx":
-		text, title, err := extractDOCX(raw)
+		doc, err := extractDOCX(raw)
 		if err != nil {
 			return nil, err
 		}
 		d := base
-		d.Title = strings.TrimSpace(title)
-		d.Text = cleanLines(text)
+		d.Text = cleanLines(doc.Text)
+		d.Title = strings.TrimSpace(doc.Title)
+		if d.Title == "" && metaTitleFits(doc.CoreTitle, d.Text) {
+			d.Title = cleanMetaTitle(doc.CoreTitle)
+		}
 		return finish(d, "")
 	}
 	s, warn, err := decodeText(raw)
@@ -199,7 +202,7 @@ func finish(d Document, heading string) ([]Document, error) {
 		d.Title = heading
 	}
 	if d.Title == "" {
-		d.Title = firstLineTitle(d.Text)
+		d.Title = fallbackTitle(d)
 	}
 	d.Title = StripPinyin(d.Title)
 	d.Date = normalizeDate(d.Date)
@@ -264,6 +267,90 @@ func markdownText(s string) (string, string) {
 		out = append(out, t)
 	}
 	return strings.Join(out, "\n"), heading
+}
+
+// fallbackTitle titles a document that names none in its metadata or
+// markup: its first line when that reads as a title; else its file name
+// when that is words (上海市标准化发展行动计划（2023版）.txt), so that two
+// versions of one text can be told apart in a citation; else its first
+// sentence.
+func fallbackTitle(d Document) string {
+	first, _, _ := strings.Cut(d.Text, "\n")
+	if titleLike(first) {
+		return strings.TrimSpace(first)
+	}
+	if d.Format != "jsonl" {
+		stem := path.Base(d.ID)
+		stem = strings.TrimSpace(strings.TrimSuffix(stem, path.Ext(stem)))
+		han := 0
+		for _, r := range stem {
+			if unicode.Is(unicode.Han, r) {
+				han++
+			}
+		}
+		if han >= 2 {
+			return stem
+		}
+	}
+	return firstLineTitle(d.Text)
+}
+
+// titleLike reports whether a line reads as a document title: short, no
+// sentence punctuation, not a section heading, not a date or a number.
+func titleLike(line string) bool {
+	line = strings.TrimSpace(line)
+	n := utf8.RuneCountInString(line)
+	if n < 4 || n > 60 || strings.ContainsAny(line, "。！？；：:!?;") {
+		return false
+	}
+	if _, _, _, ok := heading(line); ok {
+		return false
+	}
+	if itemMarker.MatchString(line) || dateRe.MatchString(line) {
+		return false
+	}
+	han := 0
+	for _, r := range line {
+		if unicode.Is(unicode.Han, r) {
+			han++
+		}
+	}
+	return han*2 >= n
+}
+
+// metaTitlePrefix is what office suites put before a file name in PDF and
+// Word metadata.
+var metaTitlePrefix = regexp.MustCompile(`(?i)^(microsoft (word|excel|powerpoint) - |untitled|无标题)`)
+
+// cleanMetaTitle strips producer furniture from a metadata title.
+func cleanMetaTitle(t string) string {
+	t = strings.TrimSpace(metaTitlePrefix.ReplaceAllString(strings.TrimSpace(t), ""))
+	for _, ext := range []string{".docx", ".doc", ".wps", ".pdf", ".txt", ".rtf"} {
+		if strings.HasSuffix(strings.ToLower(t), ext) {
+			t = strings.TrimSpace(t[:len(t)-len(ext)])
+		}
+	}
+	return t
+}
+
+// metaTitleFits reports whether a title from a file's metadata (Word core
+// properties, PDF /Title) should name the document. Templates and copied
+// files carry titles of other documents, so it is taken when the text shows
+// it near its start, when it elaborates the text's own title line (…行动计划
+// → …行动计划（2023年版）), or when the text opens with no title line it
+// could contradict.
+func metaTitleFits(meta, text string) bool {
+	meta = cleanMetaTitle(meta)
+	if utf8.RuneCountInString(meta) < 2 {
+		return false
+	}
+	head := []rune(text)
+	head = head[:min(len(head), 400)]
+	if strings.Contains(compact(string(head)), compact(meta)) {
+		return true
+	}
+	first, _, _ := strings.Cut(text, "\n")
+	return !titleLike(first) || strings.Contains(compact(meta), compact(first))
 }
 
 // firstLineTitle makes a title from the first line, cut at a sentence end or
