@@ -180,7 +180,10 @@ func Parse(ctx context.Context, name string, raw []byte) ([]Document, error) {
 		if format != "html" {
 			d.Format = "html"
 		}
-		text, title, h1 := htmlText(body)
+		text, title, h1, err := htmlText(body)
+		if err != nil {
+			return nil, err
+		}
 		body = text
 		heading = h1
 		if d.Title == "" {
