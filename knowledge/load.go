@@ -136,13 +136,13 @@ func Parse(ctx context.Context, name string, raw []byte) ([]Document, error) {
 	case "jsonl":
 		return parseJSONL(name, raw)
 	case "pdf":
-		pages, warns, err := pdf.Extract(ctx, raw)
+		doc, err := pdf.ExtractDocument(ctx, raw)
 		if err != nil {
 			return nil, err
 		}
 		d := base
 		var b strings.Builder
-		for _, pg := range pages {
+		for _, pg := range doc.Pages {
 			d.PageStarts = append(d.PageStarts, utf8.RuneCountInString(b.String()))
 			if t := joinWrapped(cleanLines(pg)); t != "" {
 				b.WriteString(t)
@@ -150,7 +150,10 @@ func Parse(ctx context.Context, name string, raw []byte) ([]Document, error) {
 			}
 		}
 		d.Text = strings.TrimRight(b.String(), "\n")
-		d.Warnings = warns
+		d.Warnings = doc.Warnings
+		if metaTitleFits(doc.Title, d.Text) {
+			d.Title = cleanMetaTitle(doc.Title)
+		}
 		return finish(d, "")
 	case "docx":
 		doc, err := extractDOCX(raw)
@@ -464,9 +467,15 @@ func parseJSONL(name string, raw []byte) ([]Document, error) {
 
 // joinWrapped rejoins the lines of a PDF page that layout wrapped mid
 // sentence (…制定本\n实施意见。): a line that ends in a Han character runs
-// on into a next line that starts with one, unless that line opens a section.
+// on into a next line that starts with one, unless that line opens a section
+// or the line itself is short of the page's width — a title, a heading such
+// as （一）指导思想, the end of a paragraph.
 func joinWrapped(text string) string {
 	lines := strings.Split(text, "\n")
+	full := 0.0 // width of the page's longest line, in CJK character widths
+	for _, line := range lines {
+		full = max(full, lineWidth(line))
+	}
 	var b strings.Builder
 	for i, line := range lines {
 		b.WriteString(line)
@@ -475,10 +484,25 @@ func joinWrapped(text string) string {
 		}
 		last, _ := utf8.DecodeLastRuneInString(line)
 		next, _ := utf8.DecodeRuneInString(lines[i+1])
-		if _, _, _, isHeading := heading(lines[i+1]); unicode.Is(unicode.Han, last) && unicode.Is(unicode.Han, next) && !isHeading {
+		_, _, _, isHeading := heading(lines[i+1])
+		if unicode.Is(unicode.Han, last) && unicode.Is(unicode.Han, next) && !isHeading && lineWidth(line) >= full-2 {
 			continue
 		}
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// lineWidth measures a line in CJK character widths: narrow (ASCII) runes
+// count half.
+func lineWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		if r < 0x2e80 {
+			w += 0.5
+		} else {
+			w++
+		}
+	}
+	return w
 }
