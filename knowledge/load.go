@@ -130,8 +130,7 @@ func Parse(ctx context.Context, name string, raw []byte) ([]Document, error) {
 		return nil, errors.New("empty file")
 	}
 	format := formats[strings.ToLower(path.Ext(name))]
-	sum := sha256.Sum256(raw)
-	base := Document{ID: name, Format: format, Hash: hex.EncodeToString(sum[:])}
+	base := Document{ID: name, Format: format, Hash: contentHash(raw)}
 	switch format {
 	case "jsonl":
 		return parseJSONL(name, raw)
@@ -273,6 +272,20 @@ func markdownText(s string) (string, string) {
 		out = append(out, t)
 	}
 	return strings.Join(out, "\n"), heading
+}
+
+// loaderVersion changes whenever loading or chunking changes what a file
+// becomes, so that an index built by an older policybot re-reads files
+// whose bytes did not change.
+const loaderVersion = "2"
+
+// contentHash is a document's Hash: the hex SHA-256 of the loader version
+// and the raw bytes.
+func contentHash(raw []byte) string {
+	h := sha256.New()
+	h.Write([]byte("policybot-loader-" + loaderVersion + "\x00"))
+	h.Write(raw)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // fallbackTitle titles a document that names none in its metadata or
@@ -445,9 +458,8 @@ func parseJSONL(name string, raw []byte) ([]Document, error) {
 			continue
 		}
 		seen[j.ID] = true
-		sum := sha256.Sum256(line)
 		d := Document{ID: j.ID, Title: j.Title, Date: j.Date, URL: j.URL,
-			Format: "jsonl", Hash: hex.EncodeToString(sum[:]), Text: cleanLines(j.Text)}
+			Format: "jsonl", Hash: contentHash(line), Text: cleanLines(j.Text)}
 		done, err := finish(d, "")
 		if err != nil {
 			bad = append(bad, fmt.Sprintf("%s line %d: %v", name, n, err))

@@ -2,6 +2,8 @@ package knowledge
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -748,5 +750,19 @@ func TestMetaTitleFits(t *testing.T) {
 				t.Errorf("metaTitleFits(%q, …) = %v, want %v", tt.meta, got, tt.want)
 			}
 		})
+	}
+}
+
+// An index built by an older loader must re-read files whose bytes did not
+// change: the hash covers the loader version.
+func TestContentHashCoversLoaderVersion(t *testing.T) {
+	raw := []byte("第一条　为了规范管理，制定本办法。")
+	docs, err := Parse(context.Background(), "a.txt", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := sha256.Sum256(raw)
+	if h := docs[0].Hash; h == hex.EncodeToString(plain[:]) || h != contentHash(raw) || len(h) != 64 {
+		t.Errorf("Parse(a.txt).Hash = %q, want the SHA-256 of the loader version and the bytes", h)
 	}
 }
