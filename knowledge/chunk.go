@@ -229,6 +229,12 @@ func docLines(text string) []docLine {
 		case l.kind == kindArticle:
 			l.role = roleArticle
 		case inList && l.kind > kindArticle && (listKind < 0 || l.kind >= listKind):
+			if l.only && !endsItem(l.text) && i+1 < len(lines) && lines[i+1].ok && lines[i+1].kind > l.kind {
+				// 各有关单位：then 一、总体要求 over （一）…: a salutation, and
+				// headings over deeper headings, not a list.
+				l.role = roleHeading
+				break
+			}
 			item = true
 			if listKind < 0 {
 				listKind = l.kind

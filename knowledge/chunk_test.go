@@ -67,7 +67,7 @@ func TestChunkInvariantsSeeds(t *testing.T) {
 // checkChunkInvariants checks what every chunking must hold: offsets that
 // slice the document to the chunk's text (after a repeated lead-in), order
 // without overlap, unique ids, sizes within MaxChunk, sentence-bounded ends,
-// no chunk that is only a lead-in, and no text lost: every line of the
+// no lead-in cut from the list after it, and no text lost: every line of the
 // document is in a chunk's text or is a heading named in the section path
 // of the chunk after it.
 func checkChunkInvariants(t *testing.T, d Document, chunks []Chunk) {
@@ -112,8 +112,12 @@ func checkChunkInvariants(t *testing.T, d Document, chunks []Chunk) {
 		if !atLineEnd && !endsSentence(c.Text) && utf8.RuneCountInString(c.Text) < MaxChunk {
 			t.Errorf("chunk %s ends mid-sentence: …%q | %q…", c.ID, tail(c.Text, 12), string(text[c.End:min(len(text), c.End+12)]))
 		}
-		if endsLeadIn(c.Text) && len(Sentences(c.Text)) == 1 && c.End < len(text) {
-			t.Errorf("chunk %s is only a lead-in: %q", c.ID, c.Text)
+		if endsLeadIn(c.Text) && c.End < len(text) {
+			// A lead-in may end a chunk only when no item of its list follows.
+			next, _, _ := strings.Cut(strings.TrimLeft(string(text[c.End:]), "\n"), "\n")
+			if itemMarker.MatchString(next) && !headingOfNextChunk(chunks, c.End+1, next) {
+				t.Errorf("chunk %s ends on a lead-in cut from its list: …%q | %q", c.ID, tail(c.Text, 20), next)
+			}
 		}
 		for k := c.Start; k < c.End; k++ {
 			covered[k] = true
@@ -370,6 +374,7 @@ func TestChunksHeadingNeedsBody(t *testing.T) {
 		{"items without punctuation are body", "主要任务包括：\n1.参与制定国家标准\n2.参与制定行业标准\n之后的正文。",
 			[]string{""}},
 		{"trailing heading line", "正文第一段。\n二、附则", []string{""}},
+		{"a salutation is no list lead-in for headings", "各有关单位：\n一、总体要求\n（一）指导思想\n坚持创新引领。", []string{"", "一、总体要求 › （一）指导思想"}},
 		{"only a heading", "一、总体要求", []string{""}},
 		{"heading over a deeper heading that is body", "一、总体要求\n（一）基本原则", []string{"一、总体要求"}},
 		{"heading with a full stop over items", "（一）总体要求。\n1.坚持创新。创新是第一动力。", []string{"（一）总体要求 › 1.坚持创新"}},
