@@ -766,3 +766,30 @@ func TestContentHashCoversLoaderVersion(t *testing.T) {
 		t.Errorf("Parse(a.txt).Hash = %q, want the SHA-256 of the loader version and the bytes", h)
 	}
 }
+
+// TestIngestGolden renders the test-made files of each format the
+// regulations work touched — a DOCX with automatic numbering, a title over
+// two paragraphs, a template's core title and a table with headers; a TRS
+// CMS page; a PDF with /Title — loaded and chunked, as golden files.
+func TestIngestGolden(t *testing.T) {
+	tests := []struct {
+		name, file string
+		raw        []byte
+	}{
+		{"regulation-docx", "regulation.docx", testRegulationDOCX(t)},
+		{"trs-html", "trs.html", []byte(trsPage)},
+		{"policy-pdf", "plan.pdf", testPolicyPDF("上海市标准化发展行动计划（2023年版）")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs, err := Parse(context.Background(), tt.file, tt.raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := docs[0]
+			chunks := Chunks(d)
+			checkChunkInvariants(t, d, chunks)
+			checkGolden(t, filepath.Join("testdata", "golden", tt.name+".golden"), renderGolden(d, chunks))
+		})
+	}
+}
