@@ -288,14 +288,18 @@ func contentHash(raw []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// firstLineMax is the longest first line taken whole as a title; a longer
+// one is cut, as firstLineTitle does.
+const firstLineMax = 40
+
 // fallbackTitle titles a document that names none in its metadata or
-// markup: its first line when that reads as a title; else its file name
+// markup: its first line when that reads as a short title; else its file name
 // when that is words (上海市标准化发展行动计划（2023版）.txt), so that two
 // versions of one text can be told apart in a citation; else its first
 // sentence.
 func fallbackTitle(d Document) string {
 	first, _, _ := strings.Cut(d.Text, "\n")
-	if titleLike(first) {
+	if titleLike(first) && utf8.RuneCountInString(strings.TrimSpace(first)) <= firstLineMax {
 		return strings.TrimSpace(first)
 	}
 	if d.Format != "jsonl" {
@@ -383,8 +387,8 @@ func firstLineTitle(text string) string {
 			break
 		}
 	}
-	if len(rs) > 40 {
-		return string(rs[:40]) + "…"
+	if len(rs) > firstLineMax {
+		return string(rs[:firstLineMax]) + "…"
 	}
 	return string(rs)
 }

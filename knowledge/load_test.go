@@ -171,7 +171,7 @@ func TestSeedQuirks(t *testing.T) {
 		},
 		{
 			seed:   "002_",
-			title:  "上海市人民政府办公厅印发《关于深化标准化改革促进标准化服务科技创新中心建设工作方案》的通知",
+			title:  "上海市人民政府办公厅印发《关于深化标准化改革促进标准化服务科技创新中心建设工作方…",
 			date:   "2015-10-30",
 			format: "txt",
 			contains: []string{
