@@ -49,7 +49,7 @@ func commands() []command {
 		{"index", "build or refresh the index of the knowledge folder", runIndex},
 		{"ask", "answer a question with citations (--json; no argument: one per stdin line)", runAsk},
 		{"search", "show the ranked evidence passages for a question", runSearch},
-		{"eval", "score answers (--qa) or passage retrieval (--passages --qa)", runEval},
+		{"eval", "score answers (--qa), passage retrieval (--passages --qa) or clause retrieval (--docs --qa)", runEval},
 		{"serve", "run the Telegram bot", runServe},
 		{"review", "summarise the answer log for reviewers (text or --html)", runReview},
 	}
