@@ -288,7 +288,7 @@ func TestAnswerBudget(t *testing.T) {
 	if _, err := e.Open(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	const budget = 300 * time.Millisecond
+	const budget = 1500 * time.Millisecond
 	tests := []struct {
 		name, question string
 		stream         bool
@@ -318,7 +318,7 @@ func TestAnswerBudget(t *testing.T) {
 				t.Errorf("Ask = %q (path %s, note %q), want the extractive answer with 6 and the note %q", a.Text, a.Path, a.Note, tt.wantNote)
 			}
 			// The budget is the bound under test; the slack is for a slow CI box.
-			if took > budget+2*time.Second {
+			if took > budget+3*time.Second {
 				t.Errorf("Ask took %s with a %s budget", took, budget)
 			}
 			if got := calls.Load(); got < 1 || got > tt.maxCalls {

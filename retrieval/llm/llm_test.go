@@ -256,14 +256,14 @@ func TestCompleteStreamFailures(t *testing.T) {
 				tt.handler(w, r)
 			})
 			o := testOptions(srv)
-			o.Timeout = 200 * time.Millisecond
+			o.Timeout = 500 * time.Millisecond
 			start := time.Now()
 			_, err := newTestChat(t, o).Complete(t.Context(), answer.ChatRequest{System: testSystem, User: testUser, Stream: func(string) {}})
 			if err == nil {
 				t.Fatalf("Complete succeeded, want an error")
 			}
-			if took := time.Since(start); took > 2*time.Second {
-				t.Errorf("took %s, want under 2s", took)
+			if took := time.Since(start); took > 5*time.Second {
+				t.Errorf("took %s, want under 5s", took)
 			}
 			if got := calls.Load(); got != 2 {
 				t.Errorf("calls = %d, want 2 (one retry)", got)
