@@ -183,6 +183,15 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 			}
 		}
 	}
+	// Questions of the forms laws answer in fixed words: a definition is
+	// "本法所称X，是指…", a purpose "为了…，制定本法".
+	for _, f := range draftingFormulas {
+		if f.asks.MatchString(q.Folded) {
+			for _, t := range f.terms {
+				add(t, formulaWeight)
+			}
+		}
+	}
 	q.Terms = make([]Term, 0, len(weights))
 	for t, w := range weights {
 		q.Terms = append(q.Terms, Term{t, w})
@@ -191,6 +200,25 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 	sort.Slice(q.Core, func(i, j int) bool { return q.Core[i].Text < q.Core[j].Text })
 	return q
 }
+
+// draftingFormulas are the fixed wordings Chinese laws and regulations
+// answer some questions in: what a term means (本法所称…是指), when it takes
+// effect (自…起施行), whom it applies to (适用/应当遵守本法), and why it was
+// made (its first article: 为了…，根据…，制定本法).
+var draftingFormulas = []struct {
+	asks  *regexp.Regexp
+	terms []string // lexical terms (bigrams) of the formula
+}{
+	{regexp.MustCompile(`什么是|何为|是指什么|指什么|指的是什么|的定义|是什么意思|的含义|what is meant by|definition of|what does .+ mean`), []string{"所称", "是指"}},
+	{regexp.MustCompile(`何时起|什么时候起|何时施行|何时实施|什么时候施行|什么时候实施|施行日期|实施日期|生效|开始实施|开始施行|come into (?:force|effect)|take effect|effective`), []string{"起施", "施行", "起实", "实施"}},
+	{regexp.MustCompile(`适用于|适用范围|适用哪些|适用对象|apply to|applies to`), []string{"适用", "遵守"}},
+	{regexp.MustCompile(`立法目的|制定目的|主要目的|目的是什么|宗旨|为什么制定|为何制定|purpose of the (?:law|regulation|measures)|why was .+ (?:enacted|adopted|made)`), []string{"为了", "制定", "定本"}},
+}
+
+// formulaWeight is the weight of a drafting formula's terms: enough to
+// prefer the article that says it in those words, less than the
+// question's own words.
+const formulaWeight = 0.8
 
 // maxExpansions bounds the Chinese terms one English word brings in.
 const maxExpansions = 3
