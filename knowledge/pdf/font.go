@@ -3,7 +3,7 @@ package pdf
 import (
 	"math"
 
-	lpdf "github.com/ledongthuc/pdf"
+	"github.com/policybot/policybot/knowledge/pdf/internal/lpdf"
 )
 
 // font decodes the codes of one font to text and gives their widths.

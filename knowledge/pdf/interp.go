@@ -5,7 +5,7 @@ import (
 	"math"
 	"strings"
 
-	lpdf "github.com/ledongthuc/pdf"
+	"github.com/policybot/policybot/knowledge/pdf/internal/lpdf"
 )
 
 // pageText lays out the text of one page. On a panic or a broken stream

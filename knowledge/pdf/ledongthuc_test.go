@@ -10,7 +10,7 @@ import (
 	"testing"
 	"unicode"
 
-	lpdf "github.com/ledongthuc/pdf"
+	"github.com/policybot/policybot/knowledge/pdf/internal/lpdf"
 )
 
 // libraryFixed is how the tests below fail when github.com/ledongthuc/pdf

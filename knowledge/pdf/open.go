@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	lpdf "github.com/ledongthuc/pdf"
+	"github.com/policybot/policybot/knowledge/pdf/internal/lpdf"
 )
 
 // open opens raw with ledongthuc/pdf, turning its panics into errors.
