@@ -7,6 +7,7 @@
 package lpdf
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -45,16 +46,38 @@ type buffer struct {
 	key         []byte
 	useAES      bool
 	objptr      objptr
+
+	// policybot: the Reader whose limits apply (nil: the defaults), and
+	// the nesting of arrays and dictionaries being read.
+	owner    *Reader
+	depth    int
+	maxDepth int
 }
 
-// newBuffer returns a new buffer reading from r at the given offset.
-func newBuffer(r io.Reader, offset int64) *buffer {
+// newBuffer returns a new buffer reading from r at the given offset, for
+// the Reader owner (policybot: its limits apply).
+func newBuffer(owner *Reader, r io.Reader, offset int64) *buffer {
+	maxDepth := DefaultMaxDepth
+	if owner != nil {
+		maxDepth = owner.limits.MaxDepth
+	}
 	return &buffer{
 		r:           r,
 		offset:      offset,
 		buf:         make([]byte, 0, 4096),
 		allowObjptr: true,
 		allowStream: true,
+		owner:       owner,
+		maxDepth:    maxDepth,
+	}
+}
+
+// nest enters an array or dictionary (policybot: readObject recursed
+// without limit, and Go cannot recover from a stack overflow).
+func (b *buffer) nest() {
+	b.depth++
+	if b.depth > b.maxDepth {
+		panic(b.owner.over("nesting depth", int64(b.maxDepth)))
 	}
 }
 
@@ -90,6 +113,9 @@ func (b *buffer) reload() bool {
 		if b.allowEOF && err == io.EOF {
 			b.eof = true
 			return false
+		}
+		if errors.Is(err, ErrLimit) { // policybot: keep the limit's type
+			panic(err)
 		}
 		b.errorf("malformed PDF: reading at offset %d: %v", b.offset, err)
 		return false
@@ -186,7 +212,7 @@ func (b *buffer) readHexString() token {
 	for {
 	Loop:
 		c := b.readByte()
-		if c == '>' {
+		if c == '>' || b.eof { // policybot: an unclosed "<" at the end spun forever
 			break
 		}
 		if isSpace(c) {
@@ -194,6 +220,9 @@ func (b *buffer) readHexString() token {
 		}
 	Loop2:
 		c2 := b.readByte()
+		if b.eof {
+			break
+		}
 		if isSpace(c2) {
 			goto Loop2
 		}
@@ -460,10 +489,12 @@ func (b *buffer) readObject() object {
 }
 
 func (b *buffer) readArray() object {
+	b.nest()
+	defer func() { b.depth-- }()
 	var x array
 	for {
 		tok := b.readToken()
-		if tok == nil || tok == keyword("]") {
+		if tok == nil || tok == keyword("]") || tok == io.EOF { // policybot: EOF appended forever
 			break
 		}
 		b.unreadToken(tok)
@@ -473,6 +504,8 @@ func (b *buffer) readArray() object {
 }
 
 func (b *buffer) readDict() object {
+	b.nest()
+	defer func() { b.depth-- }()
 	x := make(dict)
 	for {
 		tok := b.readToken()

@@ -25,8 +25,10 @@ type Page struct {
 func (r *Reader) Page(num int) Page {
 	num-- // now 0-indexed
 	page := r.Trailer().Key("Root").Key("Pages")
+	levels := 0 // policybot: a page tree that contains itself looped forever
 Search:
-	for page.Key("Type").Name() == "Pages" {
+	for page.Key("Type").Name() == "Pages" && levels < 64 {
+		levels++
 		count := int(page.Key("Count").Int64())
 		if count < num {
 			return Page{}
@@ -377,6 +379,7 @@ func readCmap(toUnicode Value) *cmap {
 				ok = false
 				return
 			}
+			n = min(n, stk.Len()/2) // policybot: the count is the file's word; the stack holds the entries
 			for i := 0; i < n; i++ {
 				hi, lo := stk.Pop().RawString(), stk.Pop().RawString()
 				if len(lo) == 0 || len(lo) != len(hi) {
@@ -395,6 +398,7 @@ func readCmap(toUnicode Value) *cmap {
 			if n < 0 {
 				panic("missing beginbfchar")
 			}
+			n = min(n, stk.Len()/2) // policybot: the count is the file's word; the stack holds the entries
 			for i := 0; i < n; i++ {
 				repl, orig := stk.Pop().RawString(), stk.Pop().RawString()
 				m.bfchar = append(m.bfchar, bfchar{orig, repl})
@@ -405,6 +409,7 @@ func readCmap(toUnicode Value) *cmap {
 			if n < 0 {
 				panic("missing beginbfrange")
 			}
+			n = min(n, stk.Len()/3) // policybot: the count is the file's word; the stack holds the entries
 			for i := 0; i < n; i++ {
 				dst, srcHi, srcLo := stk.Pop(), stk.Pop().RawString(), stk.Pop().RawString()
 				m.bfrange = append(m.bfrange, bfrange{srcLo, srcHi, dst})
@@ -1038,14 +1043,21 @@ type Outline struct {
 // The Outline returned is the root of the outline tree and typically has no Title itself.
 // That is, the children of the returned root are the top-level entries in the outline.
 func (r *Reader) Outline() Outline {
-	return buildOutline(r.Trailer().Key("Root").Key("Outlines"))
+	budget := maxOutline
+	return buildOutline(r.Trailer().Key("Root").Key("Outlines"), 0, &budget)
 }
 
-func buildOutline(entry Value) Outline {
+// buildOutline reads an outline entry and its children (policybot: at most
+// 32 levels and budget entries in all, as First and Next may loop).
+func buildOutline(entry Value, depth int, budget *int) Outline {
 	var x Outline
 	x.Title = entry.Key("Title").Text()
-	for child := entry.Key("First"); child.Kind() == Dict; child = child.Key("Next") {
-		x.Child = append(x.Child, buildOutline(child))
+	if depth >= 32 {
+		return x
+	}
+	for child := entry.Key("First"); child.Kind() == Dict && *budget > 0; child = child.Key("Next") {
+		*budget--
+		x.Child = append(x.Child, buildOutline(child, depth+1, budget))
 	}
 	return x
 }

@@ -34,7 +34,7 @@ func (stk *Stack) Pop() Value {
 }
 
 func newDict() Value {
-	return Value{nil, objptr{}, make(dict)}
+	return Value{nil, objptr{}, make(dict), false}
 }
 
 // Interpret interprets the content in a stream as a basic PostScript program,
@@ -52,7 +52,7 @@ func newDict() Value {
 // There is no support for executable blocks, among other limitations.
 func Interpret(strm Value, do func(stk *Stack, op string)) {
 	rd := strm.Reader()
-	b := newBuffer(rd, 0)
+	b := newBuffer(strm.r, rd, 0)
 	b.allowEOF = true
 	b.allowObjptr = false
 	b.allowStream = false
@@ -71,7 +71,7 @@ Reading:
 			default:
 				for i := len(dicts) - 1; i >= 0; i-- {
 					if v, ok := dicts[i][name(kw)]; ok {
-						stk.Push(Value{nil, objptr{}, v})
+						stk.Push(Value{nil, objptr{}, v, false})
 						continue Reading
 					}
 				}
@@ -79,13 +79,13 @@ Reading:
 				continue
 			case "dict":
 				stk.Pop()
-				stk.Push(Value{nil, objptr{}, make(dict)})
+				stk.Push(Value{nil, objptr{}, make(dict), false})
 				continue
 			case "currentdict":
 				if len(dicts) == 0 {
 					panic("no current dictionary")
 				}
-				stk.Push(Value{nil, objptr{}, dicts[len(dicts)-1]})
+				stk.Push(Value{nil, objptr{}, dicts[len(dicts)-1], false})
 				continue
 			case "begin":
 				d := stk.Pop()
@@ -118,7 +118,7 @@ Reading:
 		}
 		b.unreadToken(tok)
 		obj := b.readObject()
-		stk.Push(Value{nil, objptr{}, obj})
+		stk.Push(Value{nil, objptr{}, obj, false})
 	}
 }
 

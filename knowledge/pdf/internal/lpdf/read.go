@@ -89,6 +89,14 @@ type Reader struct {
 	trailerptr objptr
 	key        []byte
 	useAES     bool
+
+	// policybot: bounds (bounds.go). A Reader is not safe for concurrent
+	// use.
+	limits       Limits
+	limitErr     *LimitError
+	decoded      int64
+	resolveDepth int
+	objStms      map[objptr]*objStm
 }
 
 type xref struct {
@@ -132,6 +140,16 @@ func NewReader(f io.ReaderAt, size int64) (*Reader, error) {
 // to try. If pw returns the empty string, NewReaderEncrypted stops trying to decrypt
 // the file and returns an error.
 func NewReaderEncrypted(f io.ReaderAt, size int64, pw func() string) (*Reader, error) {
+	return newReader(f, size, pw, Limits{})
+}
+
+// NewReaderLimits is NewReader with limits on the work the file may cause
+// (policybot).
+func NewReaderLimits(f io.ReaderAt, size int64, lim Limits) (*Reader, error) {
+	return newReader(f, size, nil, lim)
+}
+
+func newReader(f io.ReaderAt, size int64, pw func() string, lim Limits) (*Reader, error) {
 	buf := make([]byte, 10)
 	f.ReadAt(buf, 0)
 	if !bytes.HasPrefix(buf, []byte("%PDF-1.")) || buf[7] < '0' || buf[7] > '7' || buf[8] != '\r' && buf[8] != '\n' {
@@ -154,11 +172,12 @@ func NewReaderEncrypted(f io.ReaderAt, size int64, pw func() string) (*Reader, e
 	}
 
 	r := &Reader{
-		f:   f,
-		end: end,
+		f:      f,
+		end:    end,
+		limits: lim.withDefaults(),
 	}
 	pos := end - endChunk + int64(i)
-	b := newBuffer(io.NewSectionReader(f, pos, end-pos), pos)
+	b := newBuffer(r, io.NewSectionReader(f, pos, end-pos), pos)
 	if b.readToken() != keyword("startxref") {
 		return nil, fmt.Errorf("malformed PDF file: missing startxref")
 	}
@@ -166,7 +185,7 @@ func NewReaderEncrypted(f io.ReaderAt, size int64, pw func() string) (*Reader, e
 	if !ok {
 		return nil, fmt.Errorf("malformed PDF file: startxref not followed by integer")
 	}
-	b = newBuffer(io.NewSectionReader(r.f, startxref, r.end-startxref), startxref)
+	b = newBuffer(r, io.NewSectionReader(r.f, startxref, r.end-startxref), startxref)
 	xref, trailerptr, trailer, err := readXref(r, b)
 	if err != nil {
 		return nil, err
@@ -198,7 +217,7 @@ func NewReaderEncrypted(f io.ReaderAt, size int64, pw func() string) (*Reader, e
 
 // Trailer returns the file's Trailer value.
 func (r *Reader) Trailer() Value {
-	return Value{r, r.trailerptr, r.trailer}
+	return Value{r, r.trailerptr, r.trailer, false}
 }
 
 func readXref(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
@@ -231,6 +250,9 @@ func readXrefStream(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 	if !ok {
 		return nil, objptr{}, nil, fmt.Errorf("malformed PDF: xref stream missing Size")
 	}
+	if size < 0 || size > int64(r.limits.MaxObjects) { // policybot
+		return nil, objptr{}, nil, r.over("objects", int64(r.limits.MaxObjects))
+	}
 	table := make([]xref, size)
 
 	table, err := readXrefStreamData(r, strm, table, size)
@@ -238,12 +260,17 @@ func readXrefStream(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 		return nil, objptr{}, nil, fmt.Errorf("malformed PDF: %v", err)
 	}
 
+	seen := map[int64]bool{} // policybot: a /Prev chain may loop
 	for prevoff := strm.hdr["Prev"]; prevoff != nil; {
 		off, ok := prevoff.(int64)
 		if !ok {
 			return nil, objptr{}, nil, fmt.Errorf("malformed PDF: xref Prev is not integer: %v", prevoff)
 		}
-		b := newBuffer(io.NewSectionReader(r.f, off, r.end-off), off)
+		if seen[off] || len(seen) >= maxPrevChain || off < 0 || off >= r.end {
+			return nil, objptr{}, nil, fmt.Errorf("malformed PDF: xref Prev chain loops or runs out of the file")
+		}
+		seen[off] = true
+		b := newBuffer(r, io.NewSectionReader(r.f, off, r.end-off), off)
 		obj1 := b.readObject()
 		obj, ok := obj1.(objdef)
 		if !ok {
@@ -254,7 +281,7 @@ func readXrefStream(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 			return nil, objptr{}, nil, fmt.Errorf("malformed PDF: xref prev stream not found: %v", objfmt(obj))
 		}
 		prevoff = prevstrm.hdr["Prev"]
-		prev := Value{r, objptr{}, prevstrm}
+		prev := Value{r, objptr{}, prevstrm, false}
 		if prev.Kind() != Stream {
 			return nil, objptr{}, nil, fmt.Errorf("malformed PDF: xref prev stream is not stream: %v", prev)
 		}
@@ -289,7 +316,7 @@ func readXrefStreamData(r *Reader, strm stream, table []xref, size int64) ([]xre
 	var w []int
 	for _, x := range ww {
 		i, ok := x.(int64)
-		if !ok || int64(int(i)) != i {
+		if !ok || i < 0 || i > 8 { // policybot: a width of 1e9 allocated 1 GB
 			return nil, fmt.Errorf("invalid W array %v", objfmt(ww))
 		}
 		w = append(w, int(i))
@@ -298,7 +325,7 @@ func readXrefStreamData(r *Reader, strm stream, table []xref, size int64) ([]xre
 		return nil, fmt.Errorf("invalid W array %v", objfmt(ww))
 	}
 
-	v := Value{r, objptr{}, strm}
+	v := Value{r, objptr{}, strm, false}
 	wtotal := 0
 	for _, wid := range w {
 		wtotal += wid
@@ -324,6 +351,9 @@ func readXrefStreamData(r *Reader, strm stream, table []xref, size int64) ([]xre
 			v2 := decodeInt(buf[w[0] : w[0]+w[1]])
 			v3 := decodeInt(buf[w[0]+w[1] : w[0]+w[1]+w[2]])
 			x := int(start) + i
+			if start < 0 || x >= r.limits.MaxObjects { // policybot
+				return nil, r.over("objects", int64(r.limits.MaxObjects))
+			}
 			for cap(table) <= x {
 				table = append(table[:cap(table)], xref{})
 			}
@@ -358,9 +388,9 @@ func decodeInt(b []byte) int {
 func readXrefTable(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 	var table []xref
 
-	table, err := readXrefTableData(b, table)
+	table, err := readXrefTableData(r, b, table)
 	if err != nil {
-		return nil, objptr{}, nil, fmt.Errorf("malformed PDF: %v", err)
+		return nil, objptr{}, nil, fmt.Errorf("malformed PDF: %w", err)
 	}
 
 	trailer, ok := b.readObject().(dict)
@@ -368,19 +398,24 @@ func readXrefTable(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 		return nil, objptr{}, nil, fmt.Errorf("malformed PDF: xref table not followed by trailer dictionary")
 	}
 
+	seen := map[int64]bool{} // policybot: a /Prev chain may loop
 	for prevoff := trailer["Prev"]; prevoff != nil; {
 		off, ok := prevoff.(int64)
 		if !ok {
 			return nil, objptr{}, nil, fmt.Errorf("malformed PDF: xref Prev is not integer: %v", prevoff)
 		}
-		b := newBuffer(io.NewSectionReader(r.f, off, r.end-off), off)
+		if seen[off] || len(seen) >= maxPrevChain || off < 0 || off >= r.end {
+			return nil, objptr{}, nil, fmt.Errorf("malformed PDF: xref Prev chain loops or runs out of the file")
+		}
+		seen[off] = true
+		b := newBuffer(r, io.NewSectionReader(r.f, off, r.end-off), off)
 		tok := b.readToken()
 		if tok != keyword("xref") {
 			return nil, objptr{}, nil, fmt.Errorf("malformed PDF: xref Prev does not point to xref")
 		}
-		table, err = readXrefTableData(b, table)
+		table, err = readXrefTableData(r, b, table)
 		if err != nil {
-			return nil, objptr{}, nil, fmt.Errorf("malformed PDF: %v", err)
+			return nil, objptr{}, nil, fmt.Errorf("malformed PDF: %w", err)
 		}
 
 		trailer, ok := b.readObject().(dict)
@@ -402,7 +437,7 @@ func readXrefTable(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 	return table, objptr{}, trailer, nil
 }
 
-func readXrefTableData(b *buffer, table []xref) ([]xref, error) {
+func readXrefTableData(r *Reader, b *buffer, table []xref) ([]xref, error) {
 	for {
 		tok := b.readToken()
 		if tok == keyword("trailer") {
@@ -421,6 +456,9 @@ func readXrefTableData(b *buffer, table []xref) ([]xref, error) {
 				return nil, fmt.Errorf("malformed xref table")
 			}
 			x := int(start) + i
+			if start < 0 || x >= r.limits.MaxObjects { // policybot
+				return nil, r.over("objects", int64(r.limits.MaxObjects))
+			}
 			for cap(table) <= x {
 				table = append(table[:cap(table)], xref{})
 			}
@@ -456,6 +494,7 @@ type Value struct {
 	r    *Reader
 	ptr  objptr
 	data interface{}
+	ref  bool // policybot: read through a reference (see Ref)
 }
 
 // IsNull reports whether the value is a null. It is equivalent to Kind() == Null.
@@ -718,6 +757,7 @@ func (v Value) Len() int {
 }
 
 func (r *Reader) resolve(parent objptr, x interface{}) Value {
+	ref := false
 	if ptr, ok := x.(objptr); ok {
 		if ptr.id >= uint32(len(r.xref)) {
 			return Value{}
@@ -728,42 +768,34 @@ func (r *Reader) resolve(parent objptr, x interface{}) Value {
 		}
 		var obj object
 		if xref.inStream {
+			// policybot: object streams found through object streams
+			// recursed without end, and each object decoded its whole
+			// stream again.
+			if r.resolveDepth >= maxResolveDepth {
+				panic(fmt.Errorf("malformed PDF: object streams nest more than %d deep", maxResolveDepth))
+			}
+			r.resolveDepth++
+			defer func() { r.resolveDepth-- }()
 			strm := r.resolve(parent, xref.stream)
-		Search:
-			for {
-				if strm.Kind() != Stream {
-					panic("not a stream")
-				}
-				if strm.Key("Type").Name() != "ObjStm" {
-					panic("not an object stream")
-				}
-				n := int(strm.Key("N").Int64())
-				first := strm.Key("First").Int64()
-				if first == 0 {
-					panic("missing First")
-				}
-				b := newBuffer(strm.Reader(), 0)
-				b.allowEOF = true
-				for i := 0; i < n; i++ {
-					id, _ := b.readToken().(int64)
-					off, _ := b.readToken().(int64)
-					if uint32(id) == ptr.id {
-						b.seekForward(first + off)
-						x = b.readObject()
-						break Search
-					}
-				}
-				ext := strm.Key("Extends")
-				if ext.Kind() != Stream {
-					panic("cannot find object in stream")
-				}
-				strm = ext
+			st := r.objectStream(xref.stream, strm)
+			off, ok := st.offs[ptr.id]
+			if !ok || off < 0 || off >= int64(len(st.data)) {
+				panic("cannot find object in stream")
+			}
+			b := newBuffer(r, bytes.NewReader(st.data[off:]), 0)
+			b.allowEOF = true
+			x = b.readObject()
+			if err := r.charge(b.readOffset()); err != nil {
+				panic(err)
 			}
 		} else {
-			b := newBuffer(io.NewSectionReader(r.f, xref.offset, r.end-xref.offset), xref.offset)
+			b := newBuffer(r, io.NewSectionReader(r.f, xref.offset, r.end-xref.offset), xref.offset)
 			b.key = r.key
 			b.useAES = r.useAES
 			obj = b.readObject()
+			if err := r.charge(b.readOffset() - xref.offset); err != nil { // policybot
+				panic(err)
+			}
 			def, ok := obj.(objdef)
 			if !ok {
 				panic(fmt.Errorf("loading %v: found %T instead of objdef", ptr, obj))
@@ -774,16 +806,65 @@ func (r *Reader) resolve(parent objptr, x interface{}) Value {
 			x = def.obj
 		}
 		parent = ptr
+		ref = true
 	}
 
 	switch x := x.(type) {
 	case nil, bool, int64, float64, name, dict, array, stream:
-		return Value{r, parent, x}
+		return Value{r, parent, x, ref}
 	case string:
-		return Value{r, parent, x}
+		return Value{r, parent, x, ref}
 	default:
 		panic(fmt.Errorf("unexpected value type %T in resolve", x))
 	}
+}
+
+// objectStream decodes the object stream strm (object ptr) once and keeps
+// it (policybot).
+func (r *Reader) objectStream(ptr objptr, strm Value) *objStm {
+	if st := r.objStms[ptr]; st != nil {
+		return st
+	}
+	if strm.Kind() != Stream {
+		panic("not a stream")
+	}
+	if strm.Key("Type").Name() != "ObjStm" {
+		panic("not an object stream")
+	}
+	if strm.Key("Extends").Kind() != Null {
+		panic("object streams with /Extends are not supported")
+	}
+	n := strm.Key("N").Int64()
+	first := strm.Key("First").Int64()
+	if first <= 0 {
+		panic("missing First")
+	}
+	rd := strm.Reader()
+	data, err := io.ReadAll(rd)
+	if err != nil {
+		panic(err)
+	}
+	if first > int64(len(data)) {
+		panic("object stream First beyond its data")
+	}
+	st := &objStm{data: data[first:], offs: map[uint32]int64{}}
+	b := newBuffer(r, bytes.NewReader(data[:first]), 0)
+	b.allowEOF = true
+	for i := int64(0); i < n; i++ {
+		id, ok1 := b.readToken().(int64)
+		off, ok2 := b.readToken().(int64)
+		if !ok1 || !ok2 {
+			break // the end of the index (or junk)
+		}
+		if _, dup := st.offs[uint32(id)]; !dup {
+			st.offs[uint32(id)] = off
+		}
+	}
+	if r.objStms == nil {
+		r.objStms = map[objptr]*objStm{}
+	}
+	r.objStms[ptr] = st
+	return st
 }
 
 type errorReadCloser struct {
@@ -817,12 +898,14 @@ func (v Value) Reader() io.ReadCloser {
 	default:
 		panic(fmt.Errorf("unsupported filter %v", filter))
 	case Null:
-		// ok
+		rd = &budgetReader{v.r, rd} // policybot: read again and again, it costs too
 	case Name:
-		rd = applyFilter(rd, filter.Name(), param)
+		rd = &budgetReader{v.r, applyFilter(rd, filter.Name(), param)}
 	case Array:
-		for i := 0; i < filter.Len(); i++ {
-			rd = applyFilter(rd, filter.Index(i).Name(), param.Index(i))
+		// policybot: each filter's output is charged, so a predictor
+		// that discards what zlib inflates still pays for it.
+		for i := 0; i < filter.Len() && i < 8; i++ {
+			rd = &budgetReader{v.r, applyFilter(rd, filter.Index(i).Name(), param.Index(i))}
 		}
 	}
 
@@ -843,6 +926,9 @@ func applyFilter(rd io.Reader, name string, param Value) io.Reader {
 			return zr
 		}
 		columns := param.Key("Columns").Int64()
+		if columns < 1 || columns > maxColumns { // policybot: make([]byte, 1+columns)
+			panic(fmt.Errorf("malformed PDF: predictor Columns %d", columns))
+		}
 		switch pred.Int64() {
 		default:
 			if DebugOn {
