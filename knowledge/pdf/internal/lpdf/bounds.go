@@ -18,7 +18,9 @@ package lpdf
 //     to Limits.MaxObjects entries and maxPrevChain sections.
 //   - a PNG predictor's /Columns allocated whatever it said.
 //   - every object in an object stream decompressed the whole stream again
-//     (quadratic); object streams are now decoded once and kept.
+//     (quadratic); object streams are now decoded once and kept, and small
+//     objects are kept parsed (a form drawn a thousand times was parsed a
+//     thousand times).
 //   - decompression had no bound: every filter's output, and every byte
 //     parsed as an object, is charged to Limits.MaxDecodedBytes.
 //   - CMap operators allocated as many entries as the file's counts said;
@@ -51,6 +53,9 @@ const (
 	maxPrevChain    = 256 // xref sections linked by /Prev
 	maxColumns      = 1 << 20
 	maxOutline      = 1 << 14 // outline entries
+
+	maxCachedObject  = 4096    // bytes of file: objects up to this size are kept parsed
+	maxCachedObjects = 1 << 16 // objects kept parsed
 )
 
 func (l Limits) withDefaults() Limits {

@@ -97,6 +97,7 @@ type Reader struct {
 	decoded      int64
 	resolveDepth int
 	objStms      map[objptr]*objStm
+	objects      map[objptr]object // small objects, parsed
 }
 
 type xref struct {
@@ -788,12 +789,15 @@ func (r *Reader) resolve(parent objptr, x interface{}) Value {
 			if err := r.charge(b.readOffset()); err != nil {
 				panic(err)
 			}
+		} else if cached, ok := r.objects[ptr]; ok {
+			x = cached
 		} else {
 			b := newBuffer(r, io.NewSectionReader(r.f, xref.offset, r.end-xref.offset), xref.offset)
 			b.key = r.key
 			b.useAES = r.useAES
 			obj = b.readObject()
-			if err := r.charge(b.readOffset() - xref.offset); err != nil { // policybot
+			n := b.readOffset() - xref.offset
+			if err := r.charge(n); err != nil { // policybot
 				panic(err)
 			}
 			def, ok := obj.(objdef)
@@ -804,6 +808,14 @@ func (r *Reader) resolve(parent objptr, x interface{}) Value {
 				panic(fmt.Errorf("loading %v: found %v", ptr, def.ptr))
 			}
 			x = def.obj
+			// policybot: small objects are kept; a form drawn a thousand
+			// times was parsed a thousand times.
+			if n <= maxCachedObject && len(r.objects) < maxCachedObjects {
+				if r.objects == nil {
+					r.objects = map[objptr]object{}
+				}
+				r.objects[ptr] = x
+			}
 		}
 		parent = ptr
 		ref = true
