@@ -136,7 +136,7 @@ func TestExtractDOCX(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			raw := testDOCX(t, c.parts)
-			text, title, err := extractDOCX(raw)
+			text, title, err := extractDOCX(raw, Limits{})
 			if err != nil {
 				t.Fatalf("extractDOCX(%s) error %v", c.name, err)
 			}
@@ -165,7 +165,7 @@ func TestExtractDOCXErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			text, _, err := extractDOCX(c.raw)
+			text, _, err := extractDOCX(c.raw, Limits{})
 			if err == nil {
 				t.Fatalf("extractDOCX(%s) = %q, want an error", c.name, text)
 			}
@@ -191,7 +191,7 @@ func TestExtractDOCXTestdata(t *testing.T) {
 		"二、主要任务\n" +
 		"嘉兴主导的国际标准有9项。\n" +
 		"ISO 9001 质量管理体系与 GB/T 19001—2016 等同采用。"
-	text, title, err := extractDOCX(raw)
+	text, title, err := extractDOCX(raw, Limits{})
 	if err != nil {
 		t.Fatalf("extractDOCX(libreoffice.docx) error %v", err)
 	}

@@ -77,8 +77,9 @@ var boilerClass = []string{"nav", "menu", "footer", "header", "breadcrumb", "sid
 // line, table cells are separated. It also returns the <title> and first <h1>.
 func htmlText(s string) (text, title, h1 string) {
 	doc, err := html.Parse(strings.NewReader(s))
-	if err != nil { // x/net/html is lenient; this is unreachable in practice
-		return s, "", ""
+	if err != nil { // nested deeper than x/net/html's 512 elements
+		text, title := htmlFlatText(s)
+		return text, title, ""
 	}
 	var b bytes.Buffer
 	var walk func(n *html.Node)
