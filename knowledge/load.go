@@ -123,6 +123,12 @@ func parsePDF(ctx context.Context, d Document, raw []byte, lim Limits) ([]Docume
 		}
 	}
 	d.Text = strings.TrimRight(b.String(), "\n")
+	// Empty pages at the end start after the last newline, which is
+	// trimmed: they start at the end of the text (found by FuzzParsePDF).
+	n := utf8.RuneCountInString(d.Text)
+	for i := range d.PageStarts {
+		d.PageStarts[i] = min(d.PageStarts[i], n)
+	}
 	d.Warnings = warns
 	return finish(d, "")
 }
