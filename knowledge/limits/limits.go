@@ -43,7 +43,7 @@ type Limits struct {
 const (
 	DefaultTimeout         = 60 * time.Second
 	DefaultMaxFileBytes    = 64 << 20
-	DefaultMaxDecodedBytes = 256 << 20
+	DefaultMaxDecodedBytes = 128 << 20
 	DefaultMaxTextBytes    = 16 << 20
 	DefaultMaxPages        = 5000
 	DefaultMaxObjects      = 1_000_000

@@ -23,7 +23,7 @@ func TestErrorMessages(t *testing.T) {
 	}{
 		{Timeout, "over a limit: took longer than 1m0s (limits.parse_timeout)"},
 		{FileBytes, "over a limit: file larger than 64 MB (limits.max_file_mb)"},
-		{DecodedBytes, "over a limit: decompresses to more than 256 MB (limits.max_decoded_mb)"},
+		{DecodedBytes, "over a limit: decompresses to more than 128 MB (limits.max_decoded_mb)"},
 		{TextBytes, "over a limit: more than 16 MB of text (limits.max_text_mb)"},
 		{Pages, "over a limit: more than 5000 pages (limits.max_pages)"},
 		{Objects, "over a limit: more than 1000000 objects (limits.max_objects)"},

@@ -47,7 +47,7 @@ type Limits struct {
 const (
 	DefaultMaxDepth        = 100
 	DefaultMaxObjects      = 1 << 20
-	DefaultMaxDecodedBytes = 256 << 20
+	DefaultMaxDecodedBytes = 128 << 20
 
 	maxResolveDepth = 16  // object streams found through object streams
 	maxPrevChain    = 256 // xref sections linked by /Prev
