@@ -105,31 +105,32 @@ func TestHostileFolder(t *testing.T) {
 		t.Errorf("ask(%q) = %+v, want an answer with %q citing %s", folder.Question, ans, folder.Answer, folder.Good)
 	}
 
-	search := func(q string) []string {
-		t.Helper()
-		out, stderr, err := runCLI(t, nil, "", append([]string{"search", "--json", "--k", "50", "--offline"}, append(args, q)...)...)
-		if err != nil {
-			t.Fatalf("search %q: %v\n%s", q, err, stderr)
-		}
-		var r searchLine
-		if err := json.Unmarshal([]byte(out), &r); err != nil {
-			t.Fatalf("search --json: %v: %s", err, out)
-		}
-		var texts []string
-		for _, res := range r.Results {
-			texts = append(texts, res.Doc+": "+res.Text)
-		}
-		return texts
+	// One search process for all the questions: each opening of the
+	// knowledge base reads the folder again.
+	questions := []string{folder.OutsideToken, "机密 令牌 不得外传", folder.ScriptToken, "alert document.write", "浙江省标准化条例"}
+	out, stderr, err = runCLI(t, nil, strings.Join(questions, "\n")+"\n", append([]string{"search", "--json", "--k", "50", "--offline"}, args...)...)
+	if err != nil {
+		t.Fatalf("search: %v\n%s", err, stderr)
 	}
-	for _, q := range []string{folder.OutsideToken, "机密 令牌 不得外传", folder.ScriptToken, "alert document.write"} {
-		for _, text := range search(q) {
+	results := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r searchLine
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("search --json: %v: %s", err, line)
+		}
+		for _, res := range r.Results {
+			results[r.Question] = append(results[r.Question], res.Doc+": "+res.Text)
+		}
+	}
+	for _, q := range questions[:4] {
+		for _, text := range results[q] {
 			if strings.Contains(strings.ToLower(text), folder.OutsideToken) || strings.Contains(strings.ToLower(text), folder.ScriptToken) ||
 				strings.Contains(text, "机密") || strings.Contains(text, "alert") {
 				t.Errorf("search %q found hidden text: %q", q, text)
 			}
 		}
 	}
-	if got := search("浙江省标准化条例"); len(got) == 0 || !strings.HasPrefix(got[0], "utf16-le-bom.txt: ") {
+	if got := results["浙江省标准化条例"]; len(got) == 0 || !strings.HasPrefix(got[0], "utf16-le-bom.txt: ") {
 		t.Errorf("search for the UTF-16 document = %q, want it first", got)
 	}
 }

@@ -28,7 +28,7 @@ func TestExtractHostile(t *testing.T) {
 		{"nesting under the limit", func() []byte { return hostile.NestedObjStmPDF(50) }, limits.Limits{}, "", "", "packed"},
 		{"object streams in each other (pdftotext reads it)", hostile.ObjStmLoopPDF, limits.Limits{}, "", "", "pdftotext text"},
 		{"262,144 pages", func() []byte { return hostile.ManyPagesPDF(262_144, 1<<10) }, limits.Limits{}, limits.Pages, "", ""},
-		{"2,000 pages of 4 MB content", func() []byte { return hostile.ManyPagesPDF(2000, 4<<20) }, limits.Limits{MaxDecodedBytes: 16 << 20}, limits.DecodedBytes, "", ""},
+		{"2,000 pages of 1 MB content", func() []byte { return hostile.ManyPagesPDF(2000, 1<<20) }, limits.Limits{MaxDecodedBytes: 3 << 20}, limits.DecodedBytes, "", ""},
 		{"200,000 text items", func() []byte { return hostile.ManyItemsPDF(200_000) }, small, limits.TextItems, "", ""},
 		{"a font with its own full CMap on every page", func() []byte { return hostile.FontBombPDF(50) }, small, limits.Objects, "", ""},
 		{"forms drawing forms", func() []byte { return hostile.FormBombPDF(20, 3) }, small, "", "", "form"},
