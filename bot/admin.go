@@ -98,7 +98,11 @@ func (b *Bot) admin(ctx context.Context, log *slog.Logger, m *models.Message, cm
 	case "reload":
 		b.reload(ctx, log, m)
 	case "stats":
-		b.reply(ctx, log, m.Chat.ID, m.ID, b.stats.blocks(b.kb.Status()))
+		up, down, err := b.opts.State.Votes(ctx)
+		if err != nil {
+			log.Error("could not count votes", "err", err)
+		}
+		b.reply(ctx, log, m.Chat.ID, m.ID, b.stats.blocks(b.kb.Status(), up, down, err))
 	case "remove":
 		b.askRemoval(ctx, log, m, cmd.args)
 	case "add":

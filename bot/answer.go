@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -43,7 +44,8 @@ func (b *Bot) keepTyping(ctx context.Context, chat int64) (stop func()) {
 	return func() { cancel(); <-done }
 }
 
-// ask answers a question and logs it.
+// ask answers a question and logs it. A reply to one of the bot's answers
+// is a follow-up: it is answered with the thread that answer continues.
 func (b *Bot) ask(ctx context.Context, log *slog.Logger, m *models.Message, question, via string) {
 	chat, user := m.Chat.ID, m.From.ID
 	asker := b.opts.Askers.ID(user)
@@ -56,13 +58,28 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, m *models.Message, ques
 	}
 	start := b.opts.Now()
 	private := m.Chat.Type == models.ChatTypePrivate
-	prev := ""
-	if via == "reply" {
-		prev = b.memory.previous(chat, user)
+	rec := answerlog.Record{
+		Kind: answerlog.KindAnswer, ID: answerlog.NewID(), Time: start.UTC(),
+		Chat:  answerlog.Chat{ID: chat, Type: string(m.Chat.Type), Title: m.Chat.Title},
+		Asker: asker, Via: via, Question: question,
+	}
+	if via == "reply" && m.ReplyToMessage != nil {
+		parent, ok := b.sent.get(chat, m.ReplyToMessage.ID)
+		var err error
+		if !ok {
+			parent, ok, err = b.opts.State.AnswerAt(ctx, chat, m.ReplyToMessage.ID)
+		}
+		switch {
+		case err != nil:
+			// Answer without the thread rather than not at all.
+			log.Error("could not look up the answer replied to", "err", err)
+		case ok:
+			rec.FollowUpOf, rec.Context = parent.ID, threadContext(parent, asker)
+		}
 	}
 
 	stopTyping := b.keepTyping(ctx, chat)
-	q := answer.Question{Text: question, Previous: prev, Offline: b.opts.Offline}
+	q := answer.Question{Text: question, Context: rec.Context, Offline: b.opts.Offline}
 	var st *streamer
 	if private {
 		st = &streamer{b: b, log: log, chat: chat, replyTo: m.ID}
@@ -72,11 +89,6 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, m *models.Message, ques
 	stopTyping()
 	answered := b.opts.Now()
 
-	rec := answerlog.Record{
-		Kind: answerlog.KindAnswer, ID: answerlog.NewID(), Time: start.UTC(),
-		Chat:  answerlog.Chat{ID: chat, Type: string(m.Chat.Type), Title: m.Chat.Title},
-		Asker: asker, Via: via, Question: question, Previous: prev,
-	}
 	if err != nil {
 		rec.Error = err.Error()
 		msg := "Sorry, I couldn't answer that just now. Please try again in a moment."
@@ -90,9 +102,14 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, m *models.Message, ques
 		b.record(log, rec)
 		return
 	}
-	b.memory.remember(chat, user, question)
 	fillRecord(&rec, a)
 
+	// The answer is stored before its buttons go out, so that a vote
+	// pressed at once (handled by another worker, or another process)
+	// finds it; its messages are added once sent.
+	if err := b.opts.State.SaveAnswer(ctx, rec); err != nil {
+		log.Error("could not store the answer: votes on it are refused", "err", err)
+	}
 	kb := feedbackKeyboard(rec.ID)
 	parts := paginate(answerBlocks(a), maxMessage)
 	var sendErr error
@@ -120,11 +137,32 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, m *models.Message, ques
 		rec.Error = "send: " + sendErr.Error()
 		log.Warn("could not send the answer", "err", sendErr)
 	}
+	if len(rec.MessageIDs) > 0 {
+		// What replies find the answer by: at once in this process (a
+		// reply may come before the store's commit), durably in the store.
+		b.sent.put(chat, rec)
+		if err := b.opts.State.SaveAnswer(ctx, rec); err != nil {
+			log.Error("could not store the answer's messages: replies to it will not be follow-ups", "err", err)
+		}
+	}
 	end := b.opts.Now()
 	rec.Latency = answerlog.Latency{RetrieveMS: a.Timings.RetrieveMS, AnswerMS: a.Timings.AnswerMS,
 		SendMS: ms(end.Sub(answered)), TotalMS: ms(end.Sub(start))}
 	b.stats.add(rec)
 	b.record(log, rec)
+}
+
+// threadContext is the context of a follow-up to the answer parent, asked
+// by asker. Threads are per asker: the asker of parent continues their
+// thread (its context and question, the last answer.MaxContext of them);
+// anyone else starts a thread of their own from parent's question alone,
+// and inherits no one's earlier turns.
+func threadContext(parent answerlog.Record, asker string) []string {
+	if parent.Asker != asker {
+		return []string{parent.Question}
+	}
+	thread := append(slices.Clone(parent.Context), parent.Question)
+	return thread[max(0, len(thread)-answer.MaxContext):]
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -224,6 +262,19 @@ func (b *Bot) search(ctx context.Context, log *slog.Logger, m *models.Message, q
 	b.reply(ctx, log, m.Chat.ID, m.ID, searchBlocks(question, ev))
 }
 
+// callbackMessage is the chat and message a button was pressed under
+// (0 for an inline message). Telegram sends messages older than 48 hours as
+// inaccessible, with only their chat and id.
+func callbackMessage(cq *models.CallbackQuery) (models.Chat, int) {
+	switch m := cq.Message; {
+	case m.Message != nil:
+		return m.Message.Chat, m.Message.ID
+	case m.InaccessibleMessage != nil:
+		return m.InaccessibleMessage.Chat, m.InaccessibleMessage.MessageID
+	}
+	return models.Chat{}, 0
+}
+
 // onCallback handles button presses: feedback votes and removal
 // confirmations. Every press is answered.
 func (b *Bot) onCallback(ctx context.Context, log *slog.Logger, cq *models.CallbackQuery) {
@@ -233,11 +284,7 @@ func (b *Bot) onCallback(ctx context.Context, log *slog.Logger, cq *models.Callb
 			log.Warn("could not answer the button press", "err", err)
 		}
 	}()
-	var chat models.Chat
-	msgID := 0
-	if m := cq.Message.Message; m != nil {
-		chat, msgID = m.Chat, m.ID
-	}
+	chat, msgID := callbackMessage(cq)
 	if chat.ID != 0 && !b.allowed(log, chat, cq.From.ID) {
 		return
 	}
@@ -245,7 +292,7 @@ func (b *Bot) onCallback(ctx context.Context, log *slog.Logger, cq *models.Callb
 	switch kind {
 	case "fb":
 		vote, id, _ := strings.Cut(rest, ":")
-		toast = b.vote(log, chat.ID, cq.From.ID, id, answerlog.Vote(vote))
+		toast = b.vote(ctx, log, chat.ID, cq.From.ID, id, answerlog.Vote(vote))
 	case "rm":
 		toast = b.confirmRemoval(ctx, log, chat, msgID, cq.From.ID, rest)
 	default:
@@ -253,24 +300,35 @@ func (b *Bot) onCallback(ctx context.Context, log *slog.Logger, cq *models.Callb
 	}
 }
 
-// vote records feedback: one vote per asker per answer, changeable.
-func (b *Bot) vote(log *slog.Logger, chat, user int64, id string, v answerlog.Vote) string {
+// Toasts for votes the store refuses or cannot take.
+const (
+	tooOldToRate = "This answer is too old to rate."
+	voteFailed   = "Sorry, I couldn't record your vote. Please try again."
+)
+
+// vote records feedback: one vote per asker per answer, changeable. The
+// vote is committed to the state store before the press is answered, and
+// only votes on answers the store knows (in the chat they were sent to)
+// count.
+func (b *Bot) vote(ctx context.Context, log *slog.Logger, chat, user int64, id string, v answerlog.Vote) string {
 	if id == "" || (v != answerlog.VoteUp && v != answerlog.VoteDown) {
 		return "This button has expired."
 	}
 	asker := b.opts.Askers.ID(user)
-	key := [2]string{id, asker}
-	b.votesMu.Lock()
-	old, had := b.votes[key]
-	if had && old == v {
-		b.votesMu.Unlock()
+	fb := answerlog.Feedback{Kind: answerlog.KindFeedback, Time: b.opts.Now().UTC(), Record: id, Chat: chat, Asker: asker, Vote: v}
+	prev, known, err := b.opts.State.Vote(ctx, fb)
+	switch {
+	case err != nil:
+		log.Error("could not store a vote", "err", err)
+		return voteFailed
+	case !known:
+		log.Info("vote on an unknown answer refused", "record", clipRunes(id, 40), "asker", asker)
+		return tooOldToRate
+	case prev == v:
 		return "You already voted " + voteEmoji(v) + "."
 	}
-	b.votes[key] = v
-	b.votesMu.Unlock()
-	b.stats.vote(old, v)
-	b.record(log, answerlog.Feedback{Kind: answerlog.KindFeedback, Time: b.opts.Now().UTC(), Record: id, Chat: chat, Asker: asker, Vote: v})
-	if had {
+	b.record(log, fb)
+	if prev != "" {
 		return "Changed your vote to " + voteEmoji(v) + "."
 	}
 	return "Thanks for the feedback " + voteEmoji(v)
@@ -281,52 +339,6 @@ func voteEmoji(v answerlog.Vote) string {
 		return "👍"
 	}
 	return "👎"
-}
-
-// memory keeps each asker's last question per chat, for follow-ups.
-type memory struct {
-	now func() time.Time
-	mu  sync.Mutex
-	m   map[[2]int64]remembered
-}
-
-type remembered struct {
-	question string
-	at       time.Time
-}
-
-// Follow-up context lasts this long, for at most this many askers.
-const (
-	memoryTTL = time.Hour
-	memoryCap = 10000
-)
-
-func newMemory(now func() time.Time) *memory {
-	return &memory{now: now, m: make(map[[2]int64]remembered)}
-}
-
-func (m *memory) remember(chat, user int64, q string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	now := m.now()
-	if len(m.m) >= memoryCap {
-		for k, v := range m.m {
-			if now.Sub(v.at) > memoryTTL || len(m.m) >= memoryCap {
-				delete(m.m, k)
-			}
-		}
-	}
-	m.m[[2]int64{chat, user}] = remembered{q, now}
-}
-
-func (m *memory) previous(chat, user int64) string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	r, ok := m.m[[2]int64{chat, user}]
-	if !ok || m.now().Sub(r.at) > memoryTTL {
-		return ""
-	}
-	return r.question
 }
 
 // limiter keeps one token bucket (rate.Limiter) per asker: RatePerMinute
@@ -396,12 +408,12 @@ func (l *limiter) evictIdle(now time.Time) {
 	l.swept = now
 }
 
-// stats are the counters /stats reports, since the bot started.
+// stats are the question counters /stats reports, since the bot started.
+// Votes are counted in the state store.
 type stats struct {
 	mu                                    sync.Mutex
 	since                                 time.Time
 	questions, answered, declined, failed int
-	up, down                              int
 	latencies                             []float64 // ring of recent totals
 	next                                  int
 }
@@ -430,26 +442,13 @@ func (s *stats) add(r answerlog.Record) {
 	}
 }
 
-func (s *stats) vote(old, v answerlog.Vote) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch old {
-	case answerlog.VoteUp:
-		s.up--
-	case answerlog.VoteDown:
-		s.down--
-	}
-	if v == answerlog.VoteUp {
-		s.up++
-	} else {
-		s.down++
-	}
-}
-
-func (s *stats) blocks(ix retrieval.Status) []block {
+// blocks renders /stats: question counts and latency since the bot
+// started, and feedback from the state store (every vote on the answers it
+// remembers, across restarts; votesErr when it could not be read).
+func (s *stats) blocks(ix retrieval.Status, up, down int, votesErr error) []block {
 	s.mu.Lock()
 	lat := append([]float64(nil), s.latencies...)
-	q, a, d, f, up, down, since := s.questions, s.answered, s.declined, s.failed, s.up, s.down, s.since
+	q, a, d, f, since := s.questions, s.answered, s.declined, s.failed, s.since
 	s.mu.Unlock()
 	sort.Float64s(lat)
 	p := func(x float64) float64 {
@@ -464,8 +463,11 @@ func (s *stats) blocks(ix retrieval.Status) []block {
 	}
 	lines := []string{
 		fmt.Sprintf("Questions: %d (answered %d, declined %d = %.0f%%, failed %d)", q, a, d, rate, f),
-		fmt.Sprintf("Feedback: 👍 %d · 👎 %d", up, down),
+		fmt.Sprintf("Feedback on all remembered answers: 👍 %d · 👎 %d", up, down),
 		fmt.Sprintf("Latency: p50 %.0f ms · p95 %.0f ms", p(0.5), p(0.95)),
+	}
+	if votesErr != nil {
+		lines[1] = "Feedback: unavailable (the state store could not be read)"
 	}
 	if ix.Ready {
 		lines = append(lines, fmt.Sprintf("Index: %d documents, %d chunks, built %s", len(ix.Docs), ix.Chunks, ix.BuiltAt.UTC().Format("2006-01-02 15:04 UTC")))
@@ -474,4 +476,40 @@ func (s *stats) blocks(ix retrieval.Status) []block {
 		{spans: []span{{"b", "Statistics"}, {"", " since " + since.UTC().Format("2006-01-02 15:04 UTC")}}},
 		{spans: []span{{"", strings.Join(lines, "\n")}}, tight: true},
 	}
+}
+
+// sentAnswers remembers the answers this process sent most recently, by
+// message, so that a reply arriving before the store has committed an
+// answer's messages still finds it. The store is the record; this only
+// bridges that moment.
+type sentAnswers struct {
+	mu    sync.Mutex
+	order [][2]int64
+	m     map[[2]int64]answerlog.Record
+}
+
+const maxSentAnswers = 256
+
+func (s *sentAnswers) put(chat int64, rec answerlog.Record) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = make(map[[2]int64]answerlog.Record)
+	}
+	for _, id := range rec.MessageIDs {
+		k := [2]int64{chat, int64(id)}
+		s.m[k] = rec
+		s.order = append(s.order, k)
+	}
+	for len(s.order) > maxSentAnswers {
+		delete(s.m, s.order[0])
+		s.order = s.order[1:]
+	}
+}
+
+func (s *sentAnswers) get(chat int64, msg int) (answerlog.Record, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.m[[2]int64{chat, int64(msg)}]
+	return rec, ok
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/policybot/policybot/bot/answerlog"
+	"github.com/policybot/policybot/config/redact"
 	"github.com/policybot/policybot/retrieval"
 	"github.com/policybot/policybot/retrieval/answer"
 )
@@ -47,6 +48,28 @@ type Library interface {
 // Recorder stores answer-log lines (answerlog.Record, answerlog.Feedback).
 type Recorder interface {
 	Append(v any) error
+}
+
+// State is the bot's durable memory (see bot/state): the answer record
+// behind each message the bot sent, with the thread of questions it
+// answered, and askers' votes. Each method has committed its change to
+// stable storage when it returns, so a vote acknowledged is never lost, and
+// the state is shared by every process serving the bot.
+type State interface {
+	// SaveAnswer stores an answer record (id, chat, asker, question,
+	// FollowUpOf, Context) under each of its MessageIDs.
+	SaveAnswer(ctx context.Context, rec answerlog.Record) error
+	// AnswerAt returns the record of the answer sent as message msg of
+	// chat, with what SaveAnswer stored; ok is false when there is none.
+	AnswerAt(ctx context.Context, chat int64, msg int) (rec answerlog.Record, ok bool, err error)
+	// Vote stores fb.Asker's vote on the answer fb.Record of chat fb.Chat,
+	// replacing an earlier one. prev is the vote it replaced ("" for a
+	// first vote, fb.Vote when nothing changed); known is false, and
+	// nothing is stored, when there is no such answer (never sent, or
+	// forgotten).
+	Vote(ctx context.Context, fb answerlog.Feedback) (prev answerlog.Vote, known bool, err error)
+	// Votes counts every asker's current vote on every answer remembered.
+	Votes(ctx context.Context) (up, down int, err error)
 }
 
 // Options configure a Bot. Zero values take the defaults noted.
@@ -77,6 +100,8 @@ type Options struct {
 
 	// Offline forces extractive answers.
 	Offline bool
+	// State is where answers, threads and votes are kept (required).
+	State State
 	// Log receives the answer-quality log; nil keeps none.
 	Log    Recorder
 	Askers answerlog.Askers
@@ -92,6 +117,7 @@ type Options struct {
 
 // Bot is a running Telegram bot.
 type Bot struct {
+	sent sentAnswers // recent answers by message, ahead of the store
 	opts Options
 	log  *slog.Logger
 	api  *api
@@ -103,22 +129,29 @@ type Bot struct {
 
 	jobs    chan *models.Update
 	limiter *limiter
-	memory  *memory
 	stats   *stats
 	admins  *adminCache
 
 	quietMu sync.Mutex
 	quiet   map[int64]bool // chats outside the allowlist, logged once
 
-	votesMu sync.Mutex
-	votes   map[[2]string]answerlog.Vote // (record, asker) → vote
-
 	pendMu   sync.Mutex
 	removals map[string]removal
+
+	// revoked is closed when the Bot API refuses the token mid-run.
+	revoked    chan struct{}
+	revokeOnce sync.Once
 }
 
 // ErrNoToken is returned when no bot token is configured.
 var ErrNoToken = errors.New("no Telegram bot token: set TELEGRAM_BOT_TOKEN or telegram.token in the config file")
+
+// errNoState is returned when Options has no State.
+var errNoState = errors.New("bot: no state store (Options.State)")
+
+// ErrTokenRevoked is returned by Run when the Bot API stops accepting the
+// token (401 Unauthorized) while the bot runs.
+var ErrTokenRevoked = errors.New("telegram no longer accepts the bot token (401 Unauthorized): it was revoked or replaced in @BotFather; set the new one in TELEGRAM_BOT_TOKEN")
 
 // New connects to the Bot API and checks the token with getMe. Its errors
 // are one line and never contain the token.
@@ -126,6 +159,9 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 	token := strings.TrimSpace(opts.Token)
 	if token == "" {
 		return nil, ErrNoToken
+	}
+	if opts.State == nil {
+		return nil, errNoState
 	}
 	if opts.APIURL == "" {
 		opts.APIURL = "https://api.telegram.org"
@@ -163,13 +199,13 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 		log:      opts.Logger,
 		jobs:     make(chan *models.Update, opts.Workers*4),
 		limiter:  newLimiter(opts.RatePerMinute, opts.Now),
-		memory:   newMemory(opts.Now),
 		stats:    newStats(opts.Now()),
 		admins:   newAdminCache(opts.Now),
 		quiet:    make(map[int64]bool),
-		votes:    make(map[[2]string]answerlog.Vote),
 		removals: make(map[string]removal),
+		revoked:  make(chan struct{}),
 	}
+	secrets := redact.New(token, tokenSecret(token), opts.WebhookSecret)
 	client := &http.Client{Timeout: opts.PollTimeout + 15*time.Second}
 	tg, err := tgbot.New(token,
 		tgbot.WithSkipGetMe(),
@@ -180,14 +216,19 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{"message", "callback_query"}),
 		tgbot.WithDefaultHandler(b.enqueue),
 		tgbot.WithErrorsHandler(func(err error) {
-			b.log.Warn("telegram", "err", scrub(err, token))
+			if unauthorized(err) {
+				b.revoke() // Run returns ErrTokenRevoked: reported there, not here
+				return
+			}
+			b.log.Warn("telegram", "err", secrets.Error(err))
 		}),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("telegram client: %w", scrub(err, token))
+		return nil, fmt.Errorf("telegram client: %w", secrets.Error(err))
 	}
 	b.tg = tg
-	b.api = &api{tg: tg, token: token, log: b.log, wait: opts.Wait, missing: make(map[string]bool),
+	b.api = &api{tg: tg, secrets: secrets, log: b.log, wait: opts.Wait, now: opts.Now, revoked: b.revoke,
+		missing: make(map[string]bool), resting: make(map[string]time.Time),
 		files: &http.Client{Timeout: 2 * time.Minute}}
 
 	var me *models.User
@@ -207,6 +248,16 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 	b.id, b.name = me.ID, me.Username
 	return b, nil
 }
+
+// tokenSecret is the part of a bot token after the colon: the bot id
+// before it is public, the rest is the secret.
+func tokenSecret(token string) string {
+	_, after, _ := strings.Cut(token, ":")
+	return after
+}
+
+// revoke records that the Bot API refused the token.
+func (b *Bot) revoke() { b.revokeOnce.Do(func() { close(b.revoked) }) }
 
 // oneLine keeps the last, most specific part of a long error chain.
 func oneLine(err error) error {
@@ -234,9 +285,25 @@ var commandList = []models.BotCommand{
 // Run serves updates until ctx ends, answering from kb and changing lib for
 // admins, then stops taking updates and lets answers in flight finish for
 // up to ShutdownGrace.
+//
+// If the Bot API stops accepting the token (a 401 to getUpdates or to any
+// call), Run stops as it does when ctx ends and returns ErrTokenRevoked.
 func (b *Bot) Run(ctx context.Context, kb Knowledge, lib Library) error {
 	b.kb, b.lib = kb, lib
-	b.api.optional(ctx, "setMyCommands", func(ctx context.Context) error {
+	// run ends with ctx, or when the token is refused.
+	ctx, stop := context.WithCancelCause(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case <-b.revoked:
+			stop(ErrTokenRevoked)
+		case <-ctx.Done():
+		}
+	}()
+	defer func() { stop(nil); <-watched }()
+
+	b.api.bestEffort(ctx, "setMyCommands", func(ctx context.Context) error {
 		_, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: commandList})
 		return err
 	})
@@ -268,6 +335,9 @@ func (b *Bot) Run(ctx context.Context, kb Knowledge, lib Library) error {
 	grace := time.AfterFunc(b.opts.ShutdownGrace, stopWork)
 	workers.Wait()
 	grace.Stop()
+	if cause := context.Cause(ctx); errors.Is(cause, ErrTokenRevoked) {
+		return cause
+	}
 	b.log.Info("bot stopped")
 	return err
 }
@@ -358,8 +428,9 @@ func (b *Bot) handle(ctx context.Context, upd *models.Update) {
 	switch {
 	case upd.Message != nil:
 		chat, replyTo = upd.Message.Chat.ID, upd.Message.ID
-	case upd.CallbackQuery != nil && upd.CallbackQuery.Message.Message != nil:
-		chat = upd.CallbackQuery.Message.Message.Chat.ID
+	case upd.CallbackQuery != nil:
+		c, _ := callbackMessage(upd.CallbackQuery)
+		chat = c.ID
 	}
 	if chat != 0 {
 		log = log.With("chat_id", chat)

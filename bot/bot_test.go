@@ -334,35 +334,6 @@ func longAnswer() answer.Answer {
 		}}
 }
 
-func TestFollowUpUsesEachAskersPreviousQuestion(t *testing.T) {
-	eng := &scriptedEngine{testKB: seedEngine(t, "")}
-	h := start(t, eng, nil)
-	q1 := "@policybot " + isoQ
-	q2 := "@policybot 上海设立了多少个市级标委会？"
-	a := h.replyTo(t, h.fake.Send(bottest.Message{Chat: group, From: staff, Text: q1}))
-	b := h.replyTo(t, h.fake.Send(bottest.Message{Chat: group, From: other, Text: q2}))
-	h.replyTo(t, h.fake.Send(bottest.Message{Chat: group, From: staff, Text: "那全国标委会呢？", ReplyTo: a.ID}))
-	h.replyTo(t, h.fake.Send(bottest.Message{Chat: group, From: other, Text: "北京呢？", ReplyTo: b.ID}))
-	// A reply to the bot in a private chat is a follow-up too.
-	h.replyTo(t, h.fake.Send(bottest.Message{Chat: bottest.PrivateChat(other), From: other, Text: "北京呢？", ReplyTo: b.ID}))
-	got := eng.asked()
-	want := []struct{ text, prev string }{
-		{isoQ, ""},
-		{"上海设立了多少个市级标委会？", ""},
-		{"那全国标委会呢？", isoQ},
-		{"北京呢？", "上海设立了多少个市级标委会？"},
-		{"北京呢？", ""}, // other has asked nothing in the private chat
-	}
-	if len(got) != len(want) {
-		t.Fatalf("engine got %d questions, want %d", len(got), len(want))
-	}
-	for i, w := range want {
-		if got[i].Text != w.text || got[i].Previous != w.prev {
-			t.Errorf("question %d = (%q, previous %q), want (%q, %q)", i, got[i].Text, got[i].Previous, w.text, w.prev)
-		}
-	}
-}
-
 func TestStreamingEditsAtMostOncePerSecond(t *testing.T) {
 	var h *harness
 	eng := &scriptedEngine{testKB: seedEngine(t, "")}
@@ -575,6 +546,7 @@ func TestTokenCheck(t *testing.T) {
 	}
 	deadURL := "http://" + dead.Addr().String()
 	dead.Close()
+	st := openState(t, "", newClock())
 	tests := []struct {
 		name, token, url, want string
 	}{
@@ -584,7 +556,7 @@ func TestTokenCheck(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := New(context.Background(), Options{Token: tc.token, APIURL: tc.url, Wait: func(context.Context, time.Duration) error { return nil }})
+			_, err := New(context.Background(), Options{Token: tc.token, APIURL: tc.url, State: st, Wait: func(context.Context, time.Duration) error { return nil }})
 			if err == nil {
 				t.Fatal("New succeeded")
 			}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/policybot/policybot/bot/answerlog"
 	"github.com/policybot/policybot/bot/bottest"
+	"github.com/policybot/policybot/bot/state"
 	"github.com/policybot/policybot/knowledge"
 	"github.com/policybot/policybot/retrieval"
 	"github.com/policybot/policybot/retrieval/answer"
@@ -144,10 +145,33 @@ func seedEngine(t *testing.T, docs string) *testKB {
 	return &testKB{Engine: e, Answerer: answer.New(e, answer.Options{}), lib: retrieval.NewLibrary(e, docs)}
 }
 
-// start runs a bot on eng with test defaults, adjusted by tweak.
+// openState opens a state store at path (in a new folder when path is
+// "") on clock c, closed when the test ends.
+func openState(t *testing.T, path string, c *clock) *state.Store {
+	t.Helper()
+	if path == "" {
+		path = filepath.Join(t.TempDir(), "state.db")
+	}
+	st, err := state.Open(context.Background(), path, state.Options{Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// start runs a bot on eng with test defaults, adjusted by tweak. Unless
+// tweak sets one, the bot gets a new state store.
 func start(t *testing.T, eng engine, tweak func(*Options, *bottest.Server)) *harness {
 	t.Helper()
-	h := &harness{fake: bottest.New(t, testToken, botName), clock: newClock(), logDir: t.TempDir(),
+	return startOn(t, bottest.New(t, testToken, botName), eng, tweak)
+}
+
+// startOn is start on an existing fake Bot API: a bot restarted against
+// the Telegram it was talking to.
+func startOn(t *testing.T, fake *bottest.Server, eng engine, tweak func(*Options, *bottest.Server)) *harness {
+	t.Helper()
+	h := &harness{fake: fake, clock: newClock(), logDir: t.TempDir(),
 		waits: make(chan time.Duration, 100), logBuf: &syncBuffer{}}
 	w, err := answerlog.Open(h.logDir, 1<<20, 3)
 	if err != nil {
@@ -166,6 +190,9 @@ func start(t *testing.T, eng engine, tweak func(*Options, *bottest.Server)) *har
 	}
 	if tweak != nil {
 		tweak(&opts, h.fake)
+	}
+	if opts.State == nil {
+		opts.State = openState(t, "", h.clock)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	b, err := New(ctx, opts)

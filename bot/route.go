@@ -177,7 +177,7 @@ func helpBlocks(name string, rate int) []block {
 		bl(span{"b", "How to ask"}),
 		{spans: []span{{"", "• In a private chat: just send your question."}}, tight: true},
 		{spans: []span{{"", "• In a group: mention @" + name + " with your question, reply to one of my messages, or use /ask your question."}}, tight: true},
-		{spans: []span{{"", "• Reply to my answer to ask a follow-up: I use your previous question as context."}}, tight: true},
+		{spans: []span{{"", "• Reply to one of my answers to ask a follow-up (e.g. 那全国标委会呢？): I read it with the question that answer was for, and with your earlier questions when you keep replying in your own thread."}}, tight: true},
 		bl(span{"b", "Commands"}),
 		{spans: []span{{"", "/ask QUESTION: an answer with cited sources\n/search QUESTION: the best-matching passages, no answer\n/sources: the documents I know\n/help: this message"}}, tight: true},
 		{spans: []span{{"i", "Admins: /reload, /stats, /remove NAME, and sending a document (in a group with the caption /add; /add replace overwrites a file of the same name)."}}, tight: true},

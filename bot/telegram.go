@@ -14,21 +14,36 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+
+	"github.com/policybot/policybot/config/redact"
 )
 
 // api wraps the go-telegram client with what it lacks: retries on 429 and
-// 5xx, methods a server does not implement skipped after one log line, and
-// the token scrubbed from every error.
+// 5xx for the calls an answer needs, best-effort auxiliary calls (typing,
+// command registration) that never hold an answer up, methods a server
+// does not implement skipped after one log line, a revoked token reported
+// to the bot, and the secrets scrubbed from every error.
 type api struct {
-	tg    *tgbot.Bot
-	token string
-	log   *slog.Logger
-	wait  func(ctx context.Context, d time.Duration) error
-	files *http.Client
+	tg      *tgbot.Bot
+	secrets *redact.Secrets // the token, its secret half, the webhook secret
+	log     *slog.Logger
+	wait    func(ctx context.Context, d time.Duration) error
+	now     func() time.Time
+	files   *http.Client
+	// revoked is told when the Bot API refuses the token (401).
+	revoked func()
 
 	missingMu sync.Mutex
 	missing   map[string]bool
+	resting   map[string]time.Time // best-effort methods skipped until then
 }
+
+// Best-effort calls: one attempt, bounded, and after a failure the method
+// rests for a while instead of costing every answer a round trip.
+const (
+	auxTimeout = 3 * time.Second
+	auxRest    = 30 * time.Second
+)
 
 // Retry policy for Bot API calls.
 const (
@@ -63,24 +78,18 @@ func (s statusClient) Do(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// redactedError carries an error whose text had the token in it.
-type redactedError struct {
-	msg string
-	err error
-}
+// scrub removes the secrets from err's text.
+func (a *api) scrub(err error) error { return a.secrets.Error(err) }
 
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
+// unauthorized reports whether err is the Bot API refusing the token.
+func unauthorized(err error) bool { return errors.Is(err, tgbot.ErrorUnauthorized) }
 
-// scrub removes the bot token from err's text.
-func scrub(err error, token string) error {
-	if err == nil || token == "" || !strings.Contains(err.Error(), token) {
-		return err
+// noteRevoked tells the bot when err says the token is refused.
+func (a *api) noteRevoked(err error) {
+	if unauthorized(err) && a.revoked != nil {
+		a.revoked()
 	}
-	return &redactedError{msg: strings.ReplaceAll(err.Error(), token, "<token>"), err: err}
 }
-
-func (a *api) scrub(err error) error { return scrub(err, a.token) }
 
 // retryable reports how long to wait before trying a failed call again.
 func retryable(err error, attempt int) (time.Duration, bool) {
@@ -107,6 +116,7 @@ func (a *api) call(ctx context.Context, method string, f func(ctx context.Contex
 		}
 		d, ok := retryable(err, attempt)
 		if !ok || attempt == maxAttempts-1 {
+			a.noteRevoked(err)
 			break
 		}
 		a.log.Warn("telegram call failed: retrying", "method", method, "wait", d, "err", a.scrub(err))
@@ -124,28 +134,83 @@ func isMissing(err error) bool {
 }
 
 // optional runs a method the bot can do without: if the server lacks it,
-// that is logged once and later calls are skipped.
+// that is logged once and later calls are skipped. Other failures are
+// retried as call retries them.
 func (a *api) optional(ctx context.Context, method string, f func(ctx context.Context) error) {
-	a.missingMu.Lock()
-	skip := a.missing[method]
-	a.missingMu.Unlock()
-	if skip {
+	if a.isMissing(method) {
 		return
 	}
 	err := a.call(ctx, method, f)
 	switch {
 	case err == nil:
 	case isMissing(err):
-		a.missingMu.Lock()
-		first := !a.missing[method]
-		a.missing[method] = true
-		a.missingMu.Unlock()
-		if first {
-			a.log.Warn("the Bot API server does not implement this method: skipping it from now on", "method", method)
-		}
+		a.markMissing(method)
 	case ctx.Err() != nil:
 	default:
 		a.log.Warn("optional telegram call failed", "method", method, "err", err)
+	}
+}
+
+func (a *api) isMissing(method string) bool {
+	a.missingMu.Lock()
+	defer a.missingMu.Unlock()
+	return a.missing[method]
+}
+
+func (a *api) markMissing(method string) {
+	a.missingMu.Lock()
+	first := !a.missing[method]
+	a.missing[method] = true
+	a.missingMu.Unlock()
+	if first {
+		a.log.Warn("the Bot API server does not implement this method: skipping it from now on", "method", method)
+	}
+}
+
+// bestEffort runs an auxiliary call — the typing indicator, a reaction,
+// command registration — that must never hold up an answer: one attempt
+// under auxTimeout, no retries and no waits. After a failure the method
+// rests for auxRest (or the server's retry_after, if longer), so a Bot API
+// that answers it with 5xx costs one round trip, not one per answer; the
+// failure is logged once until the method works again. A method the server
+// lacks is skipped for good, as optional does.
+func (a *api) bestEffort(ctx context.Context, method string, f func(ctx context.Context) error) {
+	a.missingMu.Lock()
+	skip := a.missing[method] || a.now().Before(a.resting[method])
+	a.missingMu.Unlock()
+	if skip {
+		return
+	}
+	cctx, cancel := context.WithTimeout(ctx, auxTimeout)
+	err := f(cctx)
+	cancel()
+	switch {
+	case err == nil:
+		a.missingMu.Lock()
+		_, was := a.resting[method]
+		delete(a.resting, method)
+		a.missingMu.Unlock()
+		if was {
+			a.log.Info("telegram call works again", "method", method)
+		}
+	case isMissing(err):
+		a.markMissing(method)
+	case ctx.Err() != nil: // the caller stopped, not the server
+	default:
+		a.noteRevoked(err)
+		rest := auxRest
+		var tooMany *tgbot.TooManyRequestsError
+		if errors.As(err, &tooMany) {
+			rest = max(rest, time.Duration(tooMany.RetryAfter)*time.Second)
+		}
+		a.missingMu.Lock()
+		_, was := a.resting[method]
+		a.resting[method] = a.now().Add(rest)
+		a.missingMu.Unlock()
+		if !was {
+			a.log.Warn("best-effort telegram call failed: skipping it for a while", "method", method,
+				"rest", rest, "err", fmt.Errorf("%s: %w", method, a.scrub(err)))
+		}
 	}
 }
 
@@ -220,9 +285,9 @@ func (a *api) edit(ctx context.Context, chat int64, msg int, text string, kb *ke
 	return err
 }
 
-// typing shows the "typing…" chat action.
+// typing shows the "typing…" chat action, best effort.
 func (a *api) typing(ctx context.Context, chat int64) {
-	a.optional(ctx, "sendChatAction", func(ctx context.Context) error {
+	a.bestEffort(ctx, "sendChatAction", func(ctx context.Context) error {
 		_, err := a.tg.SendChatAction(ctx, &tgbot.SendChatActionParams{ChatID: chat, Action: models.ChatActionTyping})
 		return err
 	})

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +48,9 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
+	if v < 0 {
+		return fmt.Errorf("duration %q is negative", s)
+	}
 	d.Duration = v
 	return nil
 }
@@ -64,6 +68,8 @@ type Config struct {
 	LLM      LLM      `json:"llm"`
 	// AnswerLog is the reviewers' log of questions and answers.
 	AnswerLog AnswerLog `json:"answer_log"`
+	// State is the bot's durable state: answers by message, threads, votes.
+	State State `json:"state"`
 	// Limits bound the reading of each knowledge file.
 	Limits Limits `json:"limits"`
 }
@@ -112,8 +118,12 @@ type LLM struct {
 	EmbeddingModel string `json:"embedding_model"`
 	// EmbeddingDim is the embedding model's dimension; 0 asks the endpoint
 	// with one probe call.
-	EmbeddingDim     int      `json:"embedding_dim"`
-	Timeout          Duration `json:"timeout"`
+	EmbeddingDim int `json:"embedding_dim"`
+	// Timeout is the deadline of each call to the endpoint.
+	Timeout Duration `json:"timeout"`
+	// AnswerBudget bounds the whole LLM part of one answer (query rewrite,
+	// retries, streaming); when it is spent the extractive answer goes out.
+	AnswerBudget     Duration `json:"answer_budget"`
 	Temperature      float64  `json:"temperature"`
 	MaxTokens        int      `json:"max_tokens"`
 	EmbedBatch       int      `json:"embed_batch"`
@@ -134,6 +144,16 @@ type AnswerLog struct {
 	HashKey   Secret `json:"hash_key"`
 }
 
+// State configures the bot's state store.
+type State struct {
+	// Path is the SQLite file; empty means state.db beside the answer
+	// log's default folder (the data directory, or the user cache dir's
+	// policybot folder).
+	Path string `json:"path"`
+	// KeepDays is how long answers can be followed up and rated.
+	KeepDays int `json:"keep_days"`
+}
+
 // Default returns the configuration used when nothing is set.
 func Default() Config {
 	return Config{
@@ -148,6 +168,7 @@ func Default() Config {
 		},
 		LLM: LLM{
 			Timeout:          Duration{60 * time.Second},
+			AnswerBudget:     Duration{20 * time.Second},
 			Temperature:      0.1,
 			MaxTokens:        800,
 			EmbedBatch:       64,
@@ -165,21 +186,23 @@ func Default() Config {
 			MaxDepth:     100,
 			MaxChunks:    20_000,
 		},
+		State: State{KeepDays: 90},
 	}
 }
 
 // LoadFile overlays a JSON config file on c. Unknown keys are an error, so
-// a misspelt key does not pass silently.
+// a misspelt key does not pass silently, and so is anything after the
+// object. Errors give the file's line and column. On error c is unchanged.
 func (c *Config) LoadFile(path string) error {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("config file: %w", err)
 	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(c); err != nil {
-		return fmt.Errorf("config file %s: %w", path, err)
+	next := *c
+	if err := decodeStrict(raw, &next); err != nil {
+		return fmt.Errorf("config file %s%w", path, err)
 	}
+	*c = next
 	return nil
 }
 
@@ -200,7 +223,9 @@ var Env = []struct{ Name, Key string }{
 	{"POLICYBOT_LLM_MODEL", "llm.chat_model"},
 	{"POLICYBOT_EMBED_MODEL", "llm.embedding_model"},
 	{"POLICYBOT_LLM_TIMEOUT", "llm.timeout"},
+	{"POLICYBOT_LLM_ANSWER_BUDGET", "llm.answer_budget"},
 	{"POLICYBOT_ANSWER_LOG", "answer_log.dir"},
+	{"POLICYBOT_STATE", "state.path"},
 }
 
 // LoadEnv overlays environment variables on c; getenv is os.Getenv outside
@@ -242,14 +267,20 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 	setSecret("POLICYBOT_LLM_API_KEY", &c.LLM.APIKey)
 	set("POLICYBOT_LLM_MODEL", &c.LLM.ChatModel)
 	set("POLICYBOT_EMBED_MODEL", &c.LLM.EmbeddingModel)
-	if v := getenv("POLICYBOT_LLM_TIMEOUT"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("POLICYBOT_LLM_TIMEOUT: %w", err))
+	for _, d := range []struct {
+		name string
+		dst  *Duration
+	}{{"POLICYBOT_LLM_TIMEOUT", &c.LLM.Timeout}, {"POLICYBOT_LLM_ANSWER_BUDGET", &c.LLM.AnswerBudget}} {
+		if v := getenv(d.name); v != "" {
+			v, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", d.name, err))
+			}
+			*d.dst = Duration{v}
 		}
-		c.LLM.Timeout = Duration{d}
 	}
 	set("POLICYBOT_ANSWER_LOG", &c.AnswerLog.Dir)
+	set("POLICYBOT_STATE", &c.State.Path)
 	return errors.Join(errs...)
 }
 
@@ -307,8 +338,14 @@ func (c Config) Validate() error {
 	} else if c.LLM.ChatModel != "" || c.LLM.EmbeddingModel != "" {
 		errs = append(errs, errors.New("llm.chat_model or llm.embedding_model is set without llm.base_url"))
 	}
-	if c.LLM.Timeout.Duration <= 0 {
-		errs = append(errs, fmt.Errorf("llm.timeout %s: want > 0", c.LLM.Timeout))
+	errs = append(errs, negativeDurations(reflect.ValueOf(c), "")...)
+	for _, d := range []struct {
+		key string
+		d   Duration
+	}{{"telegram.shutdown_grace", c.Telegram.ShutdownGrace}, {"llm.timeout", c.LLM.Timeout}, {"llm.answer_budget", c.LLM.AnswerBudget}} {
+		if d.d.Duration == 0 {
+			errs = append(errs, fmt.Errorf("%s %s: want > 0", d.key, d.d))
+		}
 	}
 	if c.LLM.Temperature < 0 || c.LLM.Temperature > 2 {
 		errs = append(errs, fmt.Errorf("llm.temperature %g: want 0..2", c.LLM.Temperature))
@@ -344,7 +381,54 @@ func (c Config) Validate() error {
 	if l.MaxFileMB > 4096 || l.MaxDecodedMB > 4096 || l.MaxTextMB > 4096 {
 		errs = append(errs, errors.New("limits.max_file_mb, max_decoded_mb and max_text_mb must be ≤ 4096"))
 	}
+	if c.State.KeepDays < 1 {
+		errs = append(errs, fmt.Errorf("state.keep_days %d: want ≥ 1", c.State.KeepDays))
+	}
+	if strings.ContainsRune(c.State.Path, '?') {
+		errs = append(errs, fmt.Errorf("state.path %q: must not contain '?'", c.State.Path))
+	}
 	return errors.Join(errs...)
+}
+
+// negativeDurations lists every Duration in v (a struct, walked through
+// nested structs by their JSON keys) that is below zero.
+func negativeDurations(v reflect.Value, prefix string) []error {
+	var errs []error
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if key == "" || key == "-" || !f.IsExported() {
+			continue
+		}
+		switch x := v.Field(i).Interface().(type) {
+		case Duration:
+			if x.Duration < 0 {
+				errs = append(errs, fmt.Errorf("%s%s %s: a duration cannot be negative", prefix, key, x))
+			}
+		default:
+			if f.Type.Kind() == reflect.Struct {
+				errs = append(errs, negativeDurations(v.Field(i), prefix+key+".")...)
+			}
+		}
+	}
+	return errs
+}
+
+// Secrets lists the secret values set, for scrubbing logs and errors: the
+// Telegram token and its part after the colon (the part that is secret),
+// the webhook secret, the LLM API key and the answer-log hash key.
+func (c Config) Secrets() []string {
+	var out []string
+	for _, s := range []Secret{c.Telegram.Token, c.Telegram.WebhookSecret, c.LLM.APIKey, c.AnswerLog.HashKey} {
+		if v := strings.TrimSpace(s.Reveal()); v != "" {
+			out = append(out, v)
+		}
+	}
+	if _, after, ok := strings.Cut(c.Telegram.Token.Reveal(), ":"); ok && strings.TrimSpace(after) != "" {
+		out = append(out, strings.TrimSpace(after))
+	}
+	return out
 }
 
 func checkURL(s string) error {

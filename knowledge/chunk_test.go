@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -64,9 +65,11 @@ func TestChunkInvariantsSeeds(t *testing.T) {
 }
 
 // checkChunkInvariants checks what every chunking must hold: offsets that
-// slice the document to the chunk's text, order without overlap, unique ids,
-// sizes within MaxChunk, sentence-bounded ends, and no text lost except
-// heading lines, which live on in the section path.
+// slice the document to the chunk's text (after a repeated lead-in), order
+// without overlap, unique ids, sizes within MaxChunk, sentence-bounded ends,
+// no lead-in cut from the list after it, and no text lost: every line of the
+// document is in a chunk's text or is a heading named in the section path
+// of the chunk after it.
 func checkChunkInvariants(t *testing.T, d Document, chunks []Chunk) {
 	t.Helper()
 	text := []rune(d.Text)
@@ -86,8 +89,21 @@ func checkChunkInvariants(t *testing.T, d Document, chunks []Chunk) {
 			continue
 		}
 		prevEnd = c.End
-		if got := strings.TrimSpace(string(text[c.Start:c.End])); got != c.Text {
-			t.Errorf("chunk %s: Text = %q, want Document.Text[%d:%d] = %q", c.ID, c.Text, c.Start, c.End, got)
+		body := c.Text
+		if c.Lead > 0 {
+			rs := []rune(c.Text)
+			if c.Lead > len(rs) {
+				t.Errorf("chunk %s: Lead %d past its %d runes", c.ID, c.Lead, len(rs))
+				continue
+			}
+			lead := strings.TrimSpace(string(rs[:c.Lead]))
+			if !strings.Contains(string(text[:c.Start]), lead) || !endsLeadIn(lead) {
+				t.Errorf("chunk %s: lead-in %q is no lead-in earlier in the document", c.ID, lead)
+			}
+			body = string(rs[c.Lead:])
+		}
+		if got := strings.TrimSpace(string(text[c.Start:c.End])); got != body {
+			t.Errorf("chunk %s: Text = %q, want Document.Text[%d:%d] = %q", c.ID, body, c.Start, c.End, got)
 		}
 		if n := utf8.RuneCountInString(c.Text); n > MaxChunk+chunkMargin {
 			t.Errorf("chunk %s: %d runes, want at most MaxChunk+%d = %d", c.ID, n, chunkMargin, MaxChunk+chunkMargin)
@@ -96,12 +112,17 @@ func checkChunkInvariants(t *testing.T, d Document, chunks []Chunk) {
 		if !atLineEnd && !endsSentence(c.Text) && utf8.RuneCountInString(c.Text) < MaxChunk {
 			t.Errorf("chunk %s ends mid-sentence: …%q | %q…", c.ID, tail(c.Text, 12), string(text[c.End:min(len(text), c.End+12)]))
 		}
+		if endsLeadIn(c.Text) && c.End < len(text) {
+			// A lead-in may end a chunk only when no item of its list follows.
+			next, _, _ := strings.Cut(strings.TrimLeft(string(text[c.End:]), "\n"), "\n")
+			if itemMarker.MatchString(next) && !headingOfNextChunk(chunks, c.End+1, next) {
+				t.Errorf("chunk %s ends on a lead-in cut from its list: …%q | %q", c.ID, tail(c.Text, 20), next)
+			}
+		}
 		for k := c.Start; k < c.End; k++ {
 			covered[k] = true
 		}
 	}
-	// Text outside every chunk is white space or whole heading lines that
-	// name the section of the chunk after them.
 	off := 0
 	for _, line := range strings.Split(d.Text, "\n") {
 		n := utf8.RuneCountInString(line)
@@ -121,14 +142,15 @@ func checkChunkInvariants(t *testing.T, d Document, chunks []Chunk) {
 }
 
 // headingOfNextChunk reports whether line, at rune offset off, is a heading
-// in the section path of the first chunk after it.
+// in the section path of the first chunk after it (the path's labels have
+// decorative spaces squeezed out and no closing punctuation).
 func headingOfNextChunk(chunks []Chunk, off int, line string) bool {
 	for _, c := range chunks {
 		if c.Start <= off {
 			continue
 		}
 		for _, s := range c.Section {
-			if strings.HasPrefix(line, s) && utf8.RuneCountInString(line)-utf8.RuneCountInString(s) <= 1 {
+			if compact(line) == compact(s) {
 				return true
 			}
 		}
@@ -329,12 +351,69 @@ func TestChunksIDsAndPages(t *testing.T) {
 }
 
 func TestChunksEmpty(t *testing.T) {
-	for _, text := range []string{"", "\n", "一、总体要求", "一、总体要求\n（一）基本原则"} {
+	for _, text := range []string{"", "\n", " \n\u3000"} {
 		t.Run(text, func(t *testing.T) {
 			if got := Chunks(Document{ID: "e.txt", Text: text}); len(got) != 0 {
 				t.Errorf("Chunks(%q) = %v, want no chunks", text, got)
 			}
 		})
+	}
+}
+
+// A heading is a heading only when a body follows it: short list items,
+// table of contents entries, a trailing heading line and a document that is
+// only a heading are body text, in a chunk.
+func TestChunksHeadingNeedsBody(t *testing.T) {
+	tests := []struct {
+		name     string
+		text     string
+		sections []string // of the chunks, in order
+	}{
+		{"short items are body", "一、申请条件\n（一）注册资本不低于600万元；\n（二）有固定的经营场所。",
+			[]string{"一、申请条件"}},
+		{"items without punctuation are body", "主要任务包括：\n1.参与制定国家标准\n2.参与制定行业标准\n之后的正文。",
+			[]string{""}},
+		{"trailing heading line", "正文第一段。\n二、附则", []string{""}},
+		{"a salutation is no list lead-in for headings", "各有关单位：\n一、总体要求\n（一）指导思想\n坚持创新引领。", []string{"", "一、总体要求 › （一）指导思想"}},
+		{"only a heading", "一、总体要求", []string{""}},
+		{"heading over a deeper heading that is body", "一、总体要求\n（一）基本原则", []string{"一、总体要求"}},
+		{"heading with a full stop over items", "（一）总体要求。\n1.坚持创新。创新是第一动力。", []string{"（一）总体要求 › 1.坚持创新"}},
+		{"table of contents", "目　　录\n第一章　总　　则\n第二章　附　　则\n第一章　总　　则\n第一条　为了规范管理，制定本办法。\n第二章　附　　则\n第二条　本办法自公布之日起施行。",
+			[]string{"第一章 总则 › 第一条", "第二章 附则 › 第二条"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Document{ID: "h.txt", Text: tt.text}
+			chunks := Chunks(d)
+			checkChunkInvariants(t, d, chunks)
+			var got []string
+			for _, c := range chunks {
+				got = append(got, strings.Join(c.Section, " › "))
+			}
+			if !reflect.DeepEqual(got, tt.sections) {
+				t.Errorf("Chunks(%q) sections = %q, want %q", tt.text, got, tt.sections)
+			}
+			var all strings.Builder
+			for _, c := range chunks {
+				all.WriteString(c.Text)
+			}
+			for _, line := range strings.Split(tt.text, "\n") {
+				if strings.Contains(line, "600万元") || strings.Contains(line, "参与制定") || line == "二、附则" {
+					if !strings.Contains(all.String(), line) {
+						t.Errorf("Chunks(%q) lose %q", tt.text, line)
+					}
+				}
+			}
+		})
+	}
+	// The loaded .txt of three lines keeps the item searchable.
+	docs, err := Parse(context.Background(), "条件.txt", []byte("一、申请条件\n（一）注册资本不低于600万元；\n（二）有固定的经营场所。\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunks := Chunks(docs[0])
+	if len(chunks) != 1 || !strings.Contains(chunks[0].Text, "注册资本不低于600万元") {
+		t.Errorf("Chunks(条件.txt) = %+v, want one chunk holding 注册资本不低于600万元", chunks)
 	}
 }
 
@@ -386,5 +465,93 @@ func TestSentencesLong(t *testing.T) {
 		if i < len(got)-1 && !strings.HasSuffix(s, "，") {
 			t.Errorf("piece %d ends with %q, want a cut after a comma", i, tail(s, 3))
 		}
+	}
+}
+
+func TestChunksArticles(t *testing.T) {
+	numerals := []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四"}
+	item := func(i int) string {
+		return "（" + numerals[i-1] + "）" + strings.Repeat("经营者应当如实记录并保存相关材料", 3) + "；"
+	}
+	var items []string
+	for i := 1; i <= 14; i++ {
+		items = append(items, item(i))
+	}
+	long := "第十条　事故报告应当包括下列内容：\n" + strings.Join(items, "\n") + "\n事故报告应当及时报送。"
+	tests := []struct {
+		name     string
+		text     string
+		sections []string
+		leads    []int  // whether each chunk repeats a lead-in (1) or not (0)
+		lead     string // the lead-in repeated
+		contains string // text some chunk must hold whole
+	}{
+		{
+			name:     "an article with its lead-in and items is one chunk",
+			text:     "第二章　事故报告\n第十条　事故报告应当包括以下内容：\n（一）事故发生的时间、地点；\n（二）已经采取的措施；\n（三）其他有必要报告的情况。\n报告应当及时。",
+			sections: []string{"第二章 事故报告 › 第十条"},
+			leads:    []int{0},
+			contains: "第十条　事故报告应当包括以下内容：\n（一）事故发生的时间、地点；\n（二）已经采取的措施；\n（三）其他有必要报告的情况。",
+		},
+		{
+			name:     "a long article splits on items, repeating its lead-in",
+			text:     "第二章　事故报告\n" + long,
+			sections: []string{"第二章 事故报告 › 第十条", "第二章 事故报告 › 第十条 › （八）"},
+			leads:    []int{0, 1},
+			lead:     "第十条　事故报告应当包括下列内容：\n",
+		},
+		{
+			name:     "short articles share a chunk within their chapter",
+			text:     "第一章　总则\n第一条　为了规范管理，制定本办法。\n第二条　本办法适用于全省。\n第三条　省人民政府负责实施。\n第二章　附则\n第四条　本办法由省人民政府解释。\n第五条　本办法自公布之日起施行。",
+			sections: []string{"第一章 总则 › 第一条至第三条", "第二章 附则 › 第四条、第五条"},
+			leads:    []int{0, 0},
+		},
+		{
+			name:     "a short preamble goes with the first article",
+			text:     "某某管理办法\n（2020年1月1日省人民政府令第1号公布）\n第一章　总则\n第一条　为了规范管理，制定本办法。",
+			sections: []string{"第一章 总则 › 第一条"},
+			leads:    []int{0},
+			contains: "某某管理办法",
+		},
+		{
+			name:     "a second list in an article keeps its own lead-in",
+			text:     "第四十八条　" + strings.Repeat("禁止生产经营假、劣种子。", 45) + "\n下列种子为假种子：\n（一）以非种子冒充种子或者以此种品种种子冒充其他品种种子的；\n（二）种子种类、品种与标签标注的内容不符或者没有标签的。",
+			sections: []string{"第四十八条", "第四十八条 › （二）"},
+			leads:    []int{0, 1},
+			lead:     "下列种子为假种子：\n",
+			contains: "下列种子为假种子：\n（一）以非种子冒充种子",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Document{ID: "reg.docx", Title: "规定", Text: tt.text}
+			chunks := Chunks(d)
+			checkChunkInvariants(t, d, chunks)
+			var sections []string
+			var leads []int
+			for _, c := range chunks {
+				sections = append(sections, strings.Join(c.Section, " › "))
+				l := 0
+				if c.Lead > 0 {
+					l = 1
+					if !strings.HasPrefix(c.Text, tt.lead) {
+						t.Errorf("chunk %s starts %q, want the lead-in", c.ID, tail(c.Text[:min(len(c.Text), 60)], 20))
+					}
+				}
+				leads = append(leads, l)
+			}
+			if !reflect.DeepEqual(sections, tt.sections) || !reflect.DeepEqual(leads, tt.leads) {
+				t.Errorf("Chunks(%s) sections %q leads %v, want %q %v", tt.name, sections, leads, tt.sections, tt.leads)
+			}
+			if tt.contains != "" {
+				found := false
+				for _, c := range chunks {
+					found = found || strings.Contains(c.Text, tt.contains)
+				}
+				if !found {
+					t.Errorf("no chunk holds %q", tt.contains)
+				}
+			}
+		})
 	}
 }

@@ -109,3 +109,15 @@ func mojibake(text string) []string {
 func isCJK(r rune) bool {
 	return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xffef)
 }
+
+// compact keeps the letters and digits of s, lower-cased: text compared
+// across line breaks, spacing and punctuation.
+func compact(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}

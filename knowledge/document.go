@@ -54,5 +54,10 @@ type Chunk struct {
 	Page    int      // 1-based page of the chunk's start, 0 if unpaged
 	Start   int      // rune offsets into Document.Text
 	End     int
-	Text    string // original text, for quoting
+	// Lead is the number of runes at the start of Text that repeat a list's
+	// lead-in from earlier in the document (a long article split on its
+	// items), with the line break after it; Text[Lead:] is the trimmed
+	// Document.Text[Start:End].
+	Lead int
+	Text string // original text, for quoting
 }

@@ -182,6 +182,14 @@ func FuzzChunks(f *testing.F) {
 		"一、\n短\n二、标题\n正文。(说明)",
 		strings.Repeat("。(", 500),
 		strings.Repeat("长", 2000),
+		"",
+		"一、总体要求\n（一）基本原则\n1.坚持创新。创新是第一动力。",
+		"第一章　总则\n第一条　为了规范管理，制定本办法。\n第二条　应当具备下列条件：\n（一）注册资本不低于600万元；\n（二）有固定场所。",
+		"目录\n第一章 总则\n第二章 附则\n第一章 总则\n第一条 正文。",
+		"主要任务：\n1.参与制定国家标准\n2.参与制定行业标准",
+		"第十条　事故报告应当包括下列内容：\n" + strings.Repeat("（一）事故发生的时间、地点、单位概况以及特种设备种类；\n", 30),
+		strings.Repeat("标准化", 400),
+		"第一条\n\n第二条：\n（一）",
 	} {
 		f.Add([]byte(s))
 	}
@@ -191,14 +199,12 @@ func FuzzChunks(f *testing.F) {
 		}
 		d := Document{ID: "a.txt", Title: "t", Text: cleanLines(string(raw))}
 		chunks := Chunks(d)
+		checkChunkInvariants(t, d, chunks)
 		rs := []rune(d.Text)
 		covered := make([]bool, len(rs))
 		for _, c := range chunks {
 			if c.Start < 0 || c.End > len(rs) || c.Start > c.End {
 				t.Fatalf("Chunks(%q): chunk %s at [%d,%d) outside the %d runes", d.Text, c.ID, c.Start, c.End, len(rs))
-			}
-			if !strings.Contains(string(rs[c.Start:c.End]), c.Text) {
-				t.Errorf("Chunks(%q): chunk %s text %q is not the text at its offsets %q", d.Text, c.ID, c.Text, string(rs[c.Start:c.End]))
 			}
 			for i := c.Start; i < c.End; i++ {
 				covered[i] = true
@@ -223,11 +229,12 @@ func FuzzChunks(f *testing.F) {
 // short item such as "1. 坚持。") must be in a chunk's text too, not only
 // in the section path of the chunks after it.
 //
-// TODO(issue 10): on main, Chunks keeps heading-only lines only in section
-// paths, so short items are lost from the text (the known dropped-short-
-// item bug, which the regulation ingestion work is fixing in chunk.go's
-// heading logic). Until then FuzzChunks allows exactly that loss and no
-// other; make this true when the fix lands. Try it with
+// TODO(issue 10): Chunks keeps a line that is only a heading (a chapter
+// title, or a short item such as "1. 坚持。") in the section path of the
+// chunks after it, not in a chunk's text; checkChunkInvariants allows that,
+// and so does FuzzChunks by default, and no other loss. Make this the
+// default if issue 10 settles that every character belongs in a chunk's
+// text. Try it with
 // POLICYBOT_FUZZ_STRICT_CHUNKS=1 go test -run FuzzChunks ./knowledge/
 func strictNoLostText() bool { return os.Getenv("POLICYBOT_FUZZ_STRICT_CHUNKS") != "" }
 
@@ -245,4 +252,38 @@ func isHeadingRune(text string, i int) bool {
 	}
 	_, _, only, ok := heading(string(rs[start:end]))
 	return ok && only
+}
+
+// FuzzDOCXParagraphs feeds arbitrary body XML (with styles and numbering)
+// to the DOCX reader: errors are fine, panics are not.
+func FuzzDOCXParagraphs(f *testing.F) {
+	f.Add(testDOCXBody)
+	f.Add(`<w:p><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>条</w:t></w:r></w:p>`)
+	f.Add(`<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="3"/><w:vMerge/></w:tcPr><w:p><w:r><w:t>甲</w:t></w:r></w:p></w:tc></w:tr></w:tbl>`)
+	st := parseDOCXStyles([]byte(testDOCXStyles))
+	num := parseDOCXNumbering([]byte(testDOCXNumbering))
+	f.Fuzz(func(t *testing.T, body string) {
+		paras, err := docxParagraphs([]byte(testDOCXDocument(body)), st, num)
+		if err != nil {
+			return
+		}
+		docxAssemble(paras, st)
+	})
+}
+
+// FuzzHTML feeds arbitrary pages to the HTML loader.
+func FuzzHTML(f *testing.F) {
+	f.Add(samplePage)
+	f.Add(trsPage)
+	f.Add(`<table><tr><th colspan="99999">a</th></tr><tr><td rowspan="-1">b</td><td rowspan="99999">c</td></tr></table>`)
+	f.Add(`<div style="display:none">x</div><template>y</template><p hidden>z</p>`)
+	f.Fuzz(func(t *testing.T, page string) {
+		docs, err := Parse(context.Background(), "f.html", []byte(page))
+		if err != nil {
+			return
+		}
+		for _, d := range docs {
+			checkChunkInvariants(t, d, Chunks(d))
+		}
+	})
 }

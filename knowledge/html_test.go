@@ -2,8 +2,11 @@ package knowledge
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestSplitFrontMatter(t *testing.T) {
@@ -127,7 +130,10 @@ const samplePage = `<!DOCTYPE html>
 </html>`
 
 func TestHTMLText(t *testing.T) {
-	text, title, h1 := htmlText(samplePage)
+	text, title, h1, err := htmlText(samplePage)
+	if err != nil {
+		t.Fatalf("htmlText(page) error %v", err)
+	}
 	if title != "上海出台标准化发展行动计划_新闻中心" {
 		t.Errorf("htmlText title = %q, want the <title>", title)
 	}
@@ -140,7 +146,7 @@ func TestHTMLText(t *testing.T) {
 		"上海承担ISO/IEC秘书处6个。",
 		"设立市级标委会44个。",
 		"项目 | 数量",
-		"国际标准 | 115项",
+		"国际标准 | 数量：115项",
 		"一是标准化制度体系不断健全。",
 		"二是标准化支撑体系日趋完善。",
 	}, "\n")
@@ -224,5 +230,121 @@ func TestParseHTML(t *testing.T) {
 				t.Errorf("Parse(%q).Text = %q, want it to start with %q", tt.file, d.Text, tt.wantText)
 			}
 		})
+	}
+}
+
+// trsPage is a page of the TRS CMS, the most common one of Chinese
+// government sites: the article body sits in div.TRS_Editor.
+const trsPage = `<html><head><title>关于印发《标准化资助办法》的通知_市场监督管理局</title></head><body>
+<div class="header">网站首页 机构设置</div>
+<div class="main"><h1>关于印发《标准化资助办法》的通知</h1>
+<div class="TRS_Editor"><div class="Custom_UnionStyle">
+<p>各有关单位：</p>
+<p>现将《标准化资助办法》印发给你们，请认真贯彻执行。</p>
+<p>第一条　参与制定国家标准的，每项资助10万元。</p>
+</div></div>
+<p class="article-editor">责任编辑：张三</p>
+<div class="share-box">分享到：微信 微博</div>
+</div></body></html>`
+
+func TestHTMLTextTRSEditor(t *testing.T) {
+	docs, err := Parse(context.Background(), "trs.html", []byte(trsPage))
+	if err != nil {
+		t.Fatalf("Parse(trs.html) error %v", err)
+	}
+	d := docs[0]
+	for _, s := range []string{"各有关单位：", "现将《标准化资助办法》印发给你们", "参与制定国家标准的，每项资助10万元。"} {
+		if !strings.Contains(d.Text, s) {
+			t.Errorf("Parse(trs.html).Text = %q, lacks the article body %q", d.Text, s)
+		}
+	}
+	for _, s := range []string{"责任编辑", "分享到", "网站首页"} {
+		if strings.Contains(d.Text, s) {
+			t.Errorf("Parse(trs.html).Text keeps furniture %q", s)
+		}
+	}
+}
+
+func TestClassWords(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"TRS_Editor", []string{"trs", "editor"}},
+		{"mainNav side-bar", []string{"main", "nav", "side", "bar"}},
+		{"canvas", []string{"canvas"}},
+		{"HTMLHeader2", []string{"htmlheader"}},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		if got := classWords(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("classWords(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// A class holding the word nav is furniture; one that merely contains
+	// the letters is not.
+	page := `<div class="canvas-wrap"><p>画布里的正文。</p></div><div class="top-nav"><a href="/">首页</a></div>`
+	text, _, _, err := htmlText(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "画布里的正文") || strings.Contains(text, "首页") {
+		t.Errorf("htmlText(%q) = %q, want the canvas text kept and the nav dropped", page, text)
+	}
+}
+
+func TestHTMLTextHidden(t *testing.T) {
+	page := `<body><p>看得见的正文。</p>
+<div style="display:none">隐藏的提示一</div>
+<div style="color:red; visibility: hidden">隐藏的提示二</div>
+<p hidden>隐藏的提示三</p>
+<template><p>模板里的文字</p></template>
+<span aria-hidden="true">★</span>
+<table><tr><th>项目</th><th>金额</th></tr><tr style="display: none"><td>隐藏行</td><td>1</td></tr><tr><td>国家标准</td><td>10万元</td></tr></table>
+</body>`
+	text, _, _, err := htmlText(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"隐藏", "模板", "★"} {
+		if strings.Contains(text, s) {
+			t.Errorf("htmlText(hidden) = %q, keeps %q", text, s)
+		}
+	}
+	for _, s := range []string{"看得见的正文。", "国家标准 | 金额：10万元"} {
+		if !strings.Contains(text, s) {
+			t.Errorf("htmlText(hidden) = %q, lacks %q", text, s)
+		}
+	}
+}
+
+func TestHTMLTableHeaders(t *testing.T) {
+	page := `<table><thead><tr><th rowspan="2">项目</th><th colspan="2">资助金额</th></tr><tr><th>主导制定</th><th>参与制定</th></tr></thead>
+<tbody><tr><td>国家标准</td><td>20万元</td><td>10万元</td></tr><tr><td rowspan="2">行业标准</td><td>5万元</td><td>2万元</td></tr><tr><td>3万元</td><td>1万元</td></tr></tbody></table>`
+	text, _, _, err := htmlText(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "项目 | 资助金额\n项目 | 主导制定 | 参与制定\n" +
+		"国家标准 | 资助金额 主导制定：20万元 | 资助金额 参与制定：10万元\n" +
+		"行业标准 | 资助金额 主导制定：5万元 | 资助金额 参与制定：2万元\n" +
+		"行业标准 | 资助金额 主导制定：3万元 | 资助金额 参与制定：1万元"
+	if got := cleanLines(text); got != want {
+		t.Errorf("htmlText(table) =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestParseHTMLTooDeep(t *testing.T) {
+	page := "<html><body>" + strings.Repeat("<div>", 600) + "<script>var secret = 1;</script>正文" + strings.Repeat("</div>", 600) + "</body></html>"
+	_, err := Parse(context.Background(), "deep.html", []byte(page))
+	if !errors.Is(err, ErrHTMLTooDeep) {
+		t.Fatalf("Parse(deep.html) error %v, want ErrHTMLTooDeep (never the markup as text)", err)
+	}
+	c, err := Load(context.Background(), fstest.MapFS{"deep.html": {Data: []byte(page)}, "ok.html": {Data: []byte("<p>正文。</p>")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Docs) != 1 || len(c.Skipped) != 1 || !strings.Contains(c.Skipped[0].Reason, "nested too deeply") {
+		t.Errorf("Load = %d docs, skipped %v, want deep.html skipped with the reason", len(c.Docs), c.Skipped)
 	}
 }

@@ -84,8 +84,7 @@ func (l Loader) parse(ctx context.Context, name string, raw []byte, lim Limits) 
 		return nil, errors.New("empty file")
 	}
 	format := formats[strings.ToLower(path.Ext(name))]
-	sum := sha256.Sum256(raw)
-	base := Document{ID: name, Format: format, Hash: hex.EncodeToString(sum[:])}
+	base := Document{ID: name, Format: format, Hash: contentHash(raw)}
 	var docs []Document
 	var err error
 	switch format {
@@ -110,12 +109,12 @@ func (l Loader) parse(ctx context.Context, name string, raw []byte, lim Limits) 
 }
 
 func parsePDF(ctx context.Context, d Document, raw []byte, lim Limits) ([]Document, error) {
-	pages, warns, err := pdf.Extract(ctx, raw, pdf.WithLimits(lim))
+	doc, err := pdf.ExtractDocument(ctx, raw, pdf.WithLimits(lim))
 	if err != nil {
 		return nil, err
 	}
 	var b strings.Builder
-	for _, pg := range pages {
+	for _, pg := range doc.Pages {
 		d.PageStarts = append(d.PageStarts, utf8.RuneCountInString(b.String()))
 		if t := joinWrapped(cleanLines(pg)); t != "" {
 			b.WriteString(t)
@@ -129,17 +128,23 @@ func parsePDF(ctx context.Context, d Document, raw []byte, lim Limits) ([]Docume
 	for i := range d.PageStarts {
 		d.PageStarts[i] = min(d.PageStarts[i], n)
 	}
-	d.Warnings = warns
+	d.Warnings = doc.Warnings
+	if metaTitleFits(doc.Title, d.Text) {
+		d.Title = cleanMetaTitle(doc.Title)
+	}
 	return finish(d, "")
 }
 
 func parseDOCX(d Document, raw []byte, lim Limits) ([]Document, error) {
-	text, title, err := extractDOCX(raw, lim)
+	doc, err := extractDOCX(raw, lim)
 	if err != nil {
 		return nil, err
 	}
-	d.Title = strings.TrimSpace(title)
-	d.Text = cleanLines(text)
+	d.Text = cleanLines(doc.Text)
+	d.Title = strings.TrimSpace(doc.Title)
+	if d.Title == "" && metaTitleFits(doc.CoreTitle, d.Text) {
+		d.Title = cleanMetaTitle(doc.CoreTitle)
+	}
 	return finish(d, "")
 }
 
@@ -161,7 +166,10 @@ func parseText(d Document, raw []byte, lim Limits) ([]Document, error) {
 	heading := ""
 	if d.Format == "html" || looksLikeHTML(body) {
 		d.Format = "html"
-		text, title, h1 := htmlText(body)
+		text, title, h1, err := htmlText(body)
+		if err != nil {
+			return nil, err
+		}
 		body = text
 		heading = h1
 		if d.Title == "" {
@@ -183,7 +191,7 @@ func finish(d Document, heading string) ([]Document, error) {
 		d.Title = heading
 	}
 	if d.Title == "" {
-		d.Title = firstLineTitle(d.Text)
+		d.Title = fallbackTitle(d)
 	}
 	d.Title = StripPinyin(strings.Join(strings.Fields(dropControls(d.Title)), " "))
 	d.Date = normalizeDate(d.Date)
@@ -345,6 +353,108 @@ func markdownText(s string) (string, string) {
 	return strings.Join(out, "\n"), heading
 }
 
+// loaderVersion changes whenever loading or chunking changes what a file
+// becomes, so that an index built by an older policybot re-reads files
+// whose bytes did not change.
+const loaderVersion = "2"
+
+// contentHash is a document's Hash: the hex SHA-256 of the loader version
+// and the raw bytes.
+func contentHash(raw []byte) string {
+	h := sha256.New()
+	h.Write([]byte("policybot-loader-" + loaderVersion + "\x00"))
+	h.Write(raw)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// firstLineMax is the longest first line taken whole as a title; a longer
+// one is cut, as firstLineTitle does.
+const firstLineMax = 40
+
+// fallbackTitle titles a document that names none in its metadata or
+// markup: its first line when that reads as a short title; else its file name
+// when that is words (上海市标准化发展行动计划（2023版）.txt), so that two
+// versions of one text can be told apart in a citation; else its first
+// sentence.
+func fallbackTitle(d Document) string {
+	first, _, _ := strings.Cut(d.Text, "\n")
+	if titleLike(first) && utf8.RuneCountInString(strings.TrimSpace(first)) <= firstLineMax {
+		return strings.TrimSpace(first)
+	}
+	if d.Format != "jsonl" {
+		stem := path.Base(d.ID)
+		stem = strings.TrimSpace(strings.TrimSuffix(stem, path.Ext(stem)))
+		han := 0
+		for _, r := range stem {
+			if unicode.Is(unicode.Han, r) {
+				han++
+			}
+		}
+		if han >= 2 {
+			return stem
+		}
+	}
+	return firstLineTitle(d.Text)
+}
+
+// titleLike reports whether a line reads as a document title: short, no
+// sentence punctuation, not a section heading, not a date or a number.
+func titleLike(line string) bool {
+	line = strings.TrimSpace(line)
+	n := utf8.RuneCountInString(line)
+	if n < 4 || n > 60 || strings.ContainsAny(line, "。！？；：:!?;") {
+		return false
+	}
+	if _, _, _, ok := heading(line); ok {
+		return false
+	}
+	if itemMarker.MatchString(line) || dateRe.MatchString(line) {
+		return false
+	}
+	han := 0
+	for _, r := range line {
+		if unicode.Is(unicode.Han, r) {
+			han++
+		}
+	}
+	return han*2 >= n
+}
+
+// metaTitlePrefix is what office suites put before a file name in PDF and
+// Word metadata.
+var metaTitlePrefix = regexp.MustCompile(`(?i)^(microsoft (word|excel|powerpoint) - |untitled|无标题)`)
+
+// cleanMetaTitle strips producer furniture from a metadata title.
+func cleanMetaTitle(t string) string {
+	t = strings.TrimSpace(metaTitlePrefix.ReplaceAllString(strings.TrimSpace(t), ""))
+	for _, ext := range []string{".docx", ".doc", ".wps", ".pdf", ".txt", ".rtf"} {
+		if strings.HasSuffix(strings.ToLower(t), ext) {
+			t = strings.TrimSpace(t[:len(t)-len(ext)])
+		}
+	}
+	return t
+}
+
+// metaTitleFits reports whether a title from a file's metadata (Word core
+// properties, PDF /Title) should name the document. Templates and copied
+// files carry titles of other documents, so it is taken when the text shows
+// it near its start, when it elaborates the text's own title line (…行动计划
+// → …行动计划（2023年版）), or when the text opens with no title line it
+// could contradict.
+func metaTitleFits(meta, text string) bool {
+	meta = cleanMetaTitle(meta)
+	if utf8.RuneCountInString(meta) < 2 {
+		return false
+	}
+	head := []rune(text)
+	head = head[:min(len(head), 400)]
+	if strings.Contains(compact(string(head)), compact(meta)) {
+		return true
+	}
+	first, _, _ := strings.Cut(text, "\n")
+	return !titleLike(first) || strings.Contains(compact(meta), compact(first))
+}
+
 // firstLineTitle makes a title from the first line, cut at a sentence end or
 // at 40 characters.
 func firstLineTitle(text string) string {
@@ -356,8 +466,8 @@ func firstLineTitle(text string) string {
 			break
 		}
 	}
-	if len(rs) > 40 {
-		return string(rs[:40]) + "…"
+	if len(rs) > firstLineMax {
+		return string(rs[:firstLineMax]) + "…"
 	}
 	return string(rs)
 }
@@ -435,9 +545,8 @@ func parseJSONL(name string, raw []byte, lim Limits) ([]Document, error) {
 			continue
 		}
 		seen[j.ID] = true
-		sum := sha256.Sum256(line)
 		d := Document{ID: j.ID, Title: j.Title, Date: j.Date, URL: j.URL,
-			Format: "jsonl", Hash: hex.EncodeToString(sum[:]), Text: cleanLines(j.Text)}
+			Format: "jsonl", Hash: contentHash(line), Text: cleanLines(j.Text)}
 		done, err := finish(d, "")
 		if err == nil {
 			err = checkDoc(done[0], lim)
@@ -478,9 +587,15 @@ func usableID(id string) bool {
 
 // joinWrapped rejoins the lines of a PDF page that layout wrapped mid
 // sentence (…制定本\n实施意见。): a line that ends in a Han character runs
-// on into a next line that starts with one, unless that line opens a section.
+// on into a next line that starts with one, unless that line opens a section
+// or the line itself is short of the page's width — a title, a heading such
+// as （一）指导思想, the end of a paragraph.
 func joinWrapped(text string) string {
 	lines := strings.Split(text, "\n")
+	full := 0.0 // width of the page's longest line, in CJK character widths
+	for _, line := range lines {
+		full = max(full, lineWidth(line))
+	}
 	var b strings.Builder
 	for i, line := range lines {
 		b.WriteString(line)
@@ -489,10 +604,25 @@ func joinWrapped(text string) string {
 		}
 		last, _ := utf8.DecodeLastRuneInString(line)
 		next, _ := utf8.DecodeRuneInString(lines[i+1])
-		if _, _, _, isHeading := heading(lines[i+1]); unicode.Is(unicode.Han, last) && unicode.Is(unicode.Han, next) && !isHeading {
+		_, _, _, isHeading := heading(lines[i+1])
+		if unicode.Is(unicode.Han, last) && unicode.Is(unicode.Han, next) && !isHeading && lineWidth(line) >= full-2 {
 			continue
 		}
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// lineWidth measures a line in CJK character widths: narrow (ASCII) runes
+// count half.
+func lineWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		if r < 0x2e80 {
+			w += 0.5
+		} else {
+			w++
+		}
+	}
+	return w
 }

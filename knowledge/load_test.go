@@ -2,6 +2,8 @@ package knowledge
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -702,5 +704,92 @@ func TestJoinWrapped(t *testing.T) {
 		if got := joinWrapped(tt.in); got != tt.want {
 			t.Errorf("joinWrapped(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestFallbackTitle(t *testing.T) {
+	news := "近日，上海市政府发布《上海市标准化发展行动计划》，为更好落实国家标准化发展纲要提出举措。\n第二段。"
+	tests := []struct {
+		name, file, text, want string
+	}{
+		{"a title line", "a.txt", "上海市标准化发展行动计划\n为贯彻落实纲要，制定本计划。", "上海市标准化发展行动计划"},
+		{"news without a title line: the file name", "plans/上海市标准化发展行动计划（2023年版）.txt", news, "上海市标准化发展行动计划（2023年版）"},
+		{"another version of the same news", "plans/上海市标准化发展行动计划（2021年版）.txt", news, "上海市标准化发展行动计划（2021年版）"},
+		{"a machine file name: the first sentence", "000_7091b92496bb3220.txt", news, "近日，上海市政府发布《上海市标准化发展行动计划》，为更好落实国家标准化发展纲要提…"},
+		{"a heading is no title", "a.txt", "一、总体要求\n正文。", "一、总体要求"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs, err := Parse(context.Background(), tt.file, []byte(tt.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := docs[0].Title; got != tt.want {
+				t.Errorf("Parse(%s).Title = %q, want %q", tt.file, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMetaTitleFits(t *testing.T) {
+	body := "中华人民共和国公务员法\n（2005年4月27日第十届全国人民代表大会常务委员会第十五次会议通过）\n第一章　总则"
+	tests := []struct {
+		name, meta, text string
+		want             bool
+	}{
+		{"shown in the text", "中华人民共和国公务员法", body, true},
+		{"a template's title, the text shows its own", "法规修改决定电子报备格式标准及示例", body, false},
+		{"elaborates the shown title", "中华人民共和国公务员法（2018年修正）", body, true},
+		{"the text opens with no title line", "关于推进标准化工作的实施意见", "一、总体要求\n正文。", true},
+		{"a file name", "Microsoft Word - 中华人民共和国公务员法.doc", body, true},
+		{"empty", "", body, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := metaTitleFits(tt.meta, tt.text); got != tt.want {
+				t.Errorf("metaTitleFits(%q, …) = %v, want %v", tt.meta, got, tt.want)
+			}
+		})
+	}
+}
+
+// An index built by an older loader must re-read files whose bytes did not
+// change: the hash covers the loader version.
+func TestContentHashCoversLoaderVersion(t *testing.T) {
+	raw := []byte("第一条　为了规范管理，制定本办法。")
+	docs, err := Parse(context.Background(), "a.txt", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := sha256.Sum256(raw)
+	if h := docs[0].Hash; h == hex.EncodeToString(plain[:]) || h != contentHash(raw) || len(h) != 64 {
+		t.Errorf("Parse(a.txt).Hash = %q, want the SHA-256 of the loader version and the bytes", h)
+	}
+}
+
+// TestIngestGolden renders the test-made files of each format the
+// regulations work touched — a DOCX with automatic numbering, a title over
+// two paragraphs, a template's core title and a table with headers; a TRS
+// CMS page; a PDF with /Title — loaded and chunked, as golden files.
+func TestIngestGolden(t *testing.T) {
+	tests := []struct {
+		name, file string
+		raw        []byte
+	}{
+		{"regulation-docx", "regulation.docx", testRegulationDOCX(t)},
+		{"trs-html", "trs.html", []byte(trsPage)},
+		{"policy-pdf", "plan.pdf", testPolicyPDF("上海市标准化发展行动计划（2023年版）")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs, err := Parse(context.Background(), tt.file, tt.raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := docs[0]
+			chunks := Chunks(d)
+			checkChunkInvariants(t, d, chunks)
+			checkGolden(t, filepath.Join("testdata", "golden", tt.name+".golden"), renderGolden(d, chunks))
+		})
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 
 	"github.com/policybot/policybot/knowledge"
+	"github.com/policybot/policybot/retrieval/gazetteer"
 	"github.com/policybot/policybot/retrieval/lexicon"
 	"github.com/policybot/policybot/retrieval/pinyin"
 )
@@ -49,6 +50,7 @@ type Language struct {
 	trad   *knowledge.Converter
 	lex    *lexicon.Lexicon
 	py     *pinyin.Table
+	gaz    *gazetteer.Gazetteer
 }
 
 // Fold is the matching form of text: Simplified (with Taiwan phrases),
@@ -83,7 +85,11 @@ func LoadLanguage() (*Language, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Language{folder: folder, trad: trad, lex: lex, py: py}, nil
+	gaz, err := gazetteer.New()
+	if err != nil {
+		return nil, fmt.Errorf("gazetteer: %w", err)
+	}
+	return &Language{folder: folder, trad: trad, lex: lex, py: py, gaz: gaz}, nil
 }
 
 // Engine serves questions from the current index generation and rebuilds it

@@ -41,13 +41,17 @@ var englishStop = map[string]bool{
 // Query is an analysed question: what retrieval searches with and what an
 // answerer checks the evidence against.
 type Query struct {
-	Text     string
-	Folded   string // matching form (knowledge.Folder.Fold)
-	Script   knowledge.Script
-	Terms    []Term   // weighted lexical terms, sorted by text
-	Core     []Term   // the question's own content terms (no expansions)
-	Places   []string // places named in the question (Simplified)
-	Missing  []string // key words with no counterpart in the knowledge base
+	Text    string
+	Folded  string // matching form (knowledge.Folder.Fold)
+	Script  knowledge.Script
+	Terms   []Term   // weighted lexical terms, sorted by text
+	Core    []Term   // the question's own content terms (no expansions)
+	Places  []string // places named in the question (Simplified)
+	Missing []string // key words with no counterpart in the knowledge base
+	// Unplaced are the English words whose Chinese translations the
+	// knowledge base never uses (not names: those are Missing): like a
+	// Chinese question's unknown bigrams, they count against the evidence.
+	Unplaced []string
 	Runs     []string // the question's Han runs between question words
 	Quantity bool     // asks for a number
 	English  bool     // mostly English: crosses into Chinese through the lexicon
@@ -125,20 +129,27 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 		q.English = true
 		covered := make(map[string]bool) // English words the lexicon placed in the knowledge base
 		var unplaced []string            // proper nouns it could not
+		var absent []Expansion           // places it names that the knowledge base does not
 		for _, ex := range e.lex.Expand(text) {
 			if insideCode(latinWords, ex.Source) {
 				continue // "gm" of GM2D is not the English word
 			}
 			used := e.expand(ix, ex, add)
 			if len(used) == 0 {
-				if isProperNoun(text, ex.Source) && !e.inKB(ix, ex.Source) {
+				switch {
+				case !e.inKB(ix, ex.Source) && len(ex.Terms) > 0 && !isAcronym(text, ex.Source):
+					// A word the lexicon translates, capitalised or not
+					// ("Outline" in a title), that the documents never use.
+					q.Unplaced = append(q.Unplaced, ex.Source)
+				case isProperNoun(text, ex.Source) && !e.inKB(ix, ex.Source):
 					unplaced = append(unplaced, ex.Source)
 				}
 				// A place the knowledge base never mentions is still a place
-				// the question is about.
+				// the question is about, unless the word is part of a
+				// person's name (the Tong of "Chen Tong" is not 通县).
 				for _, t := range ex.Terms {
-					if p := placeOf(t); p != "" {
-						q.Places = appendNew(q.Places, p)
+					if p := e.lang.placeOf(t); p != "" {
+						absent = append(absent, Expansion{Source: ex.Source, Terms: []string{p}})
 						break
 					}
 				}
@@ -149,18 +160,35 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 			}
 			q.Expanded = append(q.Expanded, Expansion{ex.Source, used})
 			for _, t := range used {
-				if p := placeOf(t); p != "" {
+				if p := e.lang.placeOf(t); p != "" {
 					q.Places = appendNew(q.Places, p)
 				}
 			}
 		}
 		// Romanised Chinese names: "Chen Xuejun" for 陈学军.
-		names, unknown := e.names(ix, text, covered, add)
+		names, unknown, places := e.names(ix, text, covered, add)
 		q.Expanded = append(q.Expanded, names...)
 		q.Missing = append(q.Missing, unknown...)
+		for _, p := range places {
+			q.Places = appendNew(q.Places, p)
+		}
+		for _, a := range absent {
+			if !nameCovers(names, a.Source) {
+				q.Places = appendNew(q.Places, a.Terms[0])
+			}
+		}
 		for _, u := range unplaced {
 			if !nameCovers(names, u) {
 				q.Missing = append(q.Missing, u)
+			}
+		}
+	}
+	// Questions of the forms laws answer in fixed words: a definition is
+	// "本法所称X，是指…", a purpose "为了…，制定本法".
+	for _, f := range draftingFormulas {
+		if f.asks.MatchString(q.Folded) {
+			for _, t := range f.terms {
+				add(t, formulaWeight)
 			}
 		}
 	}
@@ -172,6 +200,25 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 	sort.Slice(q.Core, func(i, j int) bool { return q.Core[i].Text < q.Core[j].Text })
 	return q
 }
+
+// draftingFormulas are the fixed wordings Chinese laws and regulations
+// answer some questions in: what a term means (本法所称…是指), when it takes
+// effect (自…起施行), whom it applies to (适用/应当遵守本法), and why it was
+// made (its first article: 为了…，根据…，制定本法).
+var draftingFormulas = []struct {
+	asks  *regexp.Regexp
+	terms []string // lexical terms (bigrams) of the formula
+}{
+	{regexp.MustCompile(`什么是|何为|是指什么|指什么|指的是什么|的定义|是什么意思|的含义|what is meant by|definition of|what does .+ mean`), []string{"所称", "是指"}},
+	{regexp.MustCompile(`何时起|什么时候起|何时施行|何时实施|什么时候施行|什么时候实施|施行日期|实施日期|生效|开始实施|开始施行|come into (?:force|effect)|take effect|effective`), []string{"起施", "施行", "起实", "实施"}},
+	{regexp.MustCompile(`适用于|适用范围|适用哪些|适用对象|apply to|applies to`), []string{"适用", "遵守"}},
+	{regexp.MustCompile(`立法目的|制定目的|主要目的|目的是什么|宗旨|为什么制定|为何制定|purpose of the (?:law|regulation|measures)|why was .+ (?:enacted|adopted|made)`), []string{"为了", "制定", "定本"}},
+}
+
+// formulaWeight is the weight of a drafting formula's terms: enough to
+// prefer the article that says it in those words, less than the
+// question's own words.
+const formulaWeight = 0.8
 
 // maxExpansions bounds the Chinese terms one English word brings in.
 const maxExpansions = 3
@@ -217,7 +264,7 @@ const nameWeight = 0.8
 // such as "Chen Xuejun" or "Xiuzhou" — and adds the knowledge base's bigrams
 // that read that way (陈学, 学军). A name of two or more syllables that
 // nothing in the knowledge base reads as is returned as unknown.
-func (e *Engine) names(ix *Index, text string, known map[string]bool, add func(string, float64)) (found []Expansion, unknown []string) {
+func (e *Engine) names(ix *Index, text string, known map[string]bool, add func(string, float64)) (found []Expansion, unknown, places []string) {
 	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
 	var run []string
 	var syls []string
@@ -234,6 +281,14 @@ func (e *Engine) names(ix *Index, text string, known map[string]bool, add func(s
 			}
 		}
 		name := strings.Join(run, " ")
+		if p := e.lang.romanPlace(name); p != "" {
+			// A place: the question is about it whether or not the
+			// knowledge base mentions it.
+			places = appendNew(places, p)
+			if len(terms) == 0 {
+				return
+			}
+		}
 		if len(terms) == 0 {
 			unknown = append(unknown, name)
 			return
@@ -253,7 +308,7 @@ func (e *Engine) names(ix *Index, text string, known map[string]bool, add func(s
 		syls = append(syls, ss...)
 	}
 	flush()
-	return found, unknown
+	return found, unknown, places
 }
 
 // nameCovers reports whether a found name includes every word of source.
@@ -287,16 +342,6 @@ func (e *Engine) inKB(ix *Index, source string) bool {
 	return ix.lex.hasAll(tokens(nil, e.folder.Fold(source)))
 }
 
-// placeOf returns the gazetteer place a term names (嘉兴 for 嘉兴市), or "".
-func placeOf(term string) string {
-	for _, p := range places {
-		if term == p || strings.HasPrefix(term, p) && len(term) <= len(p)+3 && strings.ContainsAny(term[len(p):], "市省县区") {
-			return p
-		}
-	}
-	return ""
-}
-
 func appendNew(list []string, s string) []string {
 	for _, x := range list {
 		if x == s {
@@ -304,6 +349,17 @@ func appendNew(list []string, s string) []string {
 		}
 	}
 	return append(list, s)
+}
+
+// isAcronym reports whether word is written in capitals in the question
+// (CPC, IEEE): a name, not a word to translate.
+func isAcronym(text, word string) bool {
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if strings.EqualFold(f, word) && len(f) > 1 && strings.ToUpper(f) == f {
+			return true
+		}
+	}
+	return false
 }
 
 // isProperNoun reports whether word is capitalised in the question other

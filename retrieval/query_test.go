@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestAddTermsWeights(t *testing.T) {
@@ -44,3 +45,39 @@ func TestAddTermsWeights(t *testing.T) {
 
 // TestAskWithLLMOtherPlace: asked about 北京, a model that answers with
 // 上海's figure and cites 上海's source is not shipped as grounded.
+
+// Questions that laws answer in fixed words find the article that uses
+// them: a definition ("本法所称…是指"), a purpose ("为了…制定本法"), a start
+// date ("自…起施行").
+func TestDraftingFormulas(t *testing.T) {
+	// Each article is long enough to be a chunk of its own.
+	pad := strings.Repeat("农业生产经营者应当按照国家有关规定开展相关工作，", 14)
+	law := "种子法\n" +
+		"第一条　为了保护和合理利用种质资源，规范品种选育，" + pad + "制定本法。\n" +
+		"第二条　种质资源的保护和利用，由农业农村主管部门负责，种质资源库应当定期检测种质资源，" + pad + "\n" +
+		"第三条　本法所称种质资源，是指选育植物新品种的基础材料，" + pad + "\n" +
+		"第四条　本法自2016年1月1日起施行，" + pad + "\n" +
+		"第五条　种质资源的交流应当登记，种质资源的出口应当审批，种质资源的目录应当公布，" + pad + "\n"
+	docs := fstest.MapFS{"law.txt": {Data: []byte(law)}}
+	e, err := New(Options{Language: testLang(), Docs: docs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ q, want string }{
+		{"什么是种质资源？", "第三条"},
+		{"种子法的立法目的是什么？", "第一条"},
+		{"种子法从何时起开始施行？", "第四条"},
+	}
+	for _, tt := range tests {
+		ev, err := e.Search(t.Context(), tt.q, 3)
+		if err != nil || len(ev) == 0 {
+			t.Fatalf("Search(%q) = %v, %v", tt.q, ev, err)
+		}
+		if got := ev[0].Chunk.Text + strings.Join(ev[0].Chunk.Section, " "); !strings.Contains(got, tt.want) {
+			t.Errorf("Search(%q) first = %q (%v), want %s", tt.q, ev[0].Chunk.Text, ev[0].Chunk.Section, tt.want)
+		}
+	}
+}

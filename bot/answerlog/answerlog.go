@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -85,7 +86,14 @@ type Record struct {
 	// ask (the /ask command).
 	Via      string `json:"via"`
 	Question string `json:"question"`
-	// Previous is the asker's earlier question used as context.
+	// FollowUpOf is the id of the answer record this question replies to,
+	// when the reply resolved to one.
+	FollowUpOf string `json:"follow_up_of,omitempty"`
+	// Context is the thread's earlier questions the follow-up was resolved
+	// with, oldest first.
+	Context []string `json:"context,omitempty"`
+	// Previous is the one earlier question logs before follow_up_of and
+	// context recorded; it is read, never written.
 	Previous         string     `json:"previous,omitempty"`
 	Script           string     `json:"script"`
 	Chunks           []Chunk    `json:"chunks"`
@@ -103,6 +111,39 @@ type Record struct {
 	MessageIDs       []int      `json:"message_ids,omitempty"`
 	// Error is set when no answer could be produced or sent.
 	Error string `json:"error,omitempty"`
+}
+
+// Resolved returns the question as the bot understood it: the question,
+// then the thread's earlier questions it continues, newest first
+// ("那全国标委会秘书处呢？ ← 上海承担了多少个ISO/IEC秘书处？").
+func (r Record) Resolved() string {
+	return Resolve(r.Question, r.Thread())
+}
+
+// Thread is the record's earlier questions, oldest first (from Context,
+// or Previous in old logs).
+func (r Record) Thread() []string {
+	if len(r.Context) > 0 {
+		return r.Context
+	}
+	if r.Previous != "" {
+		return []string{r.Previous}
+	}
+	return nil
+}
+
+// IsFollowUp reports whether the question was answered with a thread's
+// context.
+func (r Record) IsFollowUp() bool { return r.FollowUpOf != "" || len(r.Thread()) > 0 }
+
+// Resolve joins a question and the earlier questions of its thread (oldest
+// first) into one line, newest first after the question.
+func Resolve(question string, context []string) string {
+	parts := []string{strings.TrimSpace(question)}
+	for i := len(context) - 1; i >= 0; i-- {
+		parts = append(parts, strings.TrimSpace(context[i]))
+	}
+	return strings.Join(parts, " ← ")
 }
 
 // Feedback is a vote on an answer. An asker's latest vote on a record wins.

@@ -454,3 +454,98 @@ func TestAppendAfterCloseFails(t *testing.T) {
 		t.Error("Append after Close = nil, want an error")
 	}
 }
+
+func TestSummarizeMarksFollowUps(t *testing.T) {
+	const (
+		iso      = "上海承担了多少个ISO/IEC秘书处？"
+		zhejiang = "浙江共确定多少个市县开展省级试点？"
+		national = "那全国标委会秘书处呢？"
+	)
+	follow := func(id string, at time.Time, q string, of string, context ...string) Record {
+		r := rec(id, at, q, false, 10)
+		r.Via, r.FollowUpOf, r.Context = "reply", of, context
+		return r
+	}
+	old := rec("e", t0.Add(4*time.Minute), national, false, 10)
+	old.Previous = zhejiang // written before follow_up_of and context
+	l := &Log{Records: []Record{
+		rec("a", t0, iso, true, 10),
+		follow("b", t0.Add(time.Minute), national, "a", iso),
+		follow("c", t0.Add(2*time.Minute), national, "a", iso),
+		follow("d", t0.Add(3*time.Minute), "市级标委会呢？", "b", iso, national),
+		old,
+		rec("f", t0.Add(5*time.Minute), national, false, 10), // a fresh question, not a follow-up
+	}}
+	r := Summarize(l)
+	if r.FollowUps != 4 || r.FollowUpsDeclined != 4 {
+		t.Errorf("follow-ups = %d (declined %d), want 4 (4)", r.FollowUps, r.FollowUpsDeclined)
+	}
+	got := map[string]int{}
+	for _, g := range r.Gaps {
+		got[g.Resolved()] = g.Count
+	}
+	want := map[string]int{
+		national + " ← " + iso:                2,
+		"市级标委会呢？ ← " + national + " ← " + iso: 1,
+		national + " ← " + zhejiang:           1,
+		national:                              1,
+	}
+	if len(got) != len(want) {
+		t.Errorf("gaps = %v, want %v", got, want)
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("gap %q = %d, want %d (all: %v)", k, got[k], n, got)
+		}
+	}
+	var text, page bytes.Buffer
+	if err := r.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteHTML(&page, t0); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"Follow-ups      4 (declined 4)", "2× 那全国标委会秘书处呢？ ← 上海承担了多少个ISO/IEC秘书处？"} {
+		if !strings.Contains(text.String(), w) {
+			t.Errorf("text report lacks %q:\n%s", w, text.String())
+		}
+	}
+	for _, w := range []string{"follow-ups (4 declined)", `市级标委会呢？ <span class="ctx">← 那全国标委会秘书处呢？</span> <span class="ctx">← 上海承担了多少个ISO/IEC秘书处？</span>`} {
+		if !strings.Contains(page.String(), w) {
+			t.Errorf("HTML report lacks %q", w)
+		}
+	}
+}
+
+func TestFollowUpRecordRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Open(dir, 1<<20, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rec("b", t0, "那全国标委会秘书处呢？", true, 10)
+	r.FollowUpOf, r.Context = "a", []string{"上海承担了多少个ISO/IEC秘书处？"}
+	if err := w.Append(r); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	raw, err := os.ReadFile(filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{`"follow_up_of":"a"`, `"context":["上海承担了多少个ISO/IEC秘书处？"]`} {
+		if !bytes.Contains(raw, []byte(k)) {
+			t.Errorf("log line lacks %s: %s", k, raw)
+		}
+	}
+	if bytes.Contains(raw, []byte(`"previous"`)) {
+		t.Errorf("log line writes previous: %s", raw)
+	}
+	l, err := Read(dir, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := l.Records[0]; got.FollowUpOf != "a" || !slices.Equal(got.Context, r.Context) {
+		t.Errorf("read back %+v", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"html"
 	"html/template"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -35,6 +36,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "Answer log %s – %s\n\n", r.From.Format("2006-01-02 15:04"), r.To.Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(&b, "Questions       %d\n", r.Questions)
 	fmt.Fprintf(&b, "Answered        %d\n", r.Answered)
+	if r.FollowUps > 0 {
+		fmt.Fprintf(&b, "Follow-ups      %d (declined %d)\n", r.FollowUps, r.FollowUpsDeclined)
+	}
 	fmt.Fprintf(&b, "Declined        %d (decline rate %s)\n", r.Declined, pct(r.DeclineRate()))
 	if r.Failed > 0 {
 		fmt.Fprintf(&b, "Failed          %d\n", r.Failed)
@@ -62,7 +66,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  … and %d more\n", len(r.Gaps)-maxListed)
 			break
 		}
-		fmt.Fprintf(&b, "  %3d× %s  (last %s)\n", g.Count, clip(g.Question, 120), g.Last.Format("2006-01-02"))
+		fmt.Fprintf(&b, "  %3d× %s  (last %s)\n", g.Count, clip(g.Resolved(), 200), g.Last.Format("2006-01-02"))
 	}
 
 	fmt.Fprintf(&b, "\nThumbs-down answers: %d\n", len(r.ThumbsDown))
@@ -73,7 +77,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		rec := j.Record
 		fmt.Fprintf(&b, "  [%s] %s  👎 %d 👍 %d  (%s, %s)\n", rec.ID, rec.Time.UTC().Format("2006-01-02 15:04"), j.Down, j.Up, rec.Path, rec.Chat.Type)
-		fmt.Fprintf(&b, "    Q: %s\n", clip(rec.Question, 200))
+		fmt.Fprintf(&b, "    Q: %s\n", clip(rec.Resolved(), 300))
 		fmt.Fprintf(&b, "    A: %s\n", clip(rec.Answer, 300))
 		for k, c := range rec.Chunks {
 			if k == 3 {
@@ -219,6 +223,12 @@ var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		return out
 	},
 	"top3": func(cs []Chunk) []Chunk { return cs[:min(3, len(cs))] },
+	// rev lists a thread newest first, as it reads after the question.
+	"rev": func(s []string) []string {
+		out := slices.Clone(s)
+		slices.Reverse(out)
+		return out
+	},
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -226,7 +236,7 @@ var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 <style>
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC",sans-serif;margin:24px auto;max-width:980px;color:#222;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
-.sub{color:#666}.cards{display:flex;flex-wrap:wrap;gap:10px;margin:16px 0}
+.sub{color:#666}.ctx{color:#777}.cards{display:flex;flex-wrap:wrap;gap:10px;margin:16px 0}
 .card{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:120px}.card b{display:block;font-size:20px}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;padding:4px 6px;text-align:left;vertical-align:top}
 th{background:#f6f6f6}.num{text-align:right;white-space:nowrap}.ev{color:#555;font-size:12px}
@@ -238,6 +248,7 @@ svg{max-width:100%;height:auto;display:block;margin:10px 0}svg .ct{font-size:13p
 <div class="cards">
 <div class="card"><b>{{.Questions}}</b>questions</div>
 <div class="card"><b>{{.Answered}}</b>answered</div>
+{{if .FollowUps}}<div class="card"><b>{{.FollowUps}}</b>follow-ups ({{.FollowUpsDeclined}} declined)</div>{{end}}
 <div class="card"><b>{{.Declined}}</b>declined ({{pct .DeclineRate}})</div>
 <div class="card"><b>{{.Up}} up · {{.Down}} down</b>feedback: {{pct .FeedbackRatio}} positive, {{.Rated}} rated</div>
 <div class="card"><b>{{ms .Latency.P50}}</b>p50 latency (p95 {{ms .Latency.P95}}, p99 {{ms .Latency.P99}})</div>
@@ -245,12 +256,12 @@ svg{max-width:100%;height:auto;display:block;margin:10px 0}svg .ct{font-size:13p
 {{range $.Charts}}{{.}}{{end}}
 <h2>Declined questions (knowledge gaps)</h2>
 {{if .Gaps}}<table><tr><th class="num">times</th><th>question</th><th>last asked</th></tr>
-{{range $i, $_ := upto (len .Gaps)}}{{with index $.R.Gaps $i}}<tr><td class="num">{{.Count}}</td><td>{{.Question}}</td><td>{{when .Last}}</td></tr>{{end}}{{end}}
+{{range $i, $_ := upto (len .Gaps)}}{{with index $.R.Gaps $i}}<tr><td class="num">{{.Count}}</td><td>{{.Question}}{{range (rev .Context)}} <span class="ctx">← {{.}}</span>{{end}}</td><td>{{when .Last}}</td></tr>{{end}}{{end}}
 </table>{{if more (len .Gaps)}}<p class="sub">… {{len .Gaps}} in all.</p>{{end}}{{else}}<p>None.</p>{{end}}
 <h2>Thumbs-down answers</h2>
 {{if .ThumbsDown}}{{range $i, $_ := upto (len .ThumbsDown)}}{{with index $.R.ThumbsDown $i}}<div class="judged">
 <div class="sub">{{when .Record.Time}} · {{.Record.Chat.Type}} · path {{.Record.Path}} · {{.Down}} down, {{.Up}} up · record {{.Record.ID}}</div>
-<p><b>Q:</b> {{.Record.Question}}</p><p><b>A:</b> {{clip .Record.Answer 600}}</p>
+<p><b>Q:</b> {{.Record.Question}}{{range (rev .Record.Thread)}} <span class="ctx">← {{.}}</span>{{end}}</p><p><b>A:</b> {{clip .Record.Answer 600}}</p>
 <table>{{range top3 .Record.Chunks}}<tr><td class="num">{{printf "%.4f" .Score}}{{if .Cited}} ★{{end}}</td><td><b>{{.Title}}</b><div class="ev">{{.Excerpt}}</div></td></tr>{{end}}</table>
 </div>{{end}}{{end}}{{else}}<p>None.</p>{{end}}
 <h2>Most-cited documents</h2>

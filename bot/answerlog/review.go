@@ -131,32 +131,45 @@ func (l *Log) read(r io.Reader, since time.Time) error {
 
 // Report is the summary reviewers read.
 type Report struct {
-	From, To   time.Time
-	Questions  int
-	Answered   int
-	Declined   int
-	Failed     int
-	Up, Down   int
-	Rated      int // answers with at least one vote
-	Paths      map[string]int
-	Latency    Percentiles // total
-	Retrieve   Percentiles
-	Gaps       []Gap
-	ThumbsDown []Judged
-	Cited      []DocCount
-	Days       []Day
-	BadLines   int
+	From, To  time.Time
+	Questions int
+	// FollowUps are questions answered with a thread's context; of them,
+	// FollowUpsDeclined were declined.
+	FollowUps         int
+	FollowUpsDeclined int
+	Answered          int
+	Declined          int
+	Failed            int
+	Up, Down          int
+	Rated             int // answers with at least one vote
+	Paths             map[string]int
+	Latency           Percentiles // total
+	Retrieve          Percentiles
+	Gaps              []Gap
+	ThumbsDown        []Judged
+	Cited             []DocCount
+	Days              []Day
+	BadLines          int
 }
 
 // Percentiles of a latency, in milliseconds.
 type Percentiles struct{ P50, P90, P95, P99, Max float64 }
 
-// Gap is a declined question, a hint at what the knowledge base lacks.
+// Gap is a declined question, a hint at what the knowledge base lacks. A
+// follow-up is a gap with its thread: the same words after other questions
+// are another gap.
 type Gap struct {
 	Question string
-	Count    int
-	Last     time.Time
+	// Context is the thread's earlier questions, oldest first, for a
+	// follow-up.
+	Context []string
+	Count   int
+	Last    time.Time
 }
+
+// Resolved is the question with the thread it continues
+// ("那全国标委会秘书处呢？ ← 上海承担了多少个ISO/IEC秘书处？").
+func (g Gap) Resolved() string { return Resolve(g.Question, g.Context) }
 
 // Judged is an answer someone voted down, with its evidence.
 type Judged struct {
@@ -221,6 +234,10 @@ func Summarize(l *Log) *Report {
 		d := day(t)
 		d.Questions++
 		rep.Paths[r.Path]++
+		follow := r.IsFollowUp()
+		if follow {
+			rep.FollowUps++
+		}
 		switch {
 		case r.Error != "" && r.Answer == "":
 			rep.Failed++
@@ -230,10 +247,13 @@ func Summarize(l *Log) *Report {
 		default:
 			rep.Declined++
 			d.Declined++
-			key := strings.TrimSpace(r.Question)
+			if follow {
+				rep.FollowUpsDeclined++
+			}
+			key := r.Resolved()
 			g := gaps[key]
 			if g == nil {
-				g = &Gap{Question: key}
+				g = &Gap{Question: strings.TrimSpace(r.Question), Context: r.Thread()}
 				gaps[key] = g
 			}
 			g.Count++

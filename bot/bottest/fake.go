@@ -1,7 +1,10 @@
 // Package bottest is a fake Telegram Bot API for tests: an httptest server
-// that speaks the methods policybot uses, queues updates for getUpdates,
+// that speaks the methods policybot uses, queues updates for getUpdates
+// (kept until a later getUpdates confirms them with its offset, as Telegram
+// does, so a bot that dies before confirming gets them again),
 // records every call for the test to wait on, serves file downloads, and
-// can answer with 429s, 5xx errors or "method not found".
+// can answer with 429s, 5xx errors or "method not found", fail a method
+// until told otherwise, or revoke the token.
 package bottest
 
 import (
@@ -127,18 +130,21 @@ type Server struct {
 	Token string
 	Bot   User
 
-	t      testing.TB
-	srv    *httptest.Server
-	closed chan struct{}
-
-	updates chan json.RawMessage
+	t       testing.TB
+	srv     *httptest.Server
+	closed  chan struct{}
+	revoked chan struct{}
+	revoke  sync.Once
 
 	mu       sync.Mutex
+	queue    []queued      // updates not yet confirmed, in order
+	arrived  chan struct{} // closed when an update is queued
 	nextUpd  int
 	nextMsg  int
 	calls    map[string]chan Call
 	count    map[string]int
 	failures map[string][]Failure
+	down     map[string]Failure
 	missing  map[string]bool
 	files    map[string]Document
 	members  map[[2]int64]string
@@ -152,11 +158,13 @@ func New(t testing.TB, token, username string) *Server {
 		Bot:      User{ID: 999000111, FirstName: "Policy Bot", Username: username, IsBot: true},
 		t:        t,
 		closed:   make(chan struct{}),
-		updates:  make(chan json.RawMessage, 1000),
+		arrived:  make(chan struct{}),
+		revoked:  make(chan struct{}),
 		nextMsg:  1000,
 		calls:    make(map[string]chan Call),
 		count:    make(map[string]int),
 		failures: make(map[string][]Failure),
+		down:     make(map[string]Failure),
 		missing:  make(map[string]bool),
 		files:    make(map[string]Document),
 		members:  make(map[[2]int64]string),
@@ -248,6 +256,35 @@ func (s *Server) Fail(method string, f Failure) {
 	s.failures[method] = append(s.failures[method], f)
 }
 
+// Down makes every call of method fail with f, after any failures queued
+// with Fail, until Up.
+func (s *Server) Down(method string, f Failure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.down[method] = f
+}
+
+// Up ends Down for method.
+func (s *Server) Up(method string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.down, method)
+}
+
+// Revoke makes the server refuse the bot's token from now on, as Telegram
+// does after /revoke in @BotFather: every call, a long poll in progress
+// included, gets 401 Unauthorized.
+func (s *Server) Revoke() { s.revoke.Do(func() { close(s.revoked) }) }
+
+func (s *Server) isRevoked() bool {
+	select {
+	case <-s.revoked:
+		return true
+	default:
+		return false
+	}
+}
+
 // Missing makes the server answer 404 Not Found for method.
 func (s *Server) Missing(method string) {
 	s.mu.Lock()
@@ -273,7 +310,7 @@ func (s *Server) Send(m Message) int {
 	s.chats[m.Chat.ID] = m.Chat
 	msg := s.messageJSON(id, m)
 	s.mu.Unlock()
-	s.push(map[string]any{"update_id": upd, "message": msg})
+	s.push(upd, map[string]any{"update_id": upd, "message": msg})
 	return id
 }
 
@@ -299,20 +336,30 @@ func (s *Server) Click(from User, chat Chat, msgID int, data string) string {
 	upd := s.nextUpd
 	s.mu.Unlock()
 	id := fmt.Sprintf("cq%d", upd)
-	s.push(map[string]any{"update_id": upd, "callback_query": map[string]any{
+	s.push(upd, map[string]any{"update_id": upd, "callback_query": map[string]any{
 		"id": id, "from": userJSON(from), "chat_instance": "ci", "data": data,
 		"message": map[string]any{"message_id": msgID, "date": time.Now().Unix(), "chat": chatJSON(chat), "from": userJSON(s.Bot), "text": "answer"},
 	}})
 	return id
 }
 
-func (s *Server) push(v any) {
+// queued is an update waiting to be confirmed.
+type queued struct {
+	id  int
+	raw json.RawMessage
+}
+
+func (s *Server) push(id int, v any) {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		s.t.Errorf("fake Bot API: %v", err)
 		return
 	}
-	s.updates <- raw
+	s.mu.Lock()
+	s.queue = append(s.queue, queued{id, raw})
+	close(s.arrived)
+	s.arrived = make(chan struct{})
+	s.mu.Unlock()
 }
 
 func userJSON(u User) map[string]any {
@@ -423,8 +470,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		s.t.Errorf("fake Bot API: %s %s, want POST", r.Method, method)
 	}
-	if token != s.Token {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
+	if token != s.Token || s.isRevoked() {
+		writeUnauthorized(w)
 		return
 	}
 	form := map[string]string{}
@@ -449,6 +496,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if q := s.failures[method]; len(q) > 0 {
 		fail = &q[0]
 		s.failures[method] = q[1:]
+	} else if f, ok := s.down[method]; ok {
+		fail = &f
 	}
 	missing := s.missing[method]
 	s.mu.Unlock()
@@ -544,33 +593,54 @@ func (s *Server) serveFile(w http.ResponseWriter, p string) {
 	w.Write(d.Data)
 }
 
+// getUpdates answers as Telegram does: an offset confirms (and drops)
+// every update before it; the rest, up to limit, are returned, waiting up to
+// timeout seconds for one to arrive.
 func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, form map[string]string) {
 	wait := 50 * time.Second
 	if n, err := strconv.Atoi(form["timeout"]); err == nil && n > 0 {
 		wait = time.Duration(n) * time.Second
 	}
-	var batch []json.RawMessage
-	select {
-	case u := <-s.updates:
-		batch = append(batch, u)
-	drain:
-		for len(batch) < 100 {
-			select {
-			case u := <-s.updates:
-				batch = append(batch, u)
-			default:
-				break drain
-			}
+	limit := 100
+	if n, err := strconv.Atoi(form["limit"]); err == nil && n > 0 && n < limit {
+		limit = n
+	}
+	offset, _ := strconv.Atoi(form["offset"])
+	timeout := time.NewTimer(wait)
+	defer timeout.Stop()
+	for {
+		s.mu.Lock()
+		for len(s.queue) > 0 && s.queue[0].id < offset {
+			s.queue = s.queue[1:]
 		}
-	case <-r.Context().Done():
+		batch := make([]json.RawMessage, 0, min(limit, len(s.queue)))
+		for _, q := range s.queue[:min(limit, len(s.queue))] {
+			batch = append(batch, q.raw)
+		}
+		arrived := s.arrived
+		s.mu.Unlock()
+		if len(batch) > 0 {
+			writeJSON(w, http.StatusOK, map[string]any{"ok": true, "result": batch})
+			return
+		}
+		select {
+		case <-arrived:
+			continue
+		case <-r.Context().Done():
+			return
+		case <-s.revoked:
+			writeUnauthorized(w)
+			return
+		case <-s.closed:
+		case <-timeout.C:
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "result": batch})
 		return
-	case <-s.closed:
-	case <-time.After(wait):
 	}
-	if batch == nil {
-		batch = []json.RawMessage{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "result": batch})
+}
+
+func writeUnauthorized(w http.ResponseWriter) {
+	writeJSON(w, http.StatusUnauthorized, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

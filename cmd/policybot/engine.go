@@ -56,12 +56,14 @@ type knowledgeBase struct {
 // refreshing it from the knowledge folder). offline forces local answers and
 // embeddings.
 func newEngine(ctx context.Context, a *app, offline bool) (*knowledgeBase, error) {
-	e, _, err := openEngine(ctx, a, offline, nil)
+	e, _, err := openEngine(ctx, a, offline, false, nil)
 	return e, err
 }
 
-// openEngine is newEngine with a progress report for long builds.
-func openEngine(ctx context.Context, a *app, offline bool, progress func(done, total int)) (*knowledgeBase, retrieval.BuildStats, error) {
+// openEngine is newEngine with a progress report for long builds. refresh
+// makes a failure to bring the stored index up to date an error (the index
+// command's job); otherwise the stored index serves, with a warning.
+func openEngine(ctx context.Context, a *app, offline, refresh bool, progress func(done, total int)) (*knowledgeBase, retrieval.BuildStats, error) {
 	var docs fs.FS
 	if a.cfg.DocsDir != "" {
 		// Reads stay inside the folder (symlinks included) and never block.
@@ -75,7 +77,7 @@ func openEngine(ctx context.Context, a *app, offline bool, progress func(done, t
 		}
 		data = filepath.Join(d, indexName(a.cfg.DocsDir))
 	}
-	chat, emb, err := llmParts(a, offline)
+	chat, emb, err := llmParts(a, offline, data)
 	if err != nil {
 		return nil, retrieval.BuildStats{}, err
 	}
@@ -87,9 +89,15 @@ func openEngine(ctx context.Context, a *app, offline bool, progress func(done, t
 		return nil, retrieval.BuildStats{}, err
 	}
 	st, err := e.Open(ctx)
-	if err != nil {
+	switch {
+	case err != nil && e.Current() != nil && !refresh && ctx.Err() == nil:
+		// The stored index loaded but could not be brought up to date (an
+		// embeddings outage while documents changed, say): serve it.
+		a.log.Warn("could not refresh the index: answering from the stored one", "err", err)
+	case err != nil:
 		return nil, st, fmt.Errorf("open knowledge base: %w", err)
 	}
 	a.log.Debug("knowledge base ready", "stats", st.String(), "data", data)
-	return &knowledgeBase{Engine: e, Answerer: answer.New(e, answer.Options{Chat: chat, Logger: a.log})}, st, nil
+	an := answer.New(e, answer.Options{Chat: chat, Logger: a.log, Budget: a.cfg.LLM.AnswerBudget.Duration})
+	return &knowledgeBase{Engine: e, Answerer: an}, st, nil
 }

@@ -31,6 +31,11 @@ type qaItem struct {
 	Evidence  []string     `json:"evidence"`
 	PassageID string       `json:"passage_id"`
 	Kind      string       `json:"kind"` // what the question asks: count, date, place-swap …
+	// Clauses are the texts that support the answer, in a clause-level QA
+	// file over a document folder (../shared/corpus); Document names the
+	// document they come from.
+	Clauses  []string `json:"clauses"`
+	Document string   `json:"document"`
 }
 
 type answerGroups [][]string
@@ -49,21 +54,23 @@ func (g *answerGroups) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// runEval scores answers over a QA file (--qa), or passage retrieval over a
-// passage set (--passages with --qa).
+// runEval scores answers over a QA file (--qa), passage retrieval over a
+// passage set (--passages with --qa), or clause retrieval over the
+// knowledge folder (--qa whose questions carry "clauses").
 func runEval(ctx context.Context, a *app, args []string) error {
 	common := commonFlags{quiet: true}
 	fs := newFlagSet(a, "eval", "")
 	common.register(fs)
 	qaPath := fs.String("qa", "", "QA file (JSONL)")
 	passages := fs.String("passages", "", "passages file (JSONL {id,title,text}): score retrieval instead of answers")
-	minScore := fs.Float64("min", 0, "exit non-zero when the score (answer accuracy, or hit@1 with --passages) is below this fraction")
+	minScore := fs.Float64("min", 0, "exit non-zero when the score (answer accuracy, or hit@1 for retrieval) is below this fraction")
 	minAnswered := fs.Float64("min-answered", 0, "exit non-zero when fewer of the answerable questions than this fraction are answered right with their evidence cited")
 	minDeclined := fs.Float64("min-declined", 0, "exit non-zero when fewer of the unanswerable questions than this fraction are declined")
 	offline := fs.Bool("offline", false, "answer extractively even if an LLM is configured")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("v", false, "print every item (answers) or every miss (retrieval)")
 	limit := fs.Int("limit", 0, "score only the first N questions")
+	idsPath := fs.String("ids", "", "score only the questions whose ids this file lists, one a line")
 	if err := a.parse(fs, &common, args); err != nil {
 		return err
 	}
@@ -74,11 +81,26 @@ func runEval(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *idsPath != "" {
+		if items, err = filterIDs(items, *idsPath); err != nil {
+			return err
+		}
+	}
 	if *limit > 0 && *limit < len(items) {
 		items = items[:*limit]
 	}
 	var score float64
-	if *passages != "" {
+	switch {
+	case *passages == "" && len(items[0].Clauses) > 0:
+		r, err := evalClauses(ctx, a, items, *offline, *verbose)
+		if err != nil {
+			return err
+		}
+		score = r.Hit1
+		if err := report(a.stdout, r, *asJSON); err != nil {
+			return err
+		}
+	case *passages != "":
 		r, err := evalRetrieval(ctx, a, *passages, items, *offline, *verbose)
 		if err != nil {
 			return err
@@ -87,7 +109,7 @@ func runEval(ctx context.Context, a *app, args []string) error {
 		if err := report(a.stdout, r, *asJSON); err != nil {
 			return err
 		}
-	} else {
+	default:
 		e, err := newEngine(ctx, a, *offline)
 		if err != nil {
 			return err
@@ -123,6 +145,30 @@ func report(w io.Writer, r reporter, asJSON bool) error {
 	}
 	r.text(w)
 	return nil
+}
+
+// filterIDs keeps the items whose ids the file lists, one a line.
+func filterIDs(items []qaItem, path string) ([]qaItem, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("ids file: %w", err)
+	}
+	keep := make(map[string]bool)
+	for _, l := range strings.Split(string(raw), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			keep[l] = true
+		}
+	}
+	var out []qaItem
+	for _, it := range items {
+		if keep[it.ID] {
+			out = append(out, it)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("ids file %s names none of the questions", path)
+	}
+	return out, nil
 }
 
 func readQA(path string) ([]qaItem, error) {
@@ -295,7 +341,7 @@ func evalAnswers(ctx context.Context, e *knowledgeBase, items []qaItem, offline,
 			if !ok {
 				mark = "MISS"
 			}
-			fmt.Fprintf(w, "%s %s [%s] %s\n     -> %s: %s\n", mark, it.ID, it.Lang, it.Question, ans.Path, oneLine(ans.Text, 120))
+			fmt.Fprintf(w, "%s %s [%s] %s\n     -> %s%s: %s\n", mark, it.ID, it.Lang, it.Question, ans.Path, nonEmpty(" ("+ans.DeclineReason+")", ""), oneLine(ans.Text, 120))
 		}
 	}
 	r.Score = float64(r.Correct) / float64(r.Questions)
@@ -417,7 +463,7 @@ func evalRetrieval(ctx context.Context, a *app, passagesPath string, items []qaI
 	if err != nil {
 		return nil, fmt.Errorf("passages: %w", err)
 	}
-	_, emb, err := llmParts(a, offline) // retrieval only: no generator
+	_, emb, err := llmParts(a, offline, "") // retrieval only: no generator; the index is in memory
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ func runIndex(ctx context.Context, a *app, args []string) error {
 	if err := a.parse(fs, &common, args); err != nil {
 		return err
 	}
-	e, st, err := openEngine(ctx, a, *offline, func(done, total int) {
+	e, st, err := openEngine(ctx, a, *offline, true, func(done, total int) {
 		fmt.Fprintf(a.stderr, "\rembedding chunks: %d/%d", done, total)
 		if done == total {
 			fmt.Fprintln(a.stderr)

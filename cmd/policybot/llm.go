@@ -1,7 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/policybot/policybot/config"
 	"github.com/policybot/policybot/retrieval"
@@ -11,8 +15,11 @@ import (
 
 // llmParts builds the LLM answer generator and the remote embedder the
 // configuration asks for; nil for each means offline. offline forces both
-// off.
-func llmParts(a *app, offline bool) (answer.Chat, retrieval.Embedder, error) {
+// off. data is the index directory ("" for none): when the index stored
+// there was built with the same embedding model, its recorded dimension is
+// used instead of asking the endpoint, so that an embeddings outage at
+// start neither fails the start nor throws the stored index away.
+func llmParts(a *app, offline bool, data string) (answer.Chat, retrieval.Embedder, error) {
 	l := a.cfg.LLM
 	if offline || l.BaseURL == "" {
 		return nil, nil, nil
@@ -32,13 +39,53 @@ func llmParts(a *app, offline bool) (answer.Chat, retrieval.Embedder, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("llm: %w", err)
 		}
+		if name, dim, ok := storedEmbedder(data); ok && opts.EmbedDim == 0 && name == e.Name() && dim > 0 {
+			opts.EmbedDim = dim
+			if e, err = llm.NewEmbedder(opts); err != nil {
+				return nil, nil, fmt.Errorf("llm: %w", err)
+			}
+			if a.log != nil {
+				a.log.Debug("embedding dimension taken from the stored index", "embedder", name, "dim", dim)
+			}
+		}
 		emb = e
 	}
 	if a.log != nil {
 		a.log.Debug("LLM endpoint configured", "base_url", l.BaseURL, "chat_model", l.ChatModel,
-			"embedding_model", l.EmbeddingModel, "api_key", l.APIKey, "timeout", l.Timeout.Duration)
+			"embedding_model", l.EmbeddingModel, "api_key", l.APIKey, "timeout", l.Timeout.Duration,
+			"answer_budget", l.AnswerBudget.Duration)
 	}
 	return gen, emb, nil
+}
+
+// storedEmbedder reads the embedder name and dimension recorded with the
+// index generation in service under dir (see retrieval's store: CURRENT
+// names the generation, whose manifest.json records them). ok is false when
+// there is no readable index.
+func storedEmbedder(dir string) (name string, dim int, ok bool) {
+	if dir == "" {
+		return "", 0, false
+	}
+	cur, err := os.ReadFile(filepath.Join(dir, "CURRENT"))
+	if err != nil {
+		return "", 0, false
+	}
+	gen := strings.TrimSpace(string(cur))
+	if gen == "" || strings.ContainsAny(gen, `/\`) {
+		return "", 0, false
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, gen, "manifest.json"))
+	if err != nil {
+		return "", 0, false
+	}
+	var m struct {
+		Embedder string `json:"embedder"`
+		Dim      int    `json:"dim"`
+	}
+	if json.Unmarshal(raw, &m) != nil || m.Embedder == "" {
+		return "", 0, false
+	}
+	return m.Embedder, m.Dim, true
 }
 
 // openAIOptions maps the configuration to the LLM client's options.

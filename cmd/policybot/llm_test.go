@@ -45,7 +45,7 @@ func TestLLMParts(t *testing.T) {
 			cfg := config.Default()
 			tt.llm(&cfg.LLM)
 			a := &app{cfg: cfg, log: slog.New(slog.DiscardHandler)}
-			gen, emb, err := llmParts(a, tt.offline)
+			gen, emb, err := llmParts(a, tt.offline, "")
 			if (err != nil) != tt.wantFail {
 				t.Fatalf("llmParts error = %v, want error %v", err, tt.wantFail)
 			}
@@ -67,7 +67,7 @@ func TestLLMPartsKeepsTheKeyOutOfLogs(t *testing.T) {
 	cfg.LLM.BaseURL, cfg.LLM.ChatModel, cfg.LLM.APIKey = "https://api.openai.com/v1", "gpt-4o-mini", "sk-very-secret"
 	var logs bytes.Buffer
 	a := &app{cfg: cfg, log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
-	if _, _, err := llmParts(a, false); err != nil {
+	if _, _, err := llmParts(a, false, ""); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(logs.String(), "sk-very-secret") || !strings.Contains(logs.String(), "gpt-4o-mini") {

@@ -22,17 +22,21 @@ import (
 	"syscall"
 
 	"github.com/policybot/policybot/config"
+	"github.com/policybot/policybot/config/redact"
 )
 
 // app is what every subcommand gets: the validated configuration, the one
 // logger, and the process's streams (so tests can drive subcommands).
 type app struct {
-	cfg    config.Config
-	log    *slog.Logger
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	getenv func(string) string
+	cfg config.Config
+	log *slog.Logger
+	// secrets are the configuration's secrets, scrubbed from every log
+	// line (by the logger's handler) and from the error a command returns.
+	secrets *redact.Secrets
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	getenv  func(string) string
 }
 
 type command struct {
@@ -45,7 +49,7 @@ func commands() []command {
 		{"index", "build or refresh the index of the knowledge folder", runIndex},
 		{"ask", "answer a question with citations (--json; no argument: one per stdin line)", runAsk},
 		{"search", "show the ranked evidence passages for a question", runSearch},
-		{"eval", "score answers (--qa) or passage retrieval (--passages --qa)", runEval},
+		{"eval", "score answers (--qa), passage retrieval (--passages --qa) or clause retrieval (--docs --qa)", runEval},
 		{"serve", "run the Telegram bot", runServe},
 		{"review", "summarise the answer log for reviewers (text or --html)", runReview},
 	}
@@ -99,7 +103,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	for _, c := range commands() {
 		if c.name == args[0] {
 			a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
-			return c.run(ctx, a, args[1:])
+			return a.secrets.Error(c.run(ctx, a, args[1:]))
 		}
 	}
 	usage(stderr)
@@ -173,6 +177,7 @@ func (a *app) parse(fs *flag.FlagSet, common *commonFlags, args []string) error 
 	if common.logLevel != "" {
 		cfg.LogLevel = common.logLevel
 	}
+	a.secrets = redact.New(cfg.Secrets()...)
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("configuration:\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))
 	}
@@ -181,6 +186,8 @@ func (a *app) parse(fs *flag.FlagSet, common *commonFlags, args []string) error 
 	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
 		return fmt.Errorf("log level: %w", err)
 	}
-	a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+	// The one logger: whatever reaches it, a remote service's echo of a
+	// key included, is written with the secrets masked.
+	a.log = slog.New(redact.NewHandler(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}), a.secrets))
 	return nil
 }

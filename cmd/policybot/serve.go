@@ -9,12 +9,13 @@ import (
 
 	"github.com/policybot/policybot/bot"
 	"github.com/policybot/policybot/bot/answerlog"
+	"github.com/policybot/policybot/bot/state"
 	"github.com/policybot/policybot/config"
 	"github.com/policybot/policybot/retrieval"
 )
 
-// runServe runs the Telegram bot: it checks the token, opens the answer log
-// and the knowledge base, then long-polls (or serves a webhook) until
+// runServe runs the Telegram bot: it opens the state store, checks the
+// token, opens the answer log and the knowledge base, then long-polls (or serves a webhook) until
 // interrupted, letting answers in flight finish.
 func runServe(ctx context.Context, a *app, args []string) error {
 	var common commonFlags
@@ -46,7 +47,18 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return fmt.Errorf("%w: --watch needs a knowledge folder (docs_dir or --docs)", errUsage)
 	}
 
+	statePath, err := statePath(a.cfg)
+	if err != nil {
+		return err
+	}
+	st, err := state.Open(ctx, statePath, state.Options{Keep: time.Duration(a.cfg.State.KeepDays) * 24 * time.Hour})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
 	opts := botOptions(a.cfg)
+	opts.State = st
 	opts.Logger = a.log
 	opts.Offline = *offline
 	if a.cfg.AnswerLog.HashUsers {
@@ -76,6 +88,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		a.log.Info("serving the built-in seed documents; set docs_dir to manage a knowledge folder from Telegram")
 	}
 	a.log.Info("answer log", "dir", dir)
+	a.log.Info("state store", "path", st.Path())
 	if a.cfg.Telegram.Watch {
 		watching := make(chan struct{})
 		defer func() { <-watching }()
@@ -114,13 +127,30 @@ func answerLogDir(c config.Config) (string, error) {
 	if c.AnswerLog.Dir != "" {
 		return c.AnswerLog.Dir, nil
 	}
-	data := c.DataDir
-	if data == "" {
-		d, err := retrieval.DefaultDataDir()
-		if err != nil {
-			return "", err
-		}
-		data = d
+	data, err := stateDir(c)
+	if err != nil {
+		return "", err
 	}
 	return filepath.Join(data, "logs"), nil
+}
+
+// statePath is state.path, or state.db in the data directory.
+func statePath(c config.Config) (string, error) {
+	if c.State.Path != "" {
+		return c.State.Path, nil
+	}
+	data, err := stateDir(c)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(data, "state.db"), nil
+}
+
+// stateDir is where the bot keeps what is not the index by default: the
+// data directory, or policybot/ in the user cache dir.
+func stateDir(c config.Config) (string, error) {
+	if c.DataDir != "" {
+		return c.DataDir, nil
+	}
+	return retrieval.DefaultDataDir()
 }

@@ -60,7 +60,8 @@ func TestServeTokenErrors(t *testing.T) {
 }
 
 // serveSession runs `policybot serve` against the fake Bot API, asks
-// questions (answered, declined, thumbs up and down) and stops it. It
+// questions (answered, declined, a declined follow-up, thumbs up and down)
+// and stops it. It
 // returns the answer log folder it produced.
 func serveSession(t *testing.T) string {
 	t.Helper()
@@ -78,8 +79,12 @@ func serveSession(t *testing.T) string {
 
 	group := bottest.Chat{ID: -100, Type: "supergroup", Title: "政策组"}
 	staff := bottest.User{ID: 7, FirstName: "Staff"}
+	var askReply func(text string, to int) bottest.Call
 	ask := func(text string) bottest.Call {
-		id := fake.Send(bottest.Message{Chat: group, From: staff, Text: text})
+		return askReply(text, 0)
+	}
+	askReply = func(text string, to int) bottest.Call {
+		id := fake.Send(bottest.Message{Chat: group, From: staff, Text: text, ReplyTo: to})
 		return fake.NextMatching(t, "sendMessage", func(c bottest.Call) bool { return c.ReplyTo() == id })
 	}
 	good := ask("🙂 @policybot 上海承担了多少个ISO/IEC国际标准化技术组织秘书处？")
@@ -89,6 +94,10 @@ func serveSession(t *testing.T) string {
 	declined := ask("/ask 火星殖民地的税率是多少？")
 	other := ask("@policybot 上海设立了多少个市级标委会？")
 	ask("/ask 火星殖民地的税率是多少？")
+	// A follow-up to the first answer, about a place the documents lack.
+	if got := askReply("那北京呢？", good.ID); strings.Contains(got.Text(), "来源") {
+		t.Errorf("follow-up about Beijing = %q, want a decline", got.Text())
+	}
 	for _, v := range []struct {
 		msg  bottest.Call
 		vote int
@@ -117,7 +126,7 @@ func TestServeAnswersAndLogs(t *testing.T) {
 	if err := runReview(context.Background(), a, []string{"--log", dir}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Questions       4", "Declined        2 (decline rate 50.0%)", "👍 1  👎 2"} {
+	for _, want := range []string{"Questions       5", "Declined        3 (decline rate 60.0%)", "Follow-ups      1 (declined 1)", "👍 1  👎 2"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("review of the serve log lacks %q:\n%s", want, out.String())
 		}

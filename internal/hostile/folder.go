@@ -63,7 +63,8 @@ func WriteFolder(dir, outside string, full bool) (*Folder, error) {
 		"utf16-le-bom.txt":   UTF16("浙江省标准化条例\n第一条 为了规范标准化工作，制定本条例。\n", false, true),
 		"utf16-be-nobom.txt": UTF16("上海市标准化条例\n第一条 为了加强标准化工作，制定本条例。\n", true, false),
 		"script.html": []byte("<html><head><title>页面</title><script>var t='" + f.ScriptToken + "';</script></head><body>" +
-			strings.Repeat("<div>", 600) + "<p>第一条 本办法自发布之日起施行。</p><script>document.write('" + f.ScriptToken + "')</script>" +
+			"<p>第一条 本办法自发布之日起施行。</p><script>document.write('" + f.ScriptToken + "')</script><noscript>" + f.ScriptToken + "</noscript></body></html>"),
+		"deep.html": []byte("<html><body>" + strings.Repeat("<div>", 600) + "<p>深</p><script>alert('" + f.ScriptToken + "')</script>" +
 			strings.Repeat("</div>", 600) + "</body></html>"),
 		"script.md": []byte("# 说明\n正文段落。\n<script>alert('" + f.ScriptToken + "')</script>\n结尾段落。\n"),
 
@@ -89,6 +90,7 @@ func WriteFolder(dir, outside string, full bool) (*Folder, error) {
 		"fonts.pdf":               "limits.max_objects",
 		"bomb.docx":               "limits.max_decoded_mb",
 		"deep.docx":               "limits.max_depth",
+		"deep.html":               "nested too deeply",
 		"huge.txt":                "limits.max_text_mb",
 		"fifo.txt":                "named pipe",
 		"zero.txt":                "absolute path",

@@ -34,6 +34,7 @@ import (
 
 	"github.com/policybot/policybot/knowledge/limits"
 	"github.com/policybot/policybot/knowledge/pdf/internal/lpdf"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // Sentinel errors of Extract, for errors.Is.
@@ -83,6 +84,22 @@ func WithPDFToText(bin string) Option {
 // U+FFFD, unreadable pages) and pdftotext is on PATH (or set with
 // WithPDFToText), its output is used.
 func Extract(ctx context.Context, raw []byte, opts ...Option) (pages []string, warnings []string, err error) {
+	doc, err := ExtractDocument(ctx, raw, opts...)
+	return doc.Pages, doc.Warnings, err
+}
+
+// Document is the text of a PDF with its metadata.
+type Document struct {
+	Pages    []string // as Extract returns them
+	Warnings []string
+	// Title is the /Title of the document information dictionary, "" if
+	// there is none or it could not be read. Producers often leave a file
+	// name or a template's title there: callers judge it against the text.
+	Title string
+}
+
+// ExtractDocument is Extract, with the document's title.
+func ExtractDocument(ctx context.Context, raw []byte, opts ...Option) (Document, error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
@@ -92,21 +109,24 @@ func Extract(ctx context.Context, raw []byte, opts ...Option) (pages []string, w
 			o.pdftotext = bin
 		}
 	}
-	return extract(ctx, raw, o.pdftotext, o.limits.WithDefaults())
+	var doc Document
+	var err error
+	doc.Pages, doc.Warnings, doc.Title, err = extract(ctx, raw, o.pdftotext, o.limits.WithDefaults())
+	return doc, err
 }
 
-// extract is Extract with the pdftotext binary to fall back on, "" for
-// none.
-func extract(ctx context.Context, raw []byte, pdftotext string, lim limits.Limits) ([]string, []string, error) {
+// extract is ExtractDocument with the pdftotext binary to fall back on, ""
+// for none.
+func extract(ctx context.Context, raw []byte, pdftotext string, lim limits.Limits) ([]string, []string, string, error) {
 	if int64(len(raw)) > lim.MaxFileBytes {
-		return nil, nil, lim.Over(limits.FileBytes)
+		return nil, nil, "", lim.Over(limits.FileBytes)
 	}
 	res, err := readPages(ctx, raw, lim)
 	if ctx.Err() != nil {
-		return nil, nil, fmt.Errorf("extract pdf: %w", context.Cause(ctx))
+		return nil, nil, "", fmt.Errorf("extract pdf: %w", context.Cause(ctx))
 	}
 	if errors.Is(err, limits.ErrLimit) {
-		return nil, nil, err // not worth a second reader's time
+		return nil, nil, "", err // not worth a second reader's time
 	}
 	bad, total := countRunes(res.pages)
 	tooBad := float64(bad) > maxBadShare*float64(total)
@@ -124,10 +144,10 @@ func extract(ctx context.Context, raw []byte, pdftotext string, lim limits.Limit
 	if reason != "" && pdftotext != "" {
 		pages, perr := pdftotextPages(ctx, pdftotext, raw, lim)
 		if ctx.Err() != nil {
-			return nil, nil, fmt.Errorf("extract pdf: %w", context.Cause(ctx))
+			return nil, nil, "", fmt.Errorf("extract pdf: %w", context.Cause(ctx))
 		}
 		if errors.Is(perr, limits.ErrLimit) {
-			return nil, nil, perr
+			return nil, nil, "", perr
 		}
 		if perr == nil {
 			pb, pt := countRunes(pages)
@@ -136,20 +156,20 @@ func extract(ctx context.Context, raw []byte, pdftotext string, lim limits.Limit
 				if res.declared > 0 && len(pages) != res.declared {
 					warns = append(warns, fmt.Sprintf("pdf: pdftotext found %d pages, the file has %d", len(pages), res.declared))
 				}
-				return pages, warns, nil
+				return pages, warns, res.title, nil
 			}
 		} else {
 			res.warnings = append(res.warnings, "pdf: "+perr.Error())
 		}
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	if total == 0 {
 		if res.encrypted {
-			return nil, nil, fmt.Errorf("extract pdf: %w, %w", ErrEncrypted, ErrNoTextLayer)
+			return nil, nil, "", fmt.Errorf("extract pdf: %w, %w", ErrEncrypted, ErrNoTextLayer)
 		}
-		return nil, nil, fmt.Errorf("extract pdf: %w", ErrNoTextLayer)
+		return nil, nil, "", fmt.Errorf("extract pdf: %w", ErrNoTextLayer)
 	}
 	if tooBad {
 		var where []int
@@ -165,7 +185,7 @@ func extract(ctx context.Context, raw []byte, pdftotext string, lim limits.Limit
 		res.warnings = append(res.warnings, fmt.Sprintf("pdf: page %s: %d of %d characters undecodable (U+FFFD), probably a CJK font without a Unicode map; %s",
 			pageList(where), bad, total, hint))
 	}
-	return res.pages, res.warnings, nil
+	return res.pages, res.warnings, res.title, nil
 }
 
 // goPass is the result of the pure-Go pass over a PDF.
@@ -175,6 +195,7 @@ type goPass struct {
 	failed    []int // 1-based pages whose content could not be read
 	declared  int   // pages found in the page tree
 	encrypted bool
+	title     string // /Title of the information dictionary
 }
 
 func readPages(ctx context.Context, raw []byte, lim limits.Limits) (goPass, error) {
@@ -187,6 +208,7 @@ func readPages(ctx context.Context, raw []byte, lim limits.Limits) (goPass, erro
 		return res, err
 	}
 	d := &doc{lim: lim, r: r, fonts: map[string]*font{}, forms: map[string][]byte{}}
+	res.title = infoTitle(r)
 	refs, encrypted, err := pageRefs(r, lim.MaxPages)
 	res.encrypted = encrypted
 	if err := d.failed(err); err != nil {
@@ -313,4 +335,47 @@ func pageList(pages []int) string {
 		i = j + 1
 	}
 	return strings.Join(parts, ", ")
+}
+
+// infoTitle reads /Title from the document information dictionary: a PDF
+// text string (UTF-16BE with a byte order mark, or PDFDocEncoding), or, as
+// some Chinese producers write it, raw UTF-8 or GB18030 bytes.
+func infoTitle(r *lpdf.Reader) (title string) {
+	defer func() {
+		if recover() != nil {
+			title = ""
+		}
+	}()
+	v := r.Trailer().Key("Info").Key("Title")
+	raw := v.RawString()
+	switch {
+	case strings.HasPrefix(raw, "\xfe\xff"):
+		title = v.Text()
+	case utf8.ValidString(raw):
+		title = raw
+	default:
+		if dec, err := simplifiedchinese.GB18030.NewDecoder().String(raw); err == nil && chineseText(dec) {
+			title = dec
+		} else {
+			title = v.Text()
+		}
+	}
+	title = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, title)), " ")
+	return title
+}
+
+// chineseText reports text made only of Han characters, CJK punctuation
+// and ASCII: what a title decoded with the right charset looks like.
+func chineseText(s string) bool {
+	for _, r := range s {
+		if r >= 0x80 && !unicode.Is(unicode.Han, r) && !(r >= 0x3000 && r <= 0x303f) && !(r >= 0xff00 && r <= 0xffef) {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -6,6 +6,8 @@ package answer
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -18,17 +20,29 @@ import (
 // Options configure an Answerer.
 type Options struct {
 	// Chat writes answers with an LLM; nil answers extractively.
-	Chat   Chat
+	Chat Chat
+	// Budget bounds the remote work of one answer — the query rewrite,
+	// the question's embedding, the LLM's attempts and its stream — from
+	// the moment Ask starts. When it is spent the extractive answer goes
+	// out, with a note. Default DefaultBudget.
+	Budget time.Duration
 	Logger *slog.Logger
 }
+
+// DefaultBudget is the answer budget when none is set.
+const DefaultBudget = 20 * time.Second
+
+// ErrBudgetSpent is the cause of an LLM call cut short by the answer budget.
+var ErrBudgetSpent = errors.New("the answer budget is spent")
 
 // Answerer answers questions from the evidence a retrieval engine finds:
 // extractively, or with an LLM whose citations and figures it checks.
 type Answerer struct {
-	eng  *retrieval.Engine
-	lang *retrieval.Language
-	chat Chat
-	log  *slog.Logger
+	eng    *retrieval.Engine
+	lang   *retrieval.Language
+	chat   Chat
+	budget time.Duration
+	log    *slog.Logger
 }
 
 // New returns an Answerer over eng.
@@ -37,7 +51,11 @@ func New(eng *retrieval.Engine, opts Options) *Answerer {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Answerer{eng: eng, lang: eng.Language(), chat: opts.Chat, log: log}
+	budget := opts.Budget
+	if budget <= 0 {
+		budget = DefaultBudget
+	}
+	return &Answerer{eng: eng, lang: eng.Language(), chat: opts.Chat, budget: budget, log: log}
 }
 
 // Path names what produced an answer.
@@ -100,8 +118,9 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // Question is what an asker sent.
 type Question struct {
 	Text string
-	// Previous is the asker's previous question, for a follow-up.
-	Previous string
+	// Context is the thread's earlier questions, oldest first, for a
+	// follow-up (at most MaxContext are used).
+	Context []string
 	// Offline forces the extractive path even with an LLM configured.
 	Offline bool
 	// Stream, when set, receives the answer text so far as an LLM writes it.
@@ -110,6 +129,9 @@ type Question struct {
 
 // MaxQuestionRunes bounds a question; longer ones are cut.
 const MaxQuestionRunes = 1000
+
+// MaxContext is how many earlier questions of a thread a follow-up uses.
+const MaxContext = 3
 
 // Ask answers a question from the current index.
 func (an *Answerer) Ask(ctx context.Context, qu Question) (Answer, error) {
@@ -126,23 +148,25 @@ func (an *Answerer) Ask(ctx context.Context, qu Question) (Answer, error) {
 		return Answer{Text: "Ask a question about the policy documents, e.g. 上海承担了多少个ISO/IEC秘书处？",
 			Citations: []Citation{}, Path: PathDeclined, Script: knowledge.ScriptUnknown.String()}, nil
 	}
+	// One budget for everything remote in this answer; the extractive
+	// answer needs none of it.
+	remote, cancel := context.WithTimeoutCause(ctx, an.budget, fmt.Errorf("%w (%s)", ErrBudgetSpent, an.budget))
+	defer cancel()
 	q := an.eng.Analyze(ix, text)
-	if qu.Previous != "" && q.FollowUp() {
-		// A short follow-up borrows the previous question's terms at half weight.
-		prev := an.eng.Analyze(ix, qu.Previous)
-		q = q.Merge(prev)
+	if len(qu.Context) > 0 && q.FollowUp() {
+		q = an.followUp(ix, q, qu.Context[max(0, len(qu.Context)-MaxContext):])
 	}
 	if an.chat != nil && !qu.Offline && q.English {
-		an.rewrite(ctx, ix, q)
+		an.rewrite(remote, ix, q)
 	}
-	ev, err := an.eng.SearchQuery(ctx, ix, q, retrieval.DefaultTopK)
+	ev, err := an.eng.SearchQuery(remote, ix, q, retrieval.DefaultTopK)
 	if err != nil {
 		return Answer{}, err
 	}
 	retrieved := time.Now()
 	a := an.extractive(ix, q, ev)
 	if an.chat != nil && !qu.Offline && len(ev) > 0 {
-		a = an.generate(ctx, q, ev, a, qu.Stream)
+		a = an.generate(remote, q, ev, a, qu.Stream)
 	}
 	a.Question = text
 	a.Script = q.Script.String()
@@ -156,4 +180,36 @@ func (an *Answerer) Ask(ctx context.Context, qu Question) (Answer, error) {
 	}
 	a.Timings = Timings{RetrieveMS: ms(retrieved.Sub(start)), AnswerMS: ms(time.Since(retrieved)), TotalMS: ms(time.Since(start))}
 	return a, nil
+}
+
+// followUp merges a thread's earlier questions (oldest first) into a short
+// follow-up, newest first, so the nearest places win and a "how many"
+// anywhere in the thread carries on. Merge adds each earlier question's new
+// terms at half weight; the thread's terms share that half, so that the
+// follow-up's own words still choose the clause that answers
+// ("市级标委会呢？" after "…多少个ISO/IEC秘书处？" and "那全国标委会秘书处呢？"
+// leads with 44个, not the 117个 of the step before).
+func (an *Answerer) followUp(ix *retrieval.Index, q *retrieval.Query, context []string) *retrieval.Query {
+	own := make(map[string]bool, len(q.Terms))
+	for _, t := range q.Terms {
+		own[t.Text] = true
+	}
+	n := 0
+	for i := len(context) - 1; i >= 0; i-- {
+		if prev := strings.TrimSpace(context[i]); prev != "" {
+			q = q.Merge(an.eng.Analyze(ix, prev))
+			n++
+		}
+	}
+	if n > 1 {
+		terms := make([]retrieval.Term, len(q.Terms))
+		for i, t := range q.Terms {
+			if !own[t.Text] {
+				t.Weight /= float64(n)
+			}
+			terms[i] = t
+		}
+		q.Terms = terms
+	}
+	return q
 }

@@ -3,6 +3,8 @@ package answer
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/policybot/policybot/retrieval"
 )
@@ -17,6 +19,7 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 	}
 	words := strings.Fields(c.noun)
 	var zh []string
+	var groups [][]string // one per English word or phrase: its alternatives
 	for _, ex := range q.Expanded {
 		inside := true
 		for _, w := range strings.Fields(strings.ToLower(ex.Source)) {
@@ -24,14 +27,16 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 		}
 		if inside {
 			zh = append(zh, ex.Terms...)
+			groups = append(groups, ex.Terms)
 		}
 	}
 	for _, w := range words {
 		if strings.IndexFunc(w, func(r rune) bool { return r >= 'a' && r <= 'z' }) >= 0 && strings.ContainsAny(w, "/") {
 			zh = append(zh, w) // codes such as iso/iec
+			groups = append(groups, []string{w})
 		}
 	}
-	return counted{noun: strings.Join(zh, " "), unit: c.unit, english: c.noun}
+	return counted{noun: strings.Join(zh, " "), unit: c.unit, english: c.noun, groups: groups}
 }
 
 // containsPrefix reports whether a word of ws starts with w (an inflection:
@@ -48,16 +53,37 @@ func containsPrefix(ws []string, w string) bool {
 // whoQ spots questions that ask for a person.
 var whoQ = regexp.MustCompile(`是谁|谁是|哪位|什么人|\bwho\b|\bwhom\b`)
 
+// roleQ spots who-questions about the holder of a post, answered by a
+// person's name rather than an organisation.
+var roleQ = regexp.MustCompile(`长|主任|书记|主席|记者|编辑|总工程师|\b(?:director|mayor|deputy|head|chief|chairman|chair|secretary|minister|reporter|editor|engineer|commissioner)\b`)
+
 // titleNameRe finds a person named after a title: 局长陈学军、, 副市长陈通介绍.
-var titleNameRe = regexp.MustCompile(`(副市长|市长|副局长|局长|副主任|主任|总工程师|副书记|书记|副部长|部长|副厅长|厅长|副院长|院长|副主席|主席|秘书长|处长|会长|理事长|董事长|总经理|记者|责任编辑|编辑)(\p{Han}{2,3}?)(?:[、，,。；;：:\s(（]|介绍|表示|指出|强调|说|共同|出席|和|及|等|$)`)
+var titleNameRe = regexp.MustCompile(`(副市长|市长|副局长|局长|副主任|主任|总工程师|副书记|书记|副部长|部长|副厅长|厅长|副院长|院长|副主席|主席|秘书长|处长|会长|理事长|董事长|总经理|记者|责任编辑|编辑)(\p{Han}{2,3}?)(?:[、，,。；;：:\s(（]|介绍|表示|指出|强调|说|共同|出席|和|及|等|在|于|对|是|$)`)
 
 // personName picks the person of a sentence (Simplified) that a who-question
-// asks about: the name after a title whose context best matches the
-// question's terms.
-func (an *Answerer) personName(sentence string, idf map[string]float64) string {
+// (folded) asks about: a name after a title. When the question names the
+// post (市科委副主任), only a name after that title, with the question's
+// words for the organisation just before it, answers; otherwise the name
+// whose context best matches the question's terms.
+func (an *Answerer) personName(sentence, question string, idf map[string]float64) string {
 	simp := an.lang.ToSimplified(sentence)
+	role, org := askedRole(question)
 	best, bestScore := "", -1.0
 	for _, m := range titleNameRe.FindAllStringSubmatchIndex(simp, -1) {
+		name := simp[m[4]:m[5]]
+		if r, _ := utf8.DecodeRuneInString(name); !strings.ContainsRune(surnames, r) {
+			continue // 研究院长三角: 院长 is not a title here
+		}
+		if role != "" {
+			if simp[m[2]:m[3]] != role {
+				continue
+			}
+			before := []rune(an.lang.Fold(simp[:m[2]]))
+			near := string(before[max(0, len(before)-8):])
+			if org != "" && termShare(near, tokenSet(org)) < 0.5 {
+				continue
+			}
+		}
 		ctx := an.lang.Fold(simp[max(0, m[0]-36):m[3]])
 		var score float64
 		for t, w := range idf {
@@ -66,11 +92,46 @@ func (an *Answerer) personName(sentence string, idf map[string]float64) string {
 			}
 		}
 		if score > bestScore {
-			best, bestScore = simp[m[4]:m[5]], score
+			best, bestScore = name, score
 		}
 	}
 	return best
 }
+
+// askedRole reads the post a Chinese who-question names and the words for
+// the organisation just before it: 出席的市科委副主任是谁 → 副主任, 科委.
+func askedRole(question string) (role, org string) {
+	loc := postRe.FindStringIndex(question)
+	if loc == nil {
+		return "", ""
+	}
+	role = question[loc[0]:loc[1]]
+	before := []rune(question[:loc[0]])
+	start := len(before)
+	for start > 0 && len(before)-start < 5 && unicode.Is(unicode.Han, before[start-1]) && !strings.ContainsRune("的是了在和与", before[start-1]) {
+		start--
+	}
+	return role, strings.TrimLeft(string(before[start:]), "市省县区")
+}
+
+// postRe finds a post in a question.
+var postRe = regexp.MustCompile(`副市长|市长|副局长|局长|副主任|主任|总工程师|副书记|书记|副部长|部长|副厅长|厅长|副院长|院长|副主席|主席|秘书长|处长|会长|理事长|董事长|总经理|责任编辑|记者|编辑`)
+
+// titleNamePairs lists the title-and-name pairs text states: 副市长陈通.
+func titleNamePairs(simp string) []string {
+	var out []string
+	for _, m := range titleNameRe.FindAllStringSubmatch(simp, -1) {
+		if r, _ := utf8.DecodeRuneInString(m[2]); strings.ContainsRune(surnames, r) {
+			out = append(out, m[1]+m[2])
+		}
+	}
+	return out
+}
+
+// surnames are the common Chinese surnames (the 120 most frequent, which
+// cover about 90% of people), for telling a name after a title from other
+// words.
+const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 
 // englishLead is the English first words of an answer to an English
 // question: the figure with what it counts ("6 ISO/IEC secretariats"), the

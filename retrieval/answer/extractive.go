@@ -20,7 +20,14 @@ const (
 	// minEnglishCoverage is lower: expansions are noisy, and an English
 	// question's terms come through the lexicon.
 	minEnglishCoverage = 0.35
+	// minWhyCoverage is higher: a why-question presupposes a fact, and a
+	// sentence that states only part of it answers a question nobody asked
+	// ("Why did Shanghai cancel its fund?" → "Shanghai set up a fund").
+	minWhyCoverage = 0.7
 )
+
+// whyQ spots questions that ask for a reason.
+var whyQ = regexp.MustCompile(`为什么|为何|为啥|何以|\bwhy\b|how come`)
 
 type candSentence struct {
 	text   string // original
@@ -59,7 +66,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	// Words of the question the knowledge base never uses are usually a
 	// name or subject it does not cover: they count against the evidence,
 	// at half the IDF of a term no chunk has.
-	ctotal := 0.5 * ix.IDF("\x00") * float64(q.UnknownBigrams(ix))
+	ctotal := 0.5 * ix.IDF("\x00") * float64(q.UnknownBigrams(ix)+len(q.Unplaced))
 	for _, c := range concepts {
 		ctotal += c.w
 	}
@@ -87,11 +94,16 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	if q.English {
 		need = minEnglishCoverage
 	}
+	if whyQ.MatchString(q.Folded) {
+		// "Why did X happen?" presupposes X: the answer must state it.
+		need = minWhyCoverage
+	}
 	sc := an.scopeOf(q)
 	docNumber := docNumberQ.MatchString(q.Folded)
 	wantDate := yearQ.MatchString(q.Folded)
 	quantity := q.Quantity && !docNumber && !listQ.MatchString(q.Folded)
 	noun := an.countedTerms(q)
+	person := whoQ.MatchString(q.Folded) && roleQ.MatchString(q.Folded)
 
 	// The best sentence in scope, by score; the first one out of scope
 	// says what the documents hold instead, for the decline.
@@ -129,6 +141,18 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			}
 			fig = f
 		}
+		if wantDate && !listQ.MatchString(q.Folded) && dateRe.FindString(an.lang.ToSimplified(c.text)) == "" {
+			if why.kind == missNone {
+				why = miss{kind: missFigure}
+			}
+			continue // "when?" is answered by a date
+		}
+		if person && an.personName(c.text, q.Folded, idf) == "" {
+			if why.kind == missNone {
+				why = miss{kind: missFigure}
+			}
+			continue // "who is the director" is answered by a name
+		}
 		best = c
 	}
 	if best == nil {
@@ -153,7 +177,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		// "When…?" leads with the date the sentence gives, if it gives one.
 		short = dateRe.FindString(an.lang.ToSimplified(best.text))
 	case whoQ.MatchString(q.Folded):
-		short = an.personName(best.text, idf)
+		short = an.personName(best.text, q.Folded, idf)
 	}
 	var peers []*candSentence
 	if !docNumber {
@@ -317,8 +341,20 @@ func (an *Answerer) docNumber(ev []retrieval.Evidence, idf map[string]float64) (
 	for i, v := range ev[:min(len(ev), 5)] {
 		lines := strings.Split(v.Chunk.Text, "\n")
 		for _, line := range lines {
-			for _, m := range docNumberRe.FindAllString(line, -1) {
-				f := an.lang.Fold(v.Chunk.Title + " " + line)
+			locs := docNumberRe.FindAllStringIndex(line, -1)
+			for k, loc := range locs {
+				m := line[loc[0]:loc[1]]
+				// Where a line cites several documents, a number belongs to
+				// the title written just before it.
+				ctx := line
+				if len(locs) > 1 {
+					lo := 0
+					if k > 0 {
+						lo = locs[k-1][1]
+					}
+					ctx = line[lo:loc[1]]
+				}
+				f := an.lang.Fold(v.Chunk.Title + " " + ctx)
 				var sc float64
 				for t, w := range idf {
 					if strings.Contains(f, t) {

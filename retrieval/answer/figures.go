@@ -55,6 +55,10 @@ func figures(s string) []figure {
 		if r, _ := utf8.DecodeRuneInString(s[m[3]:]); m[3] < len(s) && r < utf8.RuneSelf && unicode.IsLetter(r) && f.unit == "" {
 			continue
 		}
+		// 1+X, 3+N: the name of a scheme, not a count.
+		if r, _ := utf8.DecodeRuneInString(s[m[3]:]); r == '+' || r == '＋' {
+			continue
+		}
 		f.text = strings.TrimSpace(s[m[0]:m[1]])
 		f.kind = kindOf(s, f, m[3])
 		out = append(out, f)
@@ -152,13 +156,17 @@ type counted struct {
 	noun    string
 	unit    string
 	english string // the English noun phrase, for an English lead
+	// groups, for an English question, are the Chinese alternatives of each
+	// of its words: a figure counts the noun when most words have one
+	// alternative next to it.
+	groups [][]string
 }
 
 var (
 	// howManyZh finds 多少 / 几 with the measure word after it.
 	howManyZh = regexp.MustCompile(`(?:有)?(?:多少|几)(个|项|家|名|所|次|条|种|批|类|位|座|件|部|台|处|人|届|级)?`)
 	// howManyEn finds what "how many …" counts, up to the verb.
-	howManyEn = regexp.MustCompile(`(?i)\b(?:how many|number of)\s+((?:[\w/'-]+\s+){0,5}?[\w/'-]+?)\s+(?:does|did|do|has|have|had|is|are|was|were|will|would|can|could|in|by|for|at|on|from|that|were|under|did)\b`)
+	howManyEn = regexp.MustCompile(`(?i)\b(?:how many|how much|number of)\s+((?:[\w/'-]+\s+){0,5}?[\w/'-]+?)\s+(?:does|did|do|has|have|had|is|are|was|were|will|would|can|could|in|by|for|at|on|from|that|were|under|did)\b`)
 	// leadIn are the words that join a counted noun to 多少 (有多少, 共有多少).
 	leadIn = []string{"一共有", "共有", "总共", "一共", "累计", "共", "有", "是", "为", "达到", "达"}
 )
@@ -179,12 +187,19 @@ func countedNoun(folded string) counted {
 	// 多少个秘书处: the noun follows the measure word.
 	after := []rune(folded[loc[1]:])
 	n := 0
-	for n < len(after) && isWordRune(after[n]) && !strings.ContainsRune("呢吗啊", after[n]) {
+	for n < len(after) && (isWordRune(after[n]) || strings.ContainsRune("、“”\"'", after[n])) && !strings.ContainsRune("呢吗啊", after[n]) {
 		n++
 	}
 	if n >= 2 {
-		c.noun = string(after[:n])
-		return c
+		// 多少项高质量、高效益的“浙江标准”: the head noun ends the phrase.
+		noun := string(after[:n])
+		if i := strings.LastIndex(noun, "的"); i >= 0 && i+len("的") < len(noun) {
+			noun = noun[i+len("的"):]
+		}
+		c.noun = strings.Trim(noun, "、“”\"'")
+		if retrieval.HanRunes(c.noun) >= 2 || len(c.noun) >= 3 {
+			return c
+		}
 	}
 	// 国家标准有多少项: it comes before, after the last 的 or verb phrase.
 	before := folded[:loc[0]]
@@ -211,19 +226,24 @@ func isWordRune(r rune) bool {
 // commas, semicolons, colons and the enumeration comma (22个国家级…、127个省级…).
 var figureSplit = regexp.MustCompile(`[，,；;：:、。]`)
 
-// bindWindow is how far before a figure (in runes, within its clause) the
-// noun it counts is looked for; nouns come before the figure in Chinese
-// (国家标准有155项) or right after its measure word (6个秘书处).
+// minBinding is the share of the counted noun's terms that must stand next
+// to a figure for it to count that noun: 标准 alone does not make 9项国际标准
+// a count of 行业标准.
+const minBinding = 0.5
+
+// How far from a figure (in runes) the noun it counts is looked for.
 const (
-	bindBefore = 12
-	bindAfter  = 8
+	bindBefore = 16
+	bindAfter  = 16
 )
 
 // pickFigure chooses the figure of sentence that answers a quantity
-// question: a count (a year only when wantYear), bound to what the question
-// counts: first the share of the counted noun's terms next to the figure,
-// then the question's terms in its clause (weighted by idf, over folded
-// text), then a measure word agreeing with the question's. Numbers
+// question: a count (a year only when wantYear), bound to what the
+// question counts. When the question says what it counts, the figure must
+// stand next to that noun (国家标准有155项, 25个市、县…开展省级试点): the share
+// of the noun's terms in the phrase the figure belongs to decides first;
+// then the question's terms in the figure's clause (weighted by idf, over
+// folded text); then a measure word agreeing with the question's. Numbers
 // the question itself states are not answers. It returns false when the
 // sentence has no such figure.
 func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf map[string]float64, wantYear bool) (figure, bool) {
@@ -242,8 +262,13 @@ func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf m
 		return lo, hi
 	}
 	nounTerms := tokenSet(an.lang.Fold(c.noun))
+	share := func(text string) float64 { return termShare(text, nounTerms) }
+	if len(c.groups) > 0 {
+		share = func(text string) float64 { return groupShare(text, c.groups) }
+	}
+	figs := figures(simp)
 	best, bestScore, found := figure{}, -1.0, false
-	for _, f := range figures(simp) {
+	for k, f := range figs {
 		switch {
 		case f.kind == figMarker || f.kind == figDatePart:
 			continue
@@ -252,25 +277,21 @@ func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf m
 		case containsNumber(qFolded, f.value):
 			continue // the question's own figure (2025年的目标)
 		}
+		var score float64
+		if len(nounTerms) > 0 {
+			before, after := phraseAround(simp, figs, k)
+			sh := max(share(an.lang.Fold(before)), share(an.lang.Fold(after)))
+			if sh < minBinding {
+				continue // counts something else
+			}
+			score += 100 * sh
+		}
 		lo, hi := clauseOf(f.start)
 		clause := an.lang.Fold(simp[lo:hi])
-		var score float64
 		for t, w := range idf {
 			if strings.Contains(clause, t) {
 				score += w
 			}
-		}
-		// What the figure counts decides first: the share of the counted
-		// noun's terms next to it, ahead of any clause's other words.
-		win := an.lang.Fold(runeWindow(simp, lo, hi, f.start, f.end))
-		near := 0
-		for t := range nounTerms {
-			if strings.Contains(win, t) {
-				near++
-			}
-		}
-		if len(nounTerms) > 0 {
-			score += 100 * float64(near) / float64(len(nounTerms))
 		}
 		if c.unit != "" && an.lang.ToSimplified(f.unit) == c.unit {
 			score += 0.5
@@ -282,12 +303,57 @@ func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf m
 	return best, found
 }
 
-// runeWindow is the text around [start, end) within [lo, hi): bindBefore
-// runes before it and bindAfter after.
-func runeWindow(s string, lo, hi, start, end int) string {
-	before := []rune(s[lo:start])
-	after := []rune(s[end:hi])
-	return string(before[max(0, len(before)-bindBefore):]) + " " + string(after[:min(len(after), bindAfter)])
+// phraseAround is the text a figure belongs to: before it, back to a
+// clause boundary or the previous figure (国家标准有|155项); after it, up to a
+// clause boundary (6个|秘书处), crossing an enumeration comma unless another
+// figure follows it (25个|市、县(市、区)政府开展省级试点, but 22个|国家级试点项目、127个…).
+func phraseAround(s string, figs []figure, k int) (before, after string) {
+	f := figs[k]
+	lo := 0
+	if k > 0 {
+		lo = figs[k-1].end
+	}
+	head := s[lo:f.start]
+	if i := strings.LastIndexAny(head, "，,；;。：:"); i >= 0 {
+		_, n := utf8.DecodeRuneInString(head[i:])
+		head = head[i+n:]
+	}
+	hi := len(s)
+	if k+1 < len(figs) {
+		hi = figs[k+1].start
+	}
+	tail := s[f.end:hi]
+	if i := strings.IndexAny(tail, "，,；;。：:"); i >= 0 {
+		tail = tail[:i]
+	}
+	rb, ra := []rune(head), []rune(tail)
+	return string(rb[max(0, len(rb)-bindBefore):]), string(ra[:min(len(ra), bindAfter)])
+}
+
+// groupShare is the share of groups with an alternative whose terms mostly
+// occur in folded text.
+func groupShare(folded string, groups [][]string) float64 {
+	n := 0
+	for _, g := range groups {
+		for _, alt := range g {
+			if ts := tokenSet(alt); len(ts) > 0 && termShare(folded, ts) >= 0.5 {
+				n++
+				break
+			}
+		}
+	}
+	return float64(n) / float64(len(groups))
+}
+
+// termShare is the share of terms that occur in folded text.
+func termShare(folded string, terms map[string]bool) float64 {
+	n := 0
+	for t := range terms {
+		if strings.Contains(folded, t) {
+			n++
+		}
+	}
+	return float64(n) / float64(len(terms))
 }
 
 // tokenSet is the set of lexical terms of folded text.

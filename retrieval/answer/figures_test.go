@@ -147,6 +147,8 @@ func TestPlacesAreWholeNamesNotLabels(t *testing.T) {
 		{"培育评定“上海标准”21项", ""},
 		{"上海承担国际标准化技术组织秘书处", "上海"},
 		{"包括嘉兴市(南湖、秀洲)、平湖、海宁在内,浙江共确定", "嘉兴 南湖 秀洲 平湖 海宁 浙江"},
+		{"绵阳市和遵义、瑞安", "绵阳 遵义 瑞安"},
+		{"沿海城市和大城市", ""},
 	}
 	for _, tt := range tests {
 		if got := strings.Join(lang.Places(lang.Fold(tt.text)), " "); got != tt.want {
@@ -194,7 +196,8 @@ func TestCheckScope(t *testing.T) {
 		want        missKind
 	}{
 		{"上海牵头制定了多少项国际标准？", "截至2021年底，累计牵头制定国际标准115项。", shanghai2022, missNone},
-		{"深圳承担了多少个秘书处？", "上海承担国际标准化技术组织ISO/IEC秘书处6个。", shanghai2022, missPlace},
+		{"绵阳承担了多少个秘书处？", "上海承担国际标准化技术组织ISO/IEC秘书处6个。", shanghai2022, missPlace},
+		{"瑞安有多少个国家级标准化试点项目？", "目前,嘉兴实施推进了新型城镇化等22个国家级标准化试点项目", jiaxing, missPlace},
 		{"北京牵头制定了多少项国际标准？", "截至2021年底，累计牵头制定国际标准115项。", shanghai2022, missPlace},
 		{"浙江主导的国际标准有几项？", "截至目前,由嘉兴主导的国际标准有9项,国家标准有155项,浙江制造标准有377项", jiaxing, missPlace},
 		{"2022年上海牵头制定了多少项国际标准？", "截至2021年底，累计牵头制定国际标准115项。", shanghai2022, missYear},

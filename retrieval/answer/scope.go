@@ -24,6 +24,8 @@ type scope struct {
 	docKinds []string // what kind of document it is: 行动计划, 方案 …
 	titles   []string // 《…》 titles named, folded
 	codes    []string // Latin codes and acronyms the evidence must hold: iso, iec, gm2d
+	orgs     []string // organisations named, folded, without their place: 市场监管局, 国际电信联盟
+	people   []string // people named with their post: 副市长陈学军
 }
 
 // miss says why a piece of evidence is out of the question's scope, for the
@@ -43,7 +45,7 @@ const (
 	missYear                     // about another period
 	missDocument                 // from another document
 	missCode                     // lacks a code or acronym the question names
-	missFigure                   // no number for a how-many question
+	missFigure                   // no number for a how-many question, no name for a who-question
 )
 
 func (k missKind) String() string {
@@ -122,7 +124,35 @@ func (an *Answerer) scopeOf(q *retrieval.Query) scope {
 		sc.titles = append(sc.titles, strings.TrimSpace(m[1]))
 	}
 	sc.codes = codesOf(q)
+	sc.orgs = an.orgsOf(q)
+	sc.people = titleNamePairs(an.lang.ToSimplified(q.Folded))
 	return sc
+}
+
+// orgRe finds the names of organisations: a run of Han characters ending
+// in an institutional word (…联盟, …委员会, …监管局, …研究院, …人民政府).
+var orgRe = regexp.MustCompile(`\p{Han}{1,12}?(?:联盟|委员会|标委会|协会|学会|研究院|研究所|研究中心|技术中心|服务中心|集团|公司|大学|学院|银行|办公厅|人民政府|政府|委|局)`)
+
+// orgsOf lists the organisations a question names, each without a leading
+// measure word or place (个国际电信联盟 → 国际电信联盟, 上海市市场监管局 →
+// 市场监管局).
+func (an *Answerer) orgsOf(q *retrieval.Query) []string {
+	var out []string
+	for _, run := range q.Runs {
+		for _, m := range orgRe.FindAllString(run, -1) {
+			m = strings.TrimLeft(m, "个项家名所位")
+			for _, p := range an.lang.Places(m) {
+				if i := strings.Index(m, p); i == 0 {
+					m = strings.TrimLeft(m[len(p):], "省市县区")
+				}
+			}
+			short := strings.HasSuffix(m, "委") || strings.HasSuffix(m, "局")
+			if n := retrieval.HanRunes(m); n >= 3 && !(short && n < 4) {
+				out = appendStr(out, m)
+			}
+		}
+	}
+	return out
 }
 
 // yearsIn lists the years folded text names: single years, every year of
@@ -179,6 +209,14 @@ func codesOf(q *retrieval.Query) []string {
 	return out
 }
 
+func tokenSetOf(ts []string) map[string]bool {
+	set := make(map[string]bool, len(ts))
+	for _, t := range ts {
+		set[t] = true
+	}
+	return set
+}
+
 func isDigitsOnly(s string) bool {
 	for _, r := range s {
 		if r < '0' || r > '9' {
@@ -196,6 +234,18 @@ func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
 	for _, code := range sc.codes {
 		if !hasWord(sf, code) && !hasWord(ctx, code) && !hasWord(an.lang.Fold(c.Text), code) {
 			return miss{kind: missCode, asked: code}
+		}
+	}
+	for _, org := range sc.orgs {
+		ts := retrieval.Tokens(nil, org)
+		if termShare(sf+"\n"+ctx+"\n"+an.lang.Fold(c.Text), tokenSetOf(ts)) < 0.6 {
+			return miss{kind: missCode, asked: org}
+		}
+	}
+	for _, p := range sc.people {
+		// "副市长陈学军" asked, "副市长陈通…局长陈学军" found: a wrong premise.
+		if !strings.Contains(sf, an.lang.Fold(p)) && !strings.Contains(an.lang.Fold(c.Text), an.lang.Fold(p)) {
+			return miss{kind: missCode, asked: p}
 		}
 	}
 	if m := an.checkPlaces(sc.places, sf, ctx); m.kind != missNone {
@@ -248,6 +298,19 @@ func (an *Answerer) checkPlaces(asked []string, sentence, ctx string) miss {
 	if len(asked) == 0 {
 		return miss{}
 	}
+	// "Jiaxing, in Zhejiang province": the wider place only locates the
+	// narrower one, which the evidence must be about.
+	var narrow []string
+	for _, p := range asked {
+		wider := false
+		for _, o := range asked {
+			wider = wider || o != p && an.lang.Within(o, p)
+		}
+		if !wider {
+			narrow = append(narrow, p)
+		}
+	}
+	asked = narrow
 	about := an.lang.Places(sentence)
 	if len(about) == 0 {
 		about = an.lang.Places(ctx)

@@ -7,13 +7,11 @@ package llm
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -24,6 +22,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/policybot/policybot/config/redact"
 	"github.com/policybot/policybot/retrieval"
 	"github.com/policybot/policybot/retrieval/answer"
 )
@@ -94,9 +93,11 @@ func (o Options) withDefaults() (Options, error) {
 }
 
 // caller makes calls to one endpoint, each under a deadline, retried once.
+// Its errors never hold the API key, even when the server echoes it.
 type caller struct {
-	client *openai.Client
-	opts   Options
+	client  *openai.Client
+	opts    Options
+	secrets *redact.Secrets
 }
 
 func newCaller(o Options) *caller {
@@ -116,7 +117,7 @@ func newCaller(o Options) *caller {
 	}
 	hc.Transport = retryAfterTransport{base: base}
 	cfg.HTTPClient = &hc
-	return &caller{client: openai.NewClientWithConfig(cfg), opts: o}
+	return &caller{client: openai.NewClientWithConfig(cfg), opts: o, secrets: redact.New(o.APIKey)}
 }
 
 // retryHint carries a reply's Retry-After from the transport to the retry
@@ -185,7 +186,7 @@ func (c *caller) do(ctx context.Context, op string, fn func(ctx context.Context)
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s: %w", op, context.Cause(ctx))
 		}
-		msg, retry := describeCallError(err)
+		msg, retry := c.describe(err)
 		last = fmt.Errorf("%s: %s", op, msg)
 		if !retry || attempt == 2 {
 			return last
@@ -220,46 +221,18 @@ func (c *caller) once(ctx context.Context, op string, fn func(ctx context.Contex
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s: %w", op, context.Cause(ctx))
 		}
-		msg, _ := describeCallError(err)
+		msg, _ := c.describe(err)
 		return fmt.Errorf("%s: %s", op, msg)
 	}
 	return nil
 }
 
-// describeCallError says what went wrong in words safe to log (no request
-// body, no key) and whether one retry may help.
-func describeCallError(err error) (msg string, retry bool) {
-	var apiErr *openai.APIError
-	var reqErr *openai.RequestError
-	var synErr *json.SyntaxError
-	var typeErr *json.UnmarshalTypeError
-	var netErr net.Error
-	status := 0
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return "timed out", true
-	case errors.As(err, &apiErr):
-		status = apiErr.HTTPStatusCode
-		msg = apiErr.Message
-	case errors.As(err, &reqErr):
-		status = reqErr.HTTPStatusCode
-		msg = http.StatusText(status)
-	case errors.Is(err, errMalformed), errors.As(err, &synErr), errors.As(err, &typeErr),
-		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, openai.ErrTooManyEmptyStreamMessages):
-		return "malformed reply: " + shorten(err.Error(), 200), true
-	case errors.As(err, &netErr) && netErr.Timeout():
-		return "timed out", true
-	case errors.As(err, new(*url.Error)):
-		return shorten(err.Error(), 200), true // connection refused or reset
-	default:
-		return shorten(err.Error(), 200), false
-	}
-	if status == 0 {
-		// An error event inside a stream ("overloaded"): worth one retry.
-		return "error in stream: " + shorten(msg, 200), true
-	}
-	retry = status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500
-	return fmt.Sprintf("HTTP %d: %s", status, shorten(msg, 200)), retry
+// describe is describeCallError with the API key scrubbed from the text:
+// servers echo a wrong key in their message ("Incorrect API key provided:
+// sk-…").
+func (c *caller) describe(err error) (string, bool) {
+	msg, retry := describeCallError(err)
+	return c.secrets.String(msg), retry
 }
 
 func shorten(s string, n int) string {
@@ -414,19 +387,26 @@ func (g *Chat) stream(ctx context.Context, creq openai.ChatCompletionRequest, pa
 
 // Embedder embeds texts with the embeddings API of an
 // OpenAI-compatible endpoint, in batches with a cap on concurrent calls,
-// checking the count and dimension of every reply.
+// checking the count and dimension of every reply. After a failed call it
+// fails fast for a while (retryDownAfter) instead of making every question
+// wait for an endpoint that is down.
 type Embedder struct {
 	c     *caller
 	model string
 
-	mu       sync.Mutex
+	mu       sync.Mutex // held during the probe
 	dim      int
 	probeErr error
 	probedAt time.Time
+
+	downMu  sync.Mutex
+	downErr error
+	downAt  time.Time
 }
 
-// probeRetryAfter is how long a failed dimension probe is remembered.
-const probeRetryAfter = 30 * time.Second
+// retryDownAfter is how long a failed dimension probe or embeddings call is
+// remembered before the endpoint is tried again.
+const retryDownAfter = 30 * time.Second
 
 // NewEmbedder returns an Embedder for opts.EmbeddingModel. Its
 // dimension is opts.EmbedDim, or found by a probe call on first use.
@@ -448,12 +428,15 @@ func NewEmbedder(opts Options) (*Embedder, error) {
 func (e *Embedder) Name() string { return "openai:" + e.model }
 
 // Dim is the model's dimension, probed on first use; 0 when the probe
-// fails (Embed then reports why).
+// fails (Embed then reports why). A failed probe is logged once, not at
+// every call while it is remembered.
 func (e *Embedder) Dim() int {
 	// Dim has no context: the probe runs under the call timeout.
-	d, err := e.Probe(context.Background())
+	d, fresh, err := e.probe(context.Background())
 	if err != nil {
-		e.c.opts.Logger.Warn("embedding model unavailable", "model", e.model, "err", err)
+		if fresh {
+			e.c.opts.Logger.Warn("embedding model unavailable", "model", e.model, "err", err)
+		}
 		return 0
 	}
 	return d
@@ -462,22 +445,55 @@ func (e *Embedder) Dim() int {
 // Probe returns the model's dimension, embedding one short text to find it
 // if it is not known yet.
 func (e *Embedder) Probe(ctx context.Context) (int, error) {
+	d, _, err := e.probe(ctx)
+	return d, err
+}
+
+// probe is Probe; fresh reports an error from a call just made rather than
+// one remembered.
+func (e *Embedder) probe(ctx context.Context) (dim int, fresh bool, err error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.dim > 0 {
-		return e.dim, nil
+		return e.dim, false, nil
 	}
-	if e.probeErr != nil && time.Since(e.probedAt) < probeRetryAfter {
-		return 0, e.probeErr
+	if e.probeErr != nil && time.Since(e.probedAt) < retryDownAfter {
+		return 0, false, e.probeErr
 	}
 	vs, err := e.batch(ctx, []string{"dimension probe 维度探测"}, 0)
 	e.probedAt = time.Now()
 	if err != nil {
 		e.probeErr = fmt.Errorf("probe the dimension of %s: %w", e.Name(), err)
-		return 0, e.probeErr
+		return 0, true, e.probeErr
 	}
 	e.dim, e.probeErr = len(vs[0]), nil
-	return e.dim, nil
+	return e.dim, false, nil
+}
+
+// unavailable returns the remembered failure of a recent call, if any.
+func (e *Embedder) unavailable() error {
+	e.downMu.Lock()
+	defer e.downMu.Unlock()
+	if e.downErr == nil {
+		return nil
+	}
+	ago := time.Since(e.downAt)
+	if ago >= retryDownAfter {
+		return nil
+	}
+	return fmt.Errorf("%w (failed %s ago; next try in %s)", e.downErr,
+		ago.Round(time.Second), (retryDownAfter - ago).Round(time.Second))
+}
+
+// remember records the outcome of a call for unavailable: err nil clears
+// it. A call its caller cancelled says nothing about the endpoint.
+func (e *Embedder) remember(ctx context.Context, err error) {
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		return
+	}
+	e.downMu.Lock()
+	defer e.downMu.Unlock()
+	e.downErr, e.downAt = err, time.Now()
 }
 
 // Embed returns one L2-normalised vector per text, in order.
@@ -485,12 +501,21 @@ func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, erro
 	if len(texts) == 0 {
 		return nil, nil
 	}
+	if err := e.unavailable(); err != nil {
+		return nil, err
+	}
 	dim, err := e.Probe(ctx)
 	if err != nil {
 		return nil, err
 	}
+	out, err := e.embed(ctx, texts, dim)
+	e.remember(ctx, err)
+	return out, err
+}
+
+func (e *Embedder) embed(parent context.Context, texts []string, dim int) ([][]float32, error) {
 	out := make([][]float32, len(texts))
-	ctx, cancel := context.WithCancelCause(ctx)
+	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 	sem := make(chan struct{}, e.c.opts.EmbedConcurrency)
 	var wg sync.WaitGroup

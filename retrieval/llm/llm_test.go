@@ -108,47 +108,47 @@ func TestCompleteFailures(t *testing.T) {
 				return
 			}
 			llmtest.WriteChat(w, "fake-model", "ok [1]")
-		}, 0, false, 2, 300 * time.Millisecond, 2 * time.Second},
+		}, 0, false, 2, 300 * time.Millisecond, 5 * time.Second},
 		{"429 with a Retry-After beyond the deadline fails at once", func(w http.ResponseWriter, r *http.Request, call int32) {
 			w.Header().Set("Retry-After", "1")
 			llmtest.WriteAPIError(w, http.StatusTooManyRequests, "rate limited")
-		}, 500 * time.Millisecond, true, 1, 0, 400 * time.Millisecond},
+		}, 900 * time.Millisecond, true, 1, 0, 890 * time.Millisecond},
 		{"429 twice", func(w http.ResponseWriter, r *http.Request, call int32) {
 			w.Header().Set("Retry-After", "0")
 			llmtest.WriteAPIError(w, http.StatusTooManyRequests, "rate limited")
-		}, 0, true, 2, 0, time.Second},
+		}, 0, true, 2, 0, 5 * time.Second},
 		{"500 twice", func(w http.ResponseWriter, r *http.Request, call int32) {
 			llmtest.WriteAPIError(w, http.StatusInternalServerError, "boom")
-		}, 0, true, 2, 0, time.Second},
+		}, 0, true, 2, 0, 5 * time.Second},
 		{"502 HTML from a proxy", func(w http.ResponseWriter, r *http.Request, call int32) {
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(http.StatusBadGateway)
 			fmt.Fprint(w, "<html><body>Bad Gateway</body></html>")
-		}, 0, true, 2, 0, time.Second},
+		}, 0, true, 2, 0, 5 * time.Second},
 		{"500 then success", func(w http.ResponseWriter, r *http.Request, call int32) {
 			if call == 1 {
 				llmtest.WriteAPIError(w, http.StatusInternalServerError, "boom")
 				return
 			}
 			llmtest.WriteChat(w, "fake-model", "ok [1]")
-		}, 0, false, 2, 0, time.Second},
+		}, 0, false, 2, 0, 5 * time.Second},
 		{"timeout", func(w http.ResponseWriter, r *http.Request, call int32) {
 			select {
 			case <-r.Context().Done():
 			case <-time.After(5 * time.Second):
 			}
-		}, 0, true, 2, 2 * 150 * time.Millisecond, 2 * time.Second},
+		}, 0, true, 2, 2 * 150 * time.Millisecond, 5 * time.Second},
 		{"invalid JSON", func(w http.ResponseWriter, r *http.Request, call int32) {
 			w.Header().Set("Content-Type", "application/json")
 			fmt.Fprint(w, `{"choices": [{"message": {"content": "unterminated`)
-		}, 0, true, 2, 0, time.Second},
+		}, 0, true, 2, 0, 5 * time.Second},
 		{"no choices", func(w http.ResponseWriter, r *http.Request, call int32) {
 			w.Header().Set("Content-Type", "application/json")
 			fmt.Fprint(w, `{"id":"x","object":"chat.completion","model":"fake-model","choices":[]}`)
-		}, 0, true, 2, 0, time.Second},
+		}, 0, true, 2, 0, 5 * time.Second},
 		{"401 is not retried", func(w http.ResponseWriter, r *http.Request, call int32) {
 			llmtest.WriteAPIError(w, http.StatusUnauthorized, "invalid api key")
-		}, 0, true, 1, 0, time.Second},
+		}, 0, true, 1, 0, 5 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,7 +158,12 @@ func TestCompleteFailures(t *testing.T) {
 				tt.handler(w, r, calls.Add(1))
 			})
 			o := testOptions(srv)
-			o.Timeout = 150 * time.Millisecond
+			// Each call's deadline: short only where a call is meant to
+			// time out, so that a loaded machine does not time out the others.
+			o.Timeout = 3 * time.Second
+			if tt.name == "timeout" {
+				o.Timeout = 150 * time.Millisecond
+			}
 			g := newTestChat(t, o)
 			ctx := t.Context()
 			if tt.ctxLimit > 0 {
@@ -251,14 +256,14 @@ func TestCompleteStreamFailures(t *testing.T) {
 				tt.handler(w, r)
 			})
 			o := testOptions(srv)
-			o.Timeout = 200 * time.Millisecond
+			o.Timeout = 500 * time.Millisecond
 			start := time.Now()
 			_, err := newTestChat(t, o).Complete(t.Context(), answer.ChatRequest{System: testSystem, User: testUser, Stream: func(string) {}})
 			if err == nil {
 				t.Fatalf("Complete succeeded, want an error")
 			}
-			if took := time.Since(start); took > 2*time.Second {
-				t.Errorf("took %s, want under 2s", took)
+			if took := time.Since(start); took > 5*time.Second {
+				t.Errorf("took %s, want under 5s", took)
 			}
 			if got := calls.Load(); got != 2 {
 				t.Errorf("calls = %d, want 2 (one retry)", got)
@@ -305,8 +310,10 @@ type fakeEmbeddings struct {
 	inflight atomic.Int32
 	peak     atomic.Int32
 	delay    time.Duration
-	mu       sync.Mutex
-	sizes    []int
+	// down, when not 0, makes every call fail with that HTTP status.
+	down  atomic.Int32
+	mu    sync.Mutex
+	sizes []int
 }
 
 func (f *fakeEmbeddings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -322,6 +329,10 @@ func (f *fakeEmbeddings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.calls.Add(1)
+	if status := int(f.down.Load()); status != 0 {
+		llmtest.WriteAPIError(w, status, "embedding service unavailable")
+		return
+	}
 	var req struct {
 		Input []string `json:"input"`
 		Model string   `json:"model"`
