@@ -4,7 +4,6 @@ go 1.26.8
 
 require (
 	github.com/go-telegram/bot v1.19.0
-	github.com/ledongthuc/pdf v0.0.0-20240201131950-da5b75280b06
 	github.com/philippgille/chromem-go v0.7.0
 	github.com/sashabaranov/go-openai v1.43.0
 	golang.org/x/net v0.62.0

@@ -70,6 +70,23 @@ type Config struct {
 	AnswerLog AnswerLog `json:"answer_log"`
 	// State is the bot's durable state: answers by message, threads, votes.
 	State State `json:"state"`
+	// Limits bound the reading of each knowledge file.
+	Limits Limits `json:"limits"`
+}
+
+// Limits bound the work of reading one knowledge file (index, reload,
+// upload): a file over one is skipped with the limit named. The defaults
+// are knowledge's (a test in cmd/policybot keeps them equal).
+type Limits struct {
+	ParseTimeout Duration `json:"parse_timeout"`
+	MaxFileMB    int      `json:"max_file_mb"`
+	MaxDecodedMB int      `json:"max_decoded_mb"`
+	MaxTextMB    int      `json:"max_text_mb"`
+	MaxPages     int      `json:"max_pages"`
+	MaxObjects   int      `json:"max_objects"`
+	MaxTextItems int      `json:"max_text_items"`
+	MaxDepth     int      `json:"max_depth"`
+	MaxChunks    int      `json:"max_chunks"`
 }
 
 // Telegram configures the bot.
@@ -158,7 +175,18 @@ func Default() Config {
 			EmbedConcurrency: 2,
 		},
 		AnswerLog: AnswerLog{MaxMB: 50, MaxFiles: 10},
-		State:     State{KeepDays: 90},
+		Limits: Limits{
+			ParseTimeout: Duration{60 * time.Second},
+			MaxFileMB:    64,
+			MaxDecodedMB: 128,
+			MaxTextMB:    16,
+			MaxPages:     5000,
+			MaxObjects:   1_000_000,
+			MaxTextItems: 1_000_000,
+			MaxDepth:     100,
+			MaxChunks:    20_000,
+		},
+		State: State{KeepDays: 90},
 	}
 }
 
@@ -336,6 +364,22 @@ func (c Config) Validate() error {
 	}
 	if c.AnswerLog.HashUsers && c.AnswerLog.HashKey == "" {
 		errs = append(errs, errors.New("answer_log.hash_users needs answer_log.hash_key"))
+	}
+	l := c.Limits
+	if l.ParseTimeout.Duration <= 0 {
+		errs = append(errs, fmt.Errorf("limits.parse_timeout %s: want > 0", l.ParseTimeout))
+	}
+	for _, v := range []struct {
+		key string
+		n   int
+	}{{"max_file_mb", l.MaxFileMB}, {"max_decoded_mb", l.MaxDecodedMB}, {"max_text_mb", l.MaxTextMB}, {"max_pages", l.MaxPages},
+		{"max_objects", l.MaxObjects}, {"max_text_items", l.MaxTextItems}, {"max_depth", l.MaxDepth}, {"max_chunks", l.MaxChunks}} {
+		if v.n < 1 {
+			errs = append(errs, fmt.Errorf("limits.%s %d: want ≥ 1", v.key, v.n))
+		}
+	}
+	if l.MaxFileMB > 4096 || l.MaxDecodedMB > 4096 || l.MaxTextMB > 4096 {
+		errs = append(errs, errors.New("limits.max_file_mb, max_decoded_mb and max_text_mb must be ≤ 4096"))
 	}
 	if c.State.KeepDays < 1 {
 		errs = append(errs, fmt.Errorf("state.keep_days %d: want ≥ 1", c.State.KeepDays))

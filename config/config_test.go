@@ -28,6 +28,9 @@ func TestValidate(t *testing.T) {
 		{"endpoint without model", func(c *Config) { c.LLM.BaseURL = "https://api.openai.com/v1" }, "neither"},
 		{"negative timeout", func(c *Config) { c.LLM.Timeout = Duration{-time.Second} }, "llm.timeout"},
 		{"hash without key", func(c *Config) { c.AnswerLog.HashUsers = true }, "hash_key"},
+		{"no parse timeout", func(c *Config) { c.Limits.ParseTimeout = Duration{} }, "limits.parse_timeout"},
+		{"zero pages", func(c *Config) { c.Limits.MaxPages = 0 }, "limits.max_pages"},
+		{"a terabyte of text", func(c *Config) { c.Limits.MaxTextMB = 1 << 20 }, "max_text_mb"},
 		{"state kept no days", func(c *Config) { c.State.KeepDays = 0 }, "state.keep_days"},
 		{"state path with a query", func(c *Config) { c.State.Path = "/var/lib/policybot/state.db?mode=ro" }, "state.path"},
 	}
@@ -208,5 +211,27 @@ func TestSecretsList(t *testing.T) {
 	}
 	if got := Default().Secrets(); len(got) != 0 {
 		t.Errorf("Secrets() of the defaults = %q, want none", got)
+	}
+}
+
+func TestLoadFileLimits(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "policybot.json")
+	if err := os.WriteFile(p, []byte(`{"limits": {"max_pages": 10, "parse_timeout": "5s"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := Default()
+	if err := c.LoadFile(p); err != nil {
+		t.Fatal(err)
+	}
+	want := Default().Limits
+	want.MaxPages, want.ParseTimeout = 10, Duration{5 * time.Second}
+	if c.Limits != want {
+		t.Errorf("LoadFile(limits) = %+v, want %+v (the other limits at their defaults)", c.Limits, want)
+	}
+	if err := os.WriteFile(p, []byte(`{"limits": {"max_pagez": 10}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c := Default(); c.LoadFile(p) == nil {
+		t.Error("LoadFile accepted limits.max_pagez")
 	}
 }

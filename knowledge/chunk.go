@@ -584,7 +584,8 @@ func sentences(line string) []sentence {
 			// A parenthetical right after a sentence belongs to it, as in
 			// "……信息平台。(市质量技监局牵头,2018年6月底前完成)".
 			if j < len(rs) && (rs[j] == '(' || rs[j] == '（') {
-				if k := closeParen(rs, j); k > 0 && k-j <= 80 {
+				// (Only the next 80 runes are searched: a line of "。(" was quadratic.)
+				if k := closeParen(rs[:min(len(rs), j+81)], j); k > 0 && k-j <= 80 {
 					j = k + 1
 				}
 			}

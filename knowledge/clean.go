@@ -21,11 +21,13 @@ var footerLine = regexp.MustCompile(`^(版权所有|版權所有|copyright|©|�
 // marks the loss stays.
 var orphanPinyin = regexp.MustCompile(`\?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)`)
 
-// cleanLines normalises a document's text: pinyin annotations are dropped,
-// each line is trimmed, boilerplate lines and blank lines are removed.
+// cleanLines normalises a document's text: control characters are dropped
+// (see dropControls), pinyin annotations are dropped, each line is
+// trimmed, boilerplate lines and blank lines are removed.
 func cleanLines(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
+	s = dropControls(s)
 	s = StripPinyin(s)
 	s = orphanPinyin.ReplaceAllString(s, "?")
 	var out []string
@@ -46,6 +48,31 @@ func cleanLines(s string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// dropControls removes the control characters a document's text may carry
+// but no policy text means: C0 and C1 controls other than tab and newline
+// (a form feed or vertical tab becomes a newline), DEL, and the
+// bidirectional embedding, override and isolate controls. Printed by
+// search or in a reply, an escape sequence could rewrite the terminal and
+// an override reverse what follows.
+func dropControls(s string) string {
+	isControl := func(r rune) bool {
+		return r < 0x20 && r != '\t' && r != '\n' || r >= 0x7f && r <= 0x9f ||
+			r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
+	}
+	if strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\f' || r == '\v':
+			return '\n'
+		case isControl(r):
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func isBoilerplate(line string) bool {

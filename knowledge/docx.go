@@ -3,6 +3,7 @@ package knowledge
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/policybot/policybot/knowledge/limits"
 )
 
 // XML namespaces of a .docx.
@@ -19,7 +22,9 @@ const (
 	docxNSMainStrict = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 	docxNSCompat     = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 	docxNSDC         = "http://purl.org/dc/elements/1.1/"
-	docxMaxPartBytes = 256 << 20 // decompressed bytes read from one part
+	docxMaxMetaBytes = 1 << 20  // decompressed bytes of a small part (relationships, properties)
+	docxMaxAuxBytes  = 16 << 20 // decompressed bytes of styles.xml or numbering.xml
+	docxMaxDirectory = 4 << 20  // bytes of the zip's central directory (the list of parts)
 )
 
 // docxDoc is what extractDOCX reads from a .docx.
@@ -39,9 +44,15 @@ type docxDoc struct {
 	CoreTitle string
 }
 
-// extractDOCX reads the text and titles of a .docx.
-func extractDOCX(raw []byte) (docxDoc, error) {
+// extractDOCX reads the text and titles of a .docx. Its parts may
+// decompress to lim.MaxDecodedBytes in all and nest lim.MaxDepth elements
+// deep.
+func extractDOCX(raw []byte, lim Limits) (docxDoc, error) {
 	var doc docxDoc
+	lim = lim.WithDefaults()
+	if err := docxCheckDirectory(raw); err != nil {
+		return doc, fmt.Errorf("open docx: %w", err)
+	}
 	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
 	if err != nil {
 		return doc, fmt.Errorf("open docx: %w", err)
@@ -54,23 +65,43 @@ func extractDOCX(raw []byte) (docxDoc, error) {
 	if main == nil {
 		return doc, errors.New("open docx: no word/document.xml")
 	}
-	body, err := docxReadPart(main)
+	budget := lim.MaxDecodedBytes
+	body, err := docxReadPart(main, budget)
+	if errors.Is(err, errPartTooBig) {
+		return doc, fmt.Errorf("docx %s: %w", main.Name, lim.Over(limits.DecodedBytes))
+	}
 	if err != nil {
 		return doc, fmt.Errorf("read docx %s: %w", main.Name, err)
 	}
-	// Styles and numbering are optional: without them paragraphs keep
-	// their text, only numbers and the styled title are lost.
-	var st docxStyles
-	if f := parts["word/styles.xml"]; f != nil {
-		if b, err := docxReadPart(f); err == nil {
-			st = parseDOCXStyles(b)
+	if err := docxCheckDepth(body, lim.MaxDepth); err != nil {
+		if errors.Is(err, errTooDeep) {
+			err = lim.Over(limits.Depth)
 		}
+		return doc, fmt.Errorf("parse docx %s: %w", main.Name, err)
+	}
+	budget -= int64(len(body))
+	// Styles and numbering are optional: without them paragraphs keep
+	// their text, only numbers and the styled title are lost. So is a part
+	// over its limits.
+	aux := func(name string) []byte {
+		f := parts[name]
+		if f == nil {
+			return nil
+		}
+		b, err := docxReadPart(f, min(budget, docxMaxAuxBytes))
+		if err != nil || docxCheckDepth(b, lim.MaxDepth) != nil {
+			return nil
+		}
+		budget -= int64(len(b))
+		return b
+	}
+	var st docxStyles
+	if b := aux("word/styles.xml"); b != nil {
+		st = parseDOCXStyles(b)
 	}
 	var num *docxNumbering
-	if f := parts["word/numbering.xml"]; f != nil {
-		if b, err := docxReadPart(f); err == nil {
-			num = parseDOCXNumbering(b)
-		}
+	if b := aux("word/numbering.xml"); b != nil {
+		num = parseDOCXNumbering(b)
 	}
 	paras, err := docxParagraphs(body, st, num)
 	if err != nil {
@@ -78,7 +109,7 @@ func extractDOCX(raw []byte) (docxDoc, error) {
 	}
 	doc.Text, doc.Title = docxAssemble(paras, st)
 	if f := parts["docprops/core.xml"]; f != nil {
-		if b, err := docxReadPart(f); err == nil {
+		if b, err := docxReadPart(f, docxMaxMetaBytes); err == nil {
 			doc.CoreTitle = docxTitle(b)
 		}
 	}
@@ -93,7 +124,7 @@ func docxMainPart(parts map[string]*zip.File) string {
 	if f == nil {
 		return fallback
 	}
-	b, err := docxReadPart(f)
+	b, err := docxReadPart(f, docxMaxMetaBytes)
 	if err != nil {
 		return fallback
 	}
@@ -117,20 +148,75 @@ func docxMainPart(parts map[string]*zip.File) string {
 	return fallback
 }
 
-func docxReadPart(f *zip.File) ([]byte, error) {
+// errPartTooBig: a part decompresses to more than its reader allows.
+var errPartTooBig = errors.New("part too big")
+
+// docxReadPart reads a part of at most max decompressed bytes. The size
+// the zip declares is checked first (archive/zip fails a part that
+// decompresses to more than it declares), so a zip bomb costs nothing; the
+// read is bounded as well.
+func docxReadPart(f *zip.File, max int64) ([]byte, error) {
+	if f.UncompressedSize64 > uint64(max) {
+		return nil, fmt.Errorf("%w: %d MB decompressed", errPartTooBig, f.UncompressedSize64>>20)
+	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, docxMaxPartBytes+1))
+	b, err := io.ReadAll(io.LimitReader(rc, max+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > docxMaxPartBytes {
-		return nil, fmt.Errorf("part over %d MB", docxMaxPartBytes>>20)
+	if int64(len(b)) > max {
+		return nil, errPartTooBig
 	}
 	return b, nil
+}
+
+// docxCheckDirectory refuses a zip whose central directory (its list of
+// parts) is larger than docxMaxDirectory, before archive/zip allocates an
+// entry for each of up to a million parts. It leaves other damage to
+// archive/zip.
+func docxCheckDirectory(raw []byte) error {
+	const eocdLen = 22
+	tail := raw[max(0, len(raw)-(eocdLen+1<<16)):]
+	i := bytes.LastIndex(tail, []byte("PK\x05\x06"))
+	if i < 0 || len(tail)-i < eocdLen {
+		return nil
+	}
+	if size := binary.LittleEndian.Uint32(tail[i+12:]); size > docxMaxDirectory || size == 0xffffffff {
+		return fmt.Errorf("the list of parts is %d MB, over %d MB", size>>20, docxMaxDirectory>>20)
+	}
+	return nil
+}
+
+// errTooDeep: XML nested deeper than allowed.
+var errTooDeep = errors.New("nested too deep")
+
+// docxCheckDepth checks, before a part is decoded for its text, that its
+// elements nest at most max deep: encoding/xml keeps a record of every open
+// element, and a part of 100 MB of "<a>" would hold 30 million.
+func docxCheckDepth(body []byte, max int) error {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	depth := 0
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			if depth++; depth > max {
+				return errTooDeep
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
 }
 
 // docxPara is one paragraph of running text (not in a table) or one table

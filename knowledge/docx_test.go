@@ -142,7 +142,7 @@ func TestExtractDOCX(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			raw := testDOCX(t, c.parts)
-			doc, err := extractDOCX(raw)
+			doc, err := extractDOCX(raw, Limits{})
 			if err != nil {
 				t.Fatalf("extractDOCX(%s) error %v", c.name, err)
 			}
@@ -172,7 +172,7 @@ func TestExtractDOCXErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			doc, err := extractDOCX(c.raw)
+			doc, err := extractDOCX(c.raw, Limits{})
 			if err == nil {
 				t.Fatalf("extractDOCX(%s) = %q, want an error", c.name, doc.Text)
 			}
@@ -198,7 +198,7 @@ func TestExtractDOCXTestdata(t *testing.T) {
 		"二、主要任务\n" +
 		"嘉兴主导的国际标准有9项。\n" +
 		"ISO 9001 质量管理体系与 GB/T 19001—2016 等同采用。"
-	doc, err := extractDOCX(raw)
+	doc, err := extractDOCX(raw, Limits{})
 	if err != nil {
 		t.Fatalf("extractDOCX(libreoffice.docx) error %v", err)
 	}
@@ -288,7 +288,7 @@ func testRegulationDOCX(t *testing.T) []byte {
 }
 
 func TestExtractDOCXRegulation(t *testing.T) {
-	doc, err := extractDOCX(testRegulationDOCX(t))
+	doc, err := extractDOCX(testRegulationDOCX(t), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -381,7 +381,7 @@ func TestExtractDOCXBrokenNumbering(t *testing.T) {
 		"malformed": {"word/document.xml": testDOCXDocument(body), "word/styles.xml": "<w:styles", "word/numbering.xml": "<<<"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			doc, err := extractDOCX(testDOCX(t, parts))
+			doc, err := extractDOCX(testDOCX(t, parts), Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}

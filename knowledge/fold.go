@@ -97,10 +97,14 @@ func NewTextFolder() (*Folder, error) {
 	return &Folder{t2s: c, plain: &Converter{stages: []stage{b}}}, nil
 }
 
-// Fold returns the folded form of s.
+// Fold returns the folded form of s. It is idempotent, Fold(Fold(s)) ==
+// Fold(s) (FuzzFold): width and case are folded before pinyin annotations
+// are dropped, so an annotation is judged as the result shows it. "準(A)"
+// folds to "准", since "准(a)" would lose "(a)" on a second pass.
 func (f *Folder) Fold(s string) string {
-	s = StripPinyin(s)
 	s = width.Fold.String(s)
+	s = strings.Map(unicode.ToLower, s)
+	s = StripPinyin(s)
 	s = f.t2s.Convert(s)
 	return lowerCollapse(s)
 }

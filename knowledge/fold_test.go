@@ -29,6 +29,9 @@ func TestFolderFold(t *testing.T) {
 		{"Taiwan phrases in a seed 004 sentence", "開展人工智慧、量子信息等未來科技制高點領域技術標準研究,加快積體電路、半導體", "开展人工智能、量子信息等未来科技制高点领域技术标准研究,加快集成电路、半导体"},
 		{"characters", "標準化發展行動計劃", "标准化发展行动计划"},
 		{"pinyin dropped", "標(biāo)準(zhǔn)化", "标准化"},
+		{"pinyin judged after case folding", "0ā準(A)0", "0ā准0"},
+		{"pinyin judged after width folding", "標（ｂｉāｏ）準", "标准"},
+		{"English parenthetical stays", "標準(ISO)", "标准(iso)"},
 		{"full width letters and digits", "ＩＳＯ／ＩＥＣ１２３", "iso/iec123"},
 		{"full width parentheses", "（一）", "(一)"},
 		{"Chinese punctuation stays", "标准。", "标准。"},
@@ -50,7 +53,9 @@ func TestFolderFold(t *testing.T) {
 
 func TestFolderFoldIdempotent(t *testing.T) {
 	f := newTestFolder(t)
-	for _, s := range []string{"積體電路與人工智慧", "ＩＳＯ／ＩＥＣ１２３", "標(biāo)準(zhǔn)化 發展", "什么"} {
+	// 0ā準(A)0 is issue 13's: "(A)" was kept as "(a)", which the second
+	// pass took for pinyin.
+	for _, s := range []string{"積體電路與人工智慧", "ＩＳＯ／ＩＥＣ１２３", "標(biāo)準(zhǔn)化 發展", "什么", "0ā準(A)0", "標（ｂｉāｏ）準", "準(A)(B)"} {
 		t.Run(s, func(t *testing.T) {
 			once := f.Fold(s)
 			if twice := f.Fold(once); twice != once {

@@ -49,11 +49,16 @@ const SupportedTypes = ".txt, .md, .html, .htm, .pdf, .docx or .jsonl"
 // on no folder (dir "") refuses every change with ErrNoFolder. It does not
 // serialise changes: its caller does.
 type Library struct {
-	dir string
+	dir    string
+	loader Loader
 }
 
-// NewLibrary returns the Library of the folder dir ("" for none).
-func NewLibrary(dir string) *Library { return &Library{dir: dir} }
+// NewLibrary returns the Library of the folder dir ("" for none), whose
+// documents are checked under lim (the zero Limits: the defaults), as Load
+// reads them.
+func NewLibrary(dir string, lim Limits) *Library {
+	return &Library{dir: dir, loader: Loader{Limits: lim}}
+}
 
 // Change is a stored or removed document; Undo puts the folder back as it
 // was before the change.
@@ -134,7 +139,7 @@ func (l *Library) Store(ctx context.Context, name string, raw []byte, replace bo
 	if l.dir == "" {
 		return Change{}, ErrNoFolder
 	}
-	docs, err := Parse(ctx, name, raw)
+	docs, err := l.loader.Parse(ctx, name, raw)
 	if err != nil {
 		return Change{}, &UnreadableError{Err: err}
 	}

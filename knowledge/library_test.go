@@ -42,7 +42,7 @@ func TestSanitizeName(t *testing.T) {
 
 func TestLibraryChanges(t *testing.T) {
 	dir := t.TempDir()
-	lib := NewLibrary(dir)
+	lib := NewLibrary(dir, Limits{})
 	ctx := context.Background()
 	doc := []byte("# 苏州市数据要素行动方案\n\n苏州市计划建设8个数据要素产业园。\n")
 
@@ -98,7 +98,7 @@ func TestLibraryChanges(t *testing.T) {
 			t.Errorf("temporary file left behind: %s", e.Name())
 		}
 	}
-	none := NewLibrary("")
+	none := NewLibrary("", Limits{})
 	if _, err := none.UploadName("a.md"); !errors.Is(err, ErrNoFolder) {
 		t.Errorf("UploadName without a folder: %v, want ErrNoFolder", err)
 	}

@@ -20,7 +20,9 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	unicode16 "golang.org/x/text/encoding/unicode"
 
+	"github.com/policybot/policybot/knowledge/limits"
 	"github.com/policybot/policybot/knowledge/pdf"
 )
 
@@ -42,8 +44,9 @@ func Seeds() fs.FS {
 	return sub
 }
 
-// MaxFileSize bounds the size of one knowledge file.
-const MaxFileSize = 64 << 20
+// MaxFileSize is the default bound on the size of one knowledge file
+// (Limits.MaxFileBytes).
+const MaxFileSize = limits.DefaultMaxFileBytes
 
 // Skip records a file that could not be loaded, with the reason.
 type Skip struct {
@@ -71,117 +74,98 @@ func Supported(name string) bool {
 	return ok
 }
 
-// Load reads every supported file under fsys. Files that cannot be read,
-// are binary, empty or undecodable are skipped and reported; the rest load.
-// Hidden files and folders are ignored.
-func Load(ctx context.Context, fsys fs.FS) (Corpus, error) {
-	var c Corpus
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			c.Skipped = append(c.Skipped, Skip{p, err.Error()})
-			return nil
-		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return ctxErr
-		}
-		if p != "." && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() || !Supported(p) {
-			return nil
-		}
-		docs, err := LoadFile(ctx, fsys, p)
-		if err != nil {
-			c.Skipped = append(c.Skipped, Skip{p, err.Error()})
-			return nil
-		}
-		c.Docs = append(c.Docs, docs...)
-		return nil
-	})
-	if err != nil {
-		return Corpus{}, fmt.Errorf("load knowledge: %w", err)
-	}
-	sort.Slice(c.Docs, func(i, j int) bool { return c.Docs[i].ID < c.Docs[j].ID })
-	return c, nil
+func sortDocs(docs []Document) {
+	sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
 }
 
-// LoadFile reads one file of fsys into documents (one, or many for .jsonl).
-func LoadFile(ctx context.Context, fsys fs.FS, p string) ([]Document, error) {
-	info, err := fs.Stat(fsys, p)
-	if err != nil {
-		return nil, err
-	}
-	if info.Size() > MaxFileSize {
-		return nil, fmt.Errorf("file is %d MB, over the %d MB limit", info.Size()>>20, MaxFileSize>>20)
-	}
-	raw, err := fs.ReadFile(fsys, p)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(ctx, p, raw)
-}
-
-// Parse turns the raw bytes of a file named name into documents.
-func Parse(ctx context.Context, name string, raw []byte) ([]Document, error) {
+// parse is Parse without its deadline: the loaders by format.
+func (l Loader) parse(ctx context.Context, name string, raw []byte, lim Limits) ([]Document, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, errors.New("empty file")
 	}
 	format := formats[strings.ToLower(path.Ext(name))]
 	base := Document{ID: name, Format: format, Hash: contentHash(raw)}
+	var docs []Document
+	var err error
 	switch format {
 	case "jsonl":
-		return parseJSONL(name, raw)
+		return parseJSONL(name, raw, lim)
 	case "pdf":
-		doc, err := pdf.ExtractDocument(ctx, raw)
-		if err != nil {
-			return nil, err
-		}
-		d := base
-		var b strings.Builder
-		for _, pg := range doc.Pages {
-			d.PageStarts = append(d.PageStarts, utf8.RuneCountInString(b.String()))
-			if t := joinWrapped(cleanLines(pg)); t != "" {
-				b.WriteString(t)
-				b.WriteByte('\n')
-			}
-		}
-		d.Text = strings.TrimRight(b.String(), "\n")
-		d.Warnings = doc.Warnings
-		if metaTitleFits(doc.Title, d.Text) {
-			d.Title = cleanMetaTitle(doc.Title)
-		}
-		return finish(d, "")
+		docs, err = parsePDF(ctx, base, raw, lim)
 	case "docx":
-		doc, err := extractDOCX(raw)
-		if err != nil {
+		docs, err = parseDOCX(base, raw, lim)
+	default:
+		docs, err = parseText(base, raw, lim)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		if err := checkDoc(d, lim); err != nil {
 			return nil, err
 		}
-		d := base
-		d.Text = cleanLines(doc.Text)
-		d.Title = strings.TrimSpace(doc.Title)
-		if d.Title == "" && metaTitleFits(doc.CoreTitle, d.Text) {
-			d.Title = cleanMetaTitle(doc.CoreTitle)
+	}
+	return docs, nil
+}
+
+func parsePDF(ctx context.Context, d Document, raw []byte, lim Limits) ([]Document, error) {
+	doc, err := pdf.ExtractDocument(ctx, raw, pdf.WithLimits(lim))
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	for _, pg := range doc.Pages {
+		d.PageStarts = append(d.PageStarts, utf8.RuneCountInString(b.String()))
+		if t := joinWrapped(cleanLines(pg)); t != "" {
+			b.WriteString(t)
+			b.WriteByte('\n')
 		}
-		return finish(d, "")
+	}
+	d.Text = strings.TrimRight(b.String(), "\n")
+	// Empty pages at the end start after the last newline, which is
+	// trimmed: they start at the end of the text (found by FuzzParsePDF).
+	n := utf8.RuneCountInString(d.Text)
+	for i := range d.PageStarts {
+		d.PageStarts[i] = min(d.PageStarts[i], n)
+	}
+	d.Warnings = doc.Warnings
+	if metaTitleFits(doc.Title, d.Text) {
+		d.Title = cleanMetaTitle(doc.Title)
+	}
+	return finish(d, "")
+}
+
+func parseDOCX(d Document, raw []byte, lim Limits) ([]Document, error) {
+	doc, err := extractDOCX(raw, lim)
+	if err != nil {
+		return nil, err
+	}
+	d.Text = cleanLines(doc.Text)
+	d.Title = strings.TrimSpace(doc.Title)
+	if d.Title == "" && metaTitleFits(doc.CoreTitle, d.Text) {
+		d.Title = cleanMetaTitle(doc.CoreTitle)
+	}
+	return finish(d, "")
+}
+
+// parseText reads .txt, .md and .html files.
+func parseText(d Document, raw []byte, lim Limits) ([]Document, error) {
+	if d.Format != "html" && int64(len(raw)) > 2*lim.MaxTextBytes {
+		// Even as UTF-16 this is more text than allowed.
+		return nil, fmt.Errorf("file of %d MB: %w", len(raw)>>20, lim.Over(limits.TextBytes))
 	}
 	s, warn, err := decodeText(raw)
 	if err != nil {
 		return nil, err
 	}
-	d := base
 	if warn != "" {
 		d.Warnings = append(d.Warnings, warn)
 	}
 	fm, body := splitFrontMatter(s)
 	d.Title, d.Date, d.Author, d.URL = fm.Title, fm.Date, fm.Author, fm.URL
 	heading := ""
-	if format == "html" || looksLikeHTML(body) {
-		if format != "html" {
-			d.Format = "html"
-		}
+	if d.Format == "html" || looksLikeHTML(body) {
+		d.Format = "html"
 		text, title, h1, err := htmlText(body)
 		if err != nil {
 			return nil, err
@@ -191,7 +175,7 @@ func Parse(ctx context.Context, name string, raw []byte) ([]Document, error) {
 		if d.Title == "" {
 			d.Title = strings.TrimSpace(title)
 		}
-	} else if format == "md" {
+	} else if d.Format == "md" {
 		body, heading = markdownText(body)
 	}
 	d.Text = cleanLines(body)
@@ -209,7 +193,7 @@ func finish(d Document, heading string) ([]Document, error) {
 	if d.Title == "" {
 		d.Title = fallbackTitle(d)
 	}
-	d.Title = StripPinyin(d.Title)
+	d.Title = StripPinyin(strings.Join(strings.Fields(dropControls(d.Title)), " "))
 	d.Date = normalizeDate(d.Date)
 	if d.Date == "" {
 		d.Date = findDate(d.Text)
@@ -220,10 +204,23 @@ func finish(d Document, heading string) ([]Document, error) {
 	return []Document{d}, nil
 }
 
-// decodeText checks that raw is text and returns it as UTF-8. Invalid UTF-8
-// that decodes cleanly as GB18030 into Chinese text is accepted with a warning.
+// decodeText checks that raw is text and returns it as UTF-8. UTF-16 with a
+// byte-order mark is decoded; without one, UTF-16 is recognised by its NUL
+// bytes (the high bytes of ASCII characters, all at even or all at odd
+// offsets) and decoded with a warning. Invalid UTF-8 that decodes cleanly
+// as GB18030 into Chinese text is accepted with a warning.
 func decodeText(raw []byte) (string, string, error) {
+	switch {
+	case bytes.HasPrefix(raw, []byte{0xff, 0xfe}):
+		return decodeUTF16(raw[2:], unicode16.LittleEndian, "")
+	case bytes.HasPrefix(raw, []byte{0xfe, 0xff}):
+		return decodeUTF16(raw[2:], unicode16.BigEndian, "")
+	}
 	if bytes.IndexByte(raw[:min(len(raw), 8192)], 0) >= 0 {
+		if order, ok := sniffUTF16(raw[:min(len(raw), 8192)]); ok {
+			name := map[unicode16.Endianness]string{unicode16.LittleEndian: "UTF-16LE", unicode16.BigEndian: "UTF-16BE"}[order]
+			return decodeUTF16(raw, order, "no byte-order mark: read as "+name)
+		}
 		return "", "", errors.New("binary file (NUL bytes), not text")
 	}
 	raw = bytes.TrimPrefix(raw, []byte("\ufeff"))
@@ -235,6 +232,81 @@ func decodeText(raw []byte) (string, string, error) {
 		return string(dec), "not UTF-8: decoded as GB18030", nil
 	}
 	return "", "", errors.New("not valid UTF-8 text (and not GB18030)")
+}
+
+// decodeUTF16 decodes UTF-16 text (without its byte-order mark). Text
+// with NUL characters or many invalid code units is not text.
+func decodeUTF16(raw []byte, order unicode16.Endianness, warn string) (string, string, error) {
+	dec, err := unicode16.UTF16(order, unicode16.IgnoreBOM).NewDecoder().Bytes(raw)
+	if err != nil {
+		return "", "", fmt.Errorf("not valid UTF-16 text: %w", err)
+	}
+	s := strings.TrimPrefix(string(dec), "\ufeff")
+	bad, all := 0, 0
+	for _, r := range s {
+		all++
+		if r == utf8.RuneError {
+			bad++
+		}
+		if r == 0 {
+			return "", "", errors.New("binary file (NUL characters in UTF-16), not text")
+		}
+	}
+	if bad > 0 && bad*100 > all {
+		return "", "", fmt.Errorf("not valid UTF-16 text (%d of %d characters undecodable)", bad, all)
+	}
+	return s, warn, nil
+}
+
+// sniffUTF16 recognises UTF-16 without a byte-order mark in a sample with
+// NUL bytes: there must be a few (newlines, spaces and digits are ASCII,
+// whose high byte is 0), and the sample must decode, in one byte order, to
+// printable text without NUL or other ASCII control characters, which
+// binary data read as UTF-16 is full of. When both orders would do, the
+// one that puts most NUL bytes in high bytes wins.
+func sniffUTF16(sample []byte) (unicode16.Endianness, bool) {
+	sample = sample[:len(sample)&^1]
+	var zeros [2]int // at even, odd offsets
+	for i, c := range sample {
+		if c == 0 {
+			zeros[i&1]++
+		}
+	}
+	if zeros[0]+zeros[1] < 4 {
+		return unicode16.LittleEndian, false
+	}
+	orders := []unicode16.Endianness{unicode16.LittleEndian, unicode16.BigEndian} // ASCII: 'a' 0, or 0 'a'
+	if zeros[0] > zeros[1] {
+		orders[0], orders[1] = orders[1], orders[0]
+	}
+	for _, order := range orders {
+		if plausibleUTF16(sample, order) {
+			return order, true
+		}
+	}
+	return unicode16.LittleEndian, false
+}
+
+func plausibleUTF16(sample []byte, order unicode16.Endianness) bool {
+	dec, err := unicode16.UTF16(order, unicode16.IgnoreBOM).NewDecoder().String(string(sample))
+	if err != nil {
+		return false
+	}
+	good, all := 0, 0
+	for i, r := range dec {
+		all++
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			good++
+		case r < 0x20 || r == 0x7f:
+			return false
+		case r == utf8.RuneError && i+utf8.RuneLen(r) >= len(dec):
+			// the sample may end inside a surrogate pair
+		case r != utf8.RuneError && unicode.IsPrint(r):
+			good++
+		}
+	}
+	return all > 0 && good*100 >= all*97
 }
 
 func hanShare(s string) float64 {
@@ -254,9 +326,16 @@ func hanShare(s string) float64 {
 	return float64(han) / float64(all)
 }
 
-// markdownText drops Markdown markup that would pollute the text and returns
-// the first heading.
+// markdownHidden matches the HTML inside Markdown that a reader never sees:
+// scripts and styles (to the end of the file when unclosed, as browsers
+// read them) and comments.
+var markdownHidden = regexp.MustCompile(`(?is)<script\b.*?(?:</script\s*>|\z)|<style\b.*?(?:</style\s*>|\z)|<!--.*?(?:-->|\z)`)
+
+// markdownText drops Markdown markup that would pollute the text, and the
+// scripts, styles and comments of HTML in it, and returns the first
+// heading.
 func markdownText(s string) (string, string) {
+	s = markdownHidden.ReplaceAllString(s, "")
 	var out []string
 	heading := ""
 	for _, line := range strings.Split(s, "\n") {
@@ -439,13 +518,13 @@ type jsonlDoc struct {
 }
 
 // parseJSONL reads a bulk file: one {"id","title","text"} document per line.
-// Bad lines are reported as warnings of the first document; a file with no
-// good line is an error.
-func parseJSONL(name string, raw []byte) ([]Document, error) {
+// Bad lines (a line over a limit among them) are reported as warnings of
+// the first document; a file with no good line is an error.
+func parseJSONL(name string, raw []byte, lim Limits) ([]Document, error) {
 	var docs []Document
 	var bad []string
 	sc := bufio.NewScanner(bytes.NewReader(raw))
-	sc.Buffer(make([]byte, 1<<20), MaxFileSize)
+	sc.Buffer(make([]byte, 1<<20), int(lim.MaxFileBytes)+1)
 	seen := make(map[string]bool)
 	for n := 1; sc.Scan(); n++ {
 		line := bytes.TrimSpace(sc.Bytes())
@@ -461,10 +540,17 @@ func parseJSONL(name string, raw []byte) ([]Document, error) {
 			bad = append(bad, fmt.Sprintf("%s line %d: missing id or text, or duplicate id", name, n))
 			continue
 		}
+		if !usableID(j.ID) {
+			bad = append(bad, fmt.Sprintf("%s line %d: the id has control characters or is over %d bytes", name, n, maxIDBytes))
+			continue
+		}
 		seen[j.ID] = true
 		d := Document{ID: j.ID, Title: j.Title, Date: j.Date, URL: j.URL,
 			Format: "jsonl", Hash: contentHash(line), Text: cleanLines(j.Text)}
 		done, err := finish(d, "")
+		if err == nil {
+			err = checkDoc(done[0], lim)
+		}
 		if err != nil {
 			bad = append(bad, fmt.Sprintf("%s line %d: %v", name, n, err))
 			continue
@@ -479,6 +565,24 @@ func parseJSONL(name string, raw []byte) ([]Document, error) {
 	}
 	docs[0].Warnings = append(docs[0].Warnings, bad...)
 	return docs, nil
+}
+
+// maxIDBytes bounds the id of a .jsonl document.
+const maxIDBytes = 200
+
+// usableID reports whether a .jsonl id can name a document: printed in
+// reports and logs, it must not carry control or bidirectional formatting
+// characters.
+func usableID(id string) bool {
+	if len(id) > maxIDBytes || !utf8.ValidString(id) {
+		return false
+	}
+	for _, r := range id {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // joinWrapped rejoins the lines of a PDF page that layout wrapped mid

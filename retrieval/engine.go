@@ -38,6 +38,9 @@ type Options struct {
 	// Language holds the script converters and the bilingual lexicon; nil
 	// loads them (about 0.1 s). Engines may share one.
 	Language *Language
+	// Limits bound the reading of each knowledge file, on reload and on
+	// upload (see knowledge.Limits); the zero value means the defaults.
+	Limits knowledge.Limits
 }
 
 // Language is the read-only linguistic data an engine needs: script folding,
@@ -103,6 +106,7 @@ type Engine struct {
 	embedder Embedder
 	local    *HashEmbedder // for query features when the embedder is local
 	progress func(done, total int)
+	loader   knowledge.Loader
 
 	cur      atomic.Pointer[Index]
 	seen     atomic.Pointer[string] // folder fingerprint at the last reload
@@ -122,7 +126,7 @@ func New(opts Options) (*Engine, error) {
 	}
 	folder := lang.folder
 	e := &Engine{log: opts.Logger, docs: opts.Docs, lang: lang, folder: folder, lex: lang.lex, py: lang.py,
-		embedder: opts.Embedder, progress: opts.Progress}
+		embedder: opts.Embedder, progress: opts.Progress, loader: knowledge.Loader{Limits: opts.Limits}}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -175,7 +179,7 @@ func (e *Engine) Reload(ctx context.Context) (BuildStats, error) {
 	if fp, err := e.fingerprint(); err == nil {
 		e.seen.Store(&fp)
 	}
-	corpus, err := knowledge.Load(ctx, e.docs)
+	corpus, err := e.loader.Load(ctx, e.docs)
 	if err != nil {
 		return BuildStats{}, err
 	}

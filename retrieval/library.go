@@ -48,7 +48,7 @@ type Library struct {
 // NewLibrary manages the folder dir ("" for the built-in seeds, which
 // refuse changes) whose index eng serves.
 func NewLibrary(eng *Engine, dir string) *Library {
-	return &Library{eng: eng, files: knowledge.NewLibrary(dir), log: eng.log}
+	return &Library{eng: eng, files: knowledge.NewLibrary(dir, eng.loader.Limits), log: eng.log}
 }
 
 // Added reports a stored document.

@@ -6,9 +6,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
+	"github.com/policybot/policybot/config"
+	"github.com/policybot/policybot/knowledge"
 	"github.com/policybot/policybot/retrieval"
 	"github.com/policybot/policybot/retrieval/answer"
 )
@@ -26,6 +27,21 @@ func indexName(docs string) string {
 	}
 	sum := sha256.Sum256([]byte(docs))
 	return "docs-" + hex.EncodeToString(sum[:6])
+}
+
+// loaderLimits converts the limits configuration to the loader's.
+func loaderLimits(c config.Limits) knowledge.Limits {
+	return knowledge.Limits{
+		Timeout:         c.ParseTimeout.Duration,
+		MaxFileBytes:    int64(c.MaxFileMB) << 20,
+		MaxDecodedBytes: int64(c.MaxDecodedMB) << 20,
+		MaxTextBytes:    int64(c.MaxTextMB) << 20,
+		MaxPages:        c.MaxPages,
+		MaxObjects:      c.MaxObjects,
+		MaxTextItems:    c.MaxTextItems,
+		MaxDepth:        c.MaxDepth,
+		MaxChunks:       c.MaxChunks,
+	}
 }
 
 // knowledgeBase is an opened knowledge base: the retrieval engine over its
@@ -50,7 +66,8 @@ func newEngine(ctx context.Context, a *app, offline bool) (*knowledgeBase, error
 func openEngine(ctx context.Context, a *app, offline, refresh bool, progress func(done, total int)) (*knowledgeBase, retrieval.BuildStats, error) {
 	var docs fs.FS
 	if a.cfg.DocsDir != "" {
-		docs = os.DirFS(a.cfg.DocsDir)
+		// Reads stay inside the folder (symlinks included) and never block.
+		docs = knowledge.DirFS(a.cfg.DocsDir)
 	}
 	data := a.cfg.DataDir
 	if data == "" {
@@ -66,7 +83,7 @@ func openEngine(ctx context.Context, a *app, offline, refresh bool, progress fun
 	}
 	e, err := retrieval.New(retrieval.Options{
 		Docs: docs, DataDir: data, Embedder: emb, Logger: a.log,
-		Progress: progress,
+		Progress: progress, Limits: loaderLimits(a.cfg.Limits),
 	})
 	if err != nil {
 		return nil, retrieval.BuildStats{}, err

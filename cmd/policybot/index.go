@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
 )
 
 // runIndex builds or refreshes the index and reports what changed.
@@ -28,12 +31,26 @@ func runIndex(ctx context.Context, a *app, args []string) error {
 	fmt.Fprintf(a.stderr, "index: %d documents, %d chunks, built %s, in %s\n",
 		len(ix.Docs()), ix.Len(), ix.BuiltAt().Format("2006-01-02 15:04:05 MST"), e.DataDir())
 	for _, s := range ix.Skipped() {
-		fmt.Fprintf(a.stderr, "skipped %s\n", s)
+		fmt.Fprintf(a.stderr, "skipped %s: %s\n", printable(s.Path), printable(s.Reason))
 	}
 	for _, d := range ix.Docs() {
 		for _, w := range d.Warnings {
-			fmt.Fprintf(a.stderr, "warning %s: %s\n", d.ID, w)
+			fmt.Fprintf(a.stderr, "warning %s: %s\n", printable(d.ID), printable(w))
 		}
 	}
 	return nil
+}
+
+// printable returns s as it is when every character prints as itself, and
+// quoted (Go syntax: "a\nb", "\x1b[31m", "\u202e") when it holds a line
+// break, a terminal escape, a bidirectional override or invalid UTF-8:
+// file names and reasons come from the folder, and one must not forge or
+// hide a line of the summary.
+func printable(s string) string {
+	for _, r := range s {
+		if r == utf8.RuneError || r != ' ' && !unicode.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }

@@ -111,6 +111,8 @@ func decodeUTF16(code string) string {
 type cmap struct {
 	space [4][][2]string // codespace ranges by code length - 1
 	m     map[string]string
+	limit int // of len(m), and a fourth of the work of filling it
+	work  int // codes of ranges read: overlapping ranges add work, not codes
 }
 
 func (c *cmap) empty() bool {
@@ -139,9 +141,10 @@ func (c *cmap) match(s string) int {
 	return 0
 }
 
-// parseCMap reads a CMap program. It keeps whatever it understood.
-func parseCMap(b []byte) *cmap {
-	c := &cmap{m: map[string]string{}}
+// parseCMap reads a CMap program. It keeps whatever it understood, at most
+// limit codes (and maxCMapEntries).
+func parseCMap(b []byte, limit int) *cmap {
+	c := &cmap{m: map[string]string{}, limit: min(limit, maxCMapEntries)}
 	lx := lexer{b: b}
 	var ops []operand
 	for {
@@ -164,7 +167,8 @@ func parseCMap(b []byte) *cmap {
 				}
 			}
 		case "endbfchar":
-			for i := 0; i+1 < len(ops) && len(c.m) < maxCMapEntries; i += 2 {
+			for i := 0; i+1 < len(ops) && len(c.m) < c.limit && c.work < 4*c.limit; i += 2 {
+				c.work++
 				if ops[i].kind == 's' && ops[i+1].kind == 's' {
 					c.m[ops[i].str] = cmapText(ops[i+1].str)
 				}
@@ -192,7 +196,8 @@ func (c *cmap) addRange(lo, hi, dst operand) {
 	if dst.kind == 's' {
 		base = []rune(cmapText(dst.str))
 	}
-	for code := a; code <= b && len(c.m) < maxCMapEntries; code++ {
+	for code := a; code <= b && len(c.m) < c.limit && c.work < 4*c.limit; code++ {
+		c.work++
 		key := make([]byte, n)
 		for i, v := n-1, code; i >= 0; i, v = i-1, v>>8 {
 			key[i] = byte(v)

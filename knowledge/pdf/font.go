@@ -3,7 +3,9 @@ package pdf
 import (
 	"math"
 
-	lpdf "github.com/ledongthuc/pdf"
+	"github.com/policybot/policybot/knowledge/limits"
+
+	"github.com/policybot/policybot/knowledge/pdf/internal/lpdf"
 )
 
 // font decodes the codes of one font to text and gives their widths.
@@ -84,17 +86,28 @@ func (f *font) width(code, text string) (float64, bool) {
 }
 
 // loadFont reads a font dictionary. It does not fail: what it cannot
-// read decodes to U+FFFD.
-func loadFont(v lpdf.Value) (f *font) {
+// read decodes to U+FFFD. The entries of its maps (codes, widths) count
+// towards the file's limits.max_objects, in d.
+func loadFont(v lpdf.Value, d *doc) (f *font) {
 	f = &font{fixedLen: 1, unit: 0.001}
 	defer func() {
 		if recover() != nil && f.decode == nil && f.toUnicode == nil {
 			f.decode = latin1
 		}
+		d.entries += len(f.widths)
+		for _, c := range []*cmap{f.toUnicode, f.space} {
+			if c != nil {
+				d.entries += len(c.m)
+			}
+		}
+		if d.entries > d.lim.MaxObjects {
+			d.over(limits.Objects)
+		}
 	}()
+	left := func() int { return max(0, d.lim.MaxObjects-d.entries) + 1 }
 	if tu := v.Key("ToUnicode"); tu.Kind() == lpdf.Stream {
 		if b, err := streamBytes(tu); err == nil || len(b) > 0 {
-			f.toUnicode = parseCMap(b)
+			f.toUnicode = parseCMap(b, left())
 		}
 	}
 	if v.Key("Subtype").Name() == "Type0" {
@@ -110,7 +123,7 @@ func loadFont(v lpdf.Value) (f *font) {
 			f.split, f.decode, f.identity = predefinedCMap(enc.Name())
 		case lpdf.Stream:
 			if b, err := streamBytes(enc); len(b) > 0 || err == nil {
-				f.space = parseCMap(b)
+				f.space = parseCMap(b, left())
 			}
 		}
 		if f.split == nil && (f.space == nil || f.space.empty()) && f.toUnicode != nil && !f.toUnicode.empty() {
@@ -162,11 +175,16 @@ func latin1(code string) string {
 	return string(r)
 }
 
+// maxWidths bounds the widths of one font, and the work of reading them
+// (ranges that overlap add work, not widths).
+const maxWidths = 1 << 17
+
 // cidWidths reads a CID font's W array: c [w1 w2 ...] or cfirst clast w.
 func cidWidths(w lpdf.Value) map[int]float64 {
 	m := map[int]float64{}
 	isNum := func(v lpdf.Value) bool { return v.Kind() == lpdf.Integer || v.Kind() == lpdf.Real }
-	for i := 0; i < w.Len() && len(m) < 1<<17; {
+	work := 0
+	for i := 0; i < w.Len() && len(m) < maxWidths && work < 4*maxWidths; {
 		c := w.Index(i)
 		if !isNum(c) {
 			break
@@ -177,6 +195,7 @@ func cidWidths(w lpdf.Value) map[int]float64 {
 			for j := 0; j < next.Len() && j < 1<<16; j++ {
 				m[first+j] = next.Index(j).Float64()
 			}
+			work += next.Len() + 1
 			i += 2
 			continue
 		}
@@ -188,6 +207,7 @@ func cidWidths(w lpdf.Value) map[int]float64 {
 		for cid := first; cid <= last; cid++ {
 			m[cid] = width.Float64()
 		}
+		work += max(0, last-first) + 1
 		i += 3
 	}
 	return m

@@ -1,22 +1,28 @@
 package pdf
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
 
-	lpdf "github.com/ledongthuc/pdf"
+	"github.com/policybot/policybot/knowledge/limits"
+
+	"github.com/policybot/policybot/knowledge/pdf/internal/lpdf"
 )
 
 // pageText lays out the text of one page. On a panic or a broken stream
-// it returns what it read before, and the error.
-func pageText(ref pageRef, fonts map[string]*font) (text string, warns []string, err error) {
-	in := &interp{fonts: fonts}
+// it returns what it read before, and the error. A file over its limits
+// stops it; the caller finds the limit in d.
+func pageText(ctx context.Context, ref pageRef, d *doc) (text string, warns []string, err error) {
+	in := &interp{doc: d}
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("%v", p)
+			err = recovered(p)
 		}
-		text = layout(in.items)
+		if d.err == nil {
+			text = layout(in.items)
+		}
 		warns = in.warns
 	}()
 	content, err := pageContents(ref.page.Key("Contents"))
@@ -27,7 +33,7 @@ func pageText(ref pageRef, fonts map[string]*font) (text string, warns []string,
 		in.warns = append(in.warns, fmt.Sprintf("content stream: %v (text may be incomplete)", err))
 		err = nil
 	}
-	in.run(content, ref.resources, matrix{1, 0, 0, 1, 0, 0}, 0)
+	in.run(ctx, content, ref.resources, matrix{1, 0, 0, 1, 0, 0}, 0)
 	return "", nil, nil // text and warns are set by the deferred function
 }
 
@@ -62,9 +68,9 @@ type item struct {
 	estimated      bool    // widths were guessed
 }
 
-// interp runs content streams, collecting text items.
+// interp runs the content streams of a page, collecting text items.
 type interp struct {
-	fonts map[string]*font // parsed fonts, by the text of their dictionary
+	doc   *doc
 	items []item
 	warns []string
 	forms int
@@ -80,16 +86,19 @@ func (in *interp) font(res lpdf.Value, n string) *font {
 		}
 		return in.plain
 	}
-	key := v.String()
-	if f, ok := in.fonts[key]; ok {
+	key := nodeKey(v)
+	if f, ok := in.doc.fonts[key]; ok {
 		return f
 	}
-	f := loadFont(v)
-	in.fonts[key] = f
+	f := loadFont(v, in.doc)
+	in.doc.fonts[key] = f
 	return f
 }
 
-func (in *interp) run(content []byte, res lpdf.Value, ctm matrix, depth int) {
+// checkEvery is how many operators run between checks of ctx.
+const checkEvery = 1024
+
+func (in *interp) run(ctx context.Context, content []byte, res lpdf.Value, ctm matrix, depth int) {
 	gs := gstate{ctm: ctm, scale: 1}
 	var stack []gstate
 	tm, tlm := matrix{1, 0, 0, 1, 0, 0}, matrix{1, 0, 0, 1, 0, 0}
@@ -119,7 +128,10 @@ func (in *interp) run(content []byte, res lpdf.Value, ctm matrix, depth int) {
 		}
 		tm = in.show(&gs, tm, s)
 	}
-	for {
+	for n := 0; ; n++ {
+		if in.doc.err != nil || n%checkEvery == 0 && ctx.Err() != nil {
+			return
+		}
 		op, kw, ok := lx.next(0)
 		if !ok {
 			return
@@ -220,22 +232,28 @@ func (in *interp) run(content []byte, res lpdf.Value, ctm matrix, depth int) {
 			}
 		case "Do":
 			if len(ops) > 0 && ops[len(ops)-1].kind == '/' {
-				in.form(res.Key("XObject").Key(ops[len(ops)-1].str), res, gs.ctm, depth)
+				in.form(ctx, res.Key("XObject").Key(ops[len(ops)-1].str), res, gs.ctm, depth)
 			}
 		}
 		ops = ops[:0]
 	}
 }
 
-// form draws a form XObject.
-func (in *interp) form(x, res lpdf.Value, ctm matrix, depth int) {
+// form draws a form XObject. Its content is decoded once a document.
+func (in *interp) form(ctx context.Context, x, res lpdf.Value, ctm matrix, depth int) {
 	if x.Kind() != lpdf.Stream || x.Key("Subtype").Name() != "Form" || depth >= maxFormDepth || in.forms >= maxForms {
 		return
 	}
 	in.forms++
-	content, err := streamBytes(x)
-	if err != nil {
-		in.warns = append(in.warns, fmt.Sprintf("form xobject: %v", err))
+	key := nodeKey(x)
+	content, ok := in.doc.forms[key]
+	if !ok {
+		var err error
+		content, err = streamBytes(x)
+		if err != nil {
+			in.warns = append(in.warns, fmt.Sprintf("form xobject: %v", err))
+		}
+		in.doc.forms[key] = content
 	}
 	m := matrix{1, 0, 0, 1, 0, 0}
 	if a := x.Key("Matrix"); a.Len() == 6 {
@@ -246,7 +264,7 @@ func (in *interp) form(x, res lpdf.Value, ctm matrix, depth int) {
 	if r := x.Key("Resources"); r.Kind() == lpdf.Dict {
 		res = r
 	}
-	in.run(content, res, m.mul(ctm), depth+1)
+	in.run(ctx, content, res, m.mul(ctm), depth+1)
 }
 
 // show decodes and places the string s, returning the text matrix after it.
@@ -276,6 +294,10 @@ func (in *interp) show(gs *gstate, tm matrix, s string) matrix {
 	}
 	end := matrix{gs.size * gs.scale, 0, 0, gs.size, 0, gs.rise}.mul(tm).mul(gs.ctm)
 	if b.Len() > 0 {
+		if in.doc.items++; in.doc.items > in.doc.lim.MaxTextItems {
+			in.doc.over(limits.TextItems)
+			return tm
+		}
 		in.items = append(in.items, item{
 			text: b.String(),
 			x0:   start[4], y0: start[5], x1: end[4], y1: end[5],

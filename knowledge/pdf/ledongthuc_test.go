@@ -10,11 +10,11 @@ import (
 	"testing"
 	"unicode"
 
-	lpdf "github.com/ledongthuc/pdf"
+	"github.com/policybot/policybot/knowledge/pdf/internal/lpdf"
 )
 
 // libraryFixed is how the tests below fail when github.com/ledongthuc/pdf
-// stops getting a file wrong.
+// (as copied, with bounds, in internal/lpdf) stops getting a file wrong.
 const libraryFixed = "LEDONGTHUC/PDF MAY BE FIXED: its text API no longer shows the defect this test pins. " +
 	"If it now gets the whole file right, the in-house reader (lexer.go, cmap.go, font.go, interp.go, layout.go) " +
 	"may no longer be needed; check, then update or delete this test"

@@ -6,21 +6,26 @@ import (
 	"fmt"
 	"io"
 
-	lpdf "github.com/ledongthuc/pdf"
+	"github.com/policybot/policybot/knowledge/limits"
+
+	"github.com/policybot/policybot/knowledge/pdf/internal/lpdf"
 )
 
-// open opens raw with ledongthuc/pdf, turning its panics into errors.
-func open(raw []byte) (r *lpdf.Reader, err error) {
+// open opens raw with the reader (internal/lpdf, a bounded copy of
+// ledongthuc/pdf) under the limits, turning its panics into errors.
+func open(raw []byte, lim limits.Limits) (r *lpdf.Reader, err error) {
 	data := normalize(raw)
 	defer func() {
 		if p := recover(); p != nil {
-			r, err = nil, openError(raw, fmt.Errorf("%v", p))
+			r, err = nil, openError(raw, recovered(p))
 		}
 	}()
-	if err := checkXref(data); err != nil {
+	if err := checkXref(data, lim); err != nil {
 		return nil, openError(raw, err)
 	}
-	r, err = lpdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	r, err = lpdf.NewReaderLimits(bytes.NewReader(data), int64(len(data)), lpdf.Limits{
+		MaxDepth: lim.MaxDepth, MaxObjects: lim.MaxObjects, MaxDecodedBytes: lim.MaxDecodedBytes,
+	})
 	if err != nil {
 		return nil, openError(raw, err)
 	}
@@ -28,22 +33,33 @@ func open(raw []byte) (r *lpdf.Reader, err error) {
 }
 
 func openError(raw []byte, err error) error {
+	if errors.Is(err, limits.ErrLimit) || errors.Is(err, lpdf.ErrLimit) {
+		return err
+	}
 	if errors.Is(err, lpdf.ErrInvalidPassword) || bytes.Contains(raw, []byte("/Encrypt")) {
 		return fmt.Errorf("open pdf: %w (%v)", ErrEncrypted, err)
 	}
 	return fmt.Errorf("open pdf: %w", err)
 }
 
-// checkXref looks for what makes ledongthuc/pdf's NewReader hang or
-// exhaust memory, which no recover can stop: an xref /Prev chain that loops,
-// xref sections declaring billions of objects, object streams that
-// /Extends others (a loop there never ends). It leaves other damage for
-// NewReader to report.
-func checkXref(data []byte) error {
+// checkXref looks for what made ledongthuc/pdf's NewReader hang or
+// exhaust memory: an xref /Prev chain that loops, xref sections declaring
+// billions of objects, object streams that /Extends others (a loop there
+// never ends). internal/lpdf now bounds these itself; the check stays as a
+// first line that needs no reader, and it tells a file larger than its
+// limit (limits.max_objects) from a malformed one (more objects than bytes).
+// It leaves other damage for NewReader to report.
+func checkXref(data []byte, lim limits.Limits) error {
 	if bytes.Contains(data, []byte("/Extends")) {
 		return errors.New("object streams with /Extends are not supported")
 	}
-	limit := min(len(data)+1<<16, maxObjects)
+	limit := min(len(data)+1<<16, lim.MaxObjects)
+	tooMany := func(desc string, a, b float64) error {
+		if a+b > float64(lim.MaxObjects) && a+b <= float64(len(data)+1<<16) {
+			return lim.Over(limits.Objects)
+		}
+		return fmt.Errorf("malformed PDF: %s %.0f-%.0f", desc, a, a+b)
+	}
 	tail := data[max(0, len(data)-1024):]
 	i := bytes.LastIndex(tail, []byte("startxref"))
 	if i < 0 {
@@ -72,7 +88,7 @@ func checkXref(data []byte) error {
 				}
 				n, _, _ := lx.next(0)
 				if start.num < 0 || n.num < 0 || start.num+n.num > float64(limit) {
-					return fmt.Errorf("malformed PDF: xref section of objects %.0f-%.0f", start.num, start.num+n.num)
+					return tooMany("xref section of objects", start.num, n.num)
 				}
 				for k := 0; k < 3*int(n.num); k++ {
 					if _, kw, ok := lx.next(0); !ok || kw == "trailer" {
@@ -87,12 +103,12 @@ func checkXref(data []byte) error {
 			}
 			trailer, _, _ = lx.next(0)
 			if size, ok := trailer.key("Size"); ok && (size.num < 0 || size.num > float64(limit)) {
-				return fmt.Errorf("malformed PDF: xref stream of %.0f objects", size.num)
+				return tooMany("xref stream of objects", 0, size.num)
 			}
 			if index, ok := trailer.key("Index"); ok {
 				for k := 0; k+1 < len(index.arr); k += 2 {
 					if a, b := index.arr[k].num, index.arr[k+1].num; a < 0 || b < 0 || a+b > float64(limit) {
-						return fmt.Errorf("malformed PDF: xref stream section of objects %.0f-%.0f", a, a+b)
+						return tooMany("xref stream section of objects", a, b)
 					}
 				}
 			}
@@ -125,42 +141,59 @@ type pageRef struct {
 }
 
 // pageRefs walks the page tree (not trusting /Count) and reports whether
-// the file is encrypted.
-func pageRefs(r *lpdf.Reader) (refs []pageRef, encrypted bool, err error) {
+// the file is encrypted. More than maxPages pages is a limits error.
+func pageRefs(r *lpdf.Reader, maxPages int) (refs []pageRef, encrypted bool, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("%v", p)
+			err = recovered(p)
 		}
 	}()
 	trailer := r.Trailer()
 	encrypted = !trailer.Key("Encrypt").IsNull()
 	budget := 1 << 18
-	seen := map[string]bool{} // inner nodes, by their text: a loop ends there
-	var walk func(n, res lpdf.Value, depth int)
-	walk = func(n, res lpdf.Value, depth int) {
+	seen := map[string]bool{} // inner nodes: a loop ends there
+	var walk func(n, res lpdf.Value, depth int) bool
+	walk = func(n, res lpdf.Value, depth int) bool {
 		budget--
 		if budget < 0 || depth > 64 || n.Kind() != lpdf.Dict {
-			return
+			return true
 		}
 		if v := n.Key("Resources"); v.Kind() == lpdf.Dict {
 			res = v
 		}
 		kids := n.Key("Kids")
 		if n.Key("Type").Name() != "Page" && kids.Kind() == lpdf.Array {
-			if key := n.String(); seen[key] {
-				return
+			if key := nodeKey(n); seen[key] {
+				return true
 			} else {
 				seen[key] = true
 			}
 			for i := 0; i < kids.Len(); i++ {
-				walk(kids.Index(i), res, depth+1)
+				if !walk(kids.Index(i), res, depth+1) {
+					return false
+				}
 			}
-			return
+			return true
+		}
+		if len(refs) >= maxPages {
+			err = limits.Limits{MaxPages: maxPages}.Over(limits.Pages)
+			return false
 		}
 		refs = append(refs, pageRef{page: n, resources: res})
+		return true
 	}
 	walk(trailer.Key("Root").Key("Pages"), lpdf.Value{}, 0)
-	return refs, encrypted, nil
+	return refs, encrypted, err
+}
+
+// nodeKey identifies an object: by its reference when it has one (a node
+// referenced a million times is not formatted a million times), else by
+// its text.
+func nodeKey(v lpdf.Value) string {
+	if id, gen, ok := v.Ref(); ok {
+		return fmt.Sprintf("%d %d R", id, gen)
+	}
+	return v.String()
 }
 
 // pageContents returns the decoded bytes of a page's /Contents, a stream or
@@ -187,11 +220,12 @@ func pageContents(v lpdf.Value) ([]byte, error) {
 	return nil, fmt.Errorf("contents is a %v, not a stream", v.Kind())
 }
 
-// streamBytes decodes a stream, returning what could be read on error.
+// streamBytes decodes a stream, returning what could be read on error. The
+// reader charges what it decodes to the file's limits.max_decoded_mb.
 func streamBytes(v lpdf.Value) (b []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("%v", p)
+			err = recovered(p)
 		}
 	}()
 	if v.Kind() != lpdf.Stream {
@@ -199,9 +233,5 @@ func streamBytes(v lpdf.Value) (b []byte, err error) {
 	}
 	rc := v.Reader()
 	defer rc.Close()
-	b, err = io.ReadAll(io.LimitReader(rc, maxStreamBytes+1))
-	if len(b) > maxStreamBytes {
-		return b[:maxStreamBytes], fmt.Errorf("stream over %d MB", maxStreamBytes>>20)
-	}
-	return b, err
+	return io.ReadAll(rc)
 }

@@ -13,8 +13,13 @@
 // matrices (interp.go), decodes codes through ToUnicode or the predefined
 // CMap's charset, and lays out the positioned runs: rows by baseline, runs
 // by x within a row, no space between CJK runs (layout.go). Opening the
-// file, with guards against what ledongthuc/pdf cannot survive, is in
-// open.go; the poppler pdftotext fallback in pdftotext.go.
+// file is in open.go; the poppler pdftotext fallback in pdftotext.go.
+//
+// ledongthuc/pdf itself is used as a copy, internal/lpdf, with bounds on
+// what a hostile file can make it do (its parser recursed without limit: a
+// stack overflow kills the process whatever recovers). Every Extract runs
+// under a limits.Limits: decoded bytes, pages, objects (and font map
+// entries), text items, nesting depth, text bytes, and ctx for time.
 package pdf
 
 import (
@@ -27,7 +32,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	lpdf "github.com/ledongthuc/pdf"
+	"github.com/policybot/policybot/knowledge/limits"
+	"github.com/policybot/policybot/knowledge/pdf/internal/lpdf"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -37,14 +43,13 @@ var (
 	ErrEncrypted   = errors.New("encrypted")
 )
 
-// within a row, no space between CJK runs.
+// Bounds of the reader that do not depend on the file's limits (those come
+// from WithLimits: decoded bytes, pages, objects, text items, nesting).
 const (
-	maxStreamBytes = 64 << 20 // decoded bytes read from one stream
-	maxFormDepth   = 8        // nesting of form XObjects
-	maxForms       = 2000     // form XObjects drawn per page
-	maxCMapEntries = 1 << 18  // codes one CMap may map
-	maxObjects     = 1 << 23  // object numbers an xref section may declare
-	maxBadShare    = 0.02     // share of U+FFFD above which pdftotext is preferred
+	maxFormDepth   = 8       // nesting of form XObjects
+	maxForms       = 2000    // form XObjects drawn per page
+	maxCMapEntries = 1 << 18 // codes one CMap may map
+	maxBadShare    = 0.02    // share of U+FFFD above which pdftotext is preferred
 )
 
 // Option configures Extract.
@@ -53,6 +58,14 @@ type Option func(*options)
 type options struct {
 	pdftotext    string // binary to fall back on, "" for none
 	pdftotextSet bool   // pdftotext was chosen, not looked up on PATH
+	limits       limits.Limits
+}
+
+// WithLimits sets the limits of the file (default limits.Default()): a file
+// over one gives an error matching limits.ErrLimit, and no pdftotext
+// fallback is tried for it.
+func WithLimits(l limits.Limits) Option {
+	return func(o *options) { o.limits = l }
 }
 
 // WithPDFToText sets the pdftotext binary Extract falls back on; "" turns
@@ -64,7 +77,8 @@ func WithPDFToText(bin string) Option {
 }
 
 // Extract returns the text of a PDF, one string per page (page 1 first),
-// lines separated by "\n". It never panics. A PDF without extractable text
+// lines separated by "\n". It never panics, and its work is bounded by the
+// limits (WithLimits) and ctx. A PDF without extractable text
 // gives an error wrapping ErrNoTextLayer, an encrypted one that cannot be
 // opened ErrEncrypted. When the pure-Go pass cannot decode the text (many
 // U+FFFD, unreadable pages) and pdftotext is on PATH (or set with
@@ -97,16 +111,22 @@ func ExtractDocument(ctx context.Context, raw []byte, opts ...Option) (Document,
 	}
 	var doc Document
 	var err error
-	doc.Pages, doc.Warnings, doc.Title, err = extract(ctx, raw, o.pdftotext)
+	doc.Pages, doc.Warnings, doc.Title, err = extract(ctx, raw, o.pdftotext, o.limits.WithDefaults())
 	return doc, err
 }
 
 // extract is ExtractDocument with the pdftotext binary to fall back on, ""
 // for none.
-func extract(ctx context.Context, raw []byte, pdftotext string) ([]string, []string, string, error) {
-	res, err := readPages(ctx, raw)
-	if cerr := ctx.Err(); cerr != nil {
-		return nil, nil, "", fmt.Errorf("extract pdf: %w", cerr)
+func extract(ctx context.Context, raw []byte, pdftotext string, lim limits.Limits) ([]string, []string, string, error) {
+	if int64(len(raw)) > lim.MaxFileBytes {
+		return nil, nil, "", lim.Over(limits.FileBytes)
+	}
+	res, err := readPages(ctx, raw, lim)
+	if ctx.Err() != nil {
+		return nil, nil, "", fmt.Errorf("extract pdf: %w", context.Cause(ctx))
+	}
+	if errors.Is(err, limits.ErrLimit) {
+		return nil, nil, "", err // not worth a second reader's time
 	}
 	bad, total := countRunes(res.pages)
 	tooBad := float64(bad) > maxBadShare*float64(total)
@@ -122,9 +142,12 @@ func extract(ctx context.Context, raw []byte, pdftotext string) ([]string, []str
 		reason = fmt.Sprintf("%d of %d characters undecodable", bad, total)
 	}
 	if reason != "" && pdftotext != "" {
-		pages, perr := pdftotextPages(ctx, pdftotext, raw)
-		if cerr := ctx.Err(); cerr != nil {
-			return nil, nil, "", fmt.Errorf("extract pdf: %w", cerr)
+		pages, perr := pdftotextPages(ctx, pdftotext, raw, lim)
+		if ctx.Err() != nil {
+			return nil, nil, "", fmt.Errorf("extract pdf: %w", context.Cause(ctx))
+		}
+		if errors.Is(perr, limits.ErrLimit) {
+			return nil, nil, "", perr
 		}
 		if perr == nil {
 			pb, pt := countRunes(pages)
@@ -175,15 +198,22 @@ type goPass struct {
 	title     string // /Title of the information dictionary
 }
 
-func readPages(ctx context.Context, raw []byte) (goPass, error) {
+func readPages(ctx context.Context, raw []byte, lim limits.Limits) (goPass, error) {
 	var res goPass
-	r, err := open(raw)
+	r, err := open(raw, lim)
+	if le := (*lpdf.LimitError)(nil); errors.As(err, &le) {
+		return res, lim.Over(lpdfKey(le))
+	}
 	if err != nil {
 		return res, err
 	}
+	d := &doc{lim: lim, r: r, fonts: map[string]*font{}, forms: map[string][]byte{}}
 	res.title = infoTitle(r)
-	refs, encrypted, err := pageRefs(r)
+	refs, encrypted, err := pageRefs(r, lim.MaxPages)
 	res.encrypted = encrypted
+	if err := d.failed(err); err != nil {
+		return res, err
+	}
 	if err != nil {
 		return res, fmt.Errorf("read pdf page tree: %w", err)
 	}
@@ -191,12 +221,15 @@ func readPages(ctx context.Context, raw []byte) (goPass, error) {
 		return res, errors.New("read pdf page tree: no pages")
 	}
 	res.declared = len(refs)
-	fonts := map[string]*font{}
+	textBytes := 0
 	for i, ref := range refs {
 		if ctx.Err() != nil {
-			return res, ctx.Err()
+			return res, context.Cause(ctx)
 		}
-		text, warns, perr := pageText(ref, fonts)
+		text, warns, perr := pageText(ctx, ref, d)
+		if err := d.failed(perr); err != nil {
+			return res, err
+		}
 		for _, w := range warns {
 			res.warnings = append(res.warnings, fmt.Sprintf("pdf page %d: %s", i+1, w))
 		}
@@ -204,9 +237,71 @@ func readPages(ctx context.Context, raw []byte) (goPass, error) {
 			res.failed = append(res.failed, i+1)
 			res.warnings = append(res.warnings, fmt.Sprintf("read pdf page %d: %v", i+1, perr))
 		}
+		if textBytes += len(text); int64(textBytes) > lim.MaxTextBytes {
+			return res, lim.Over(limits.TextBytes)
+		}
 		res.pages = append(res.pages, text)
 	}
 	return res, nil
+}
+
+// doc is the state of one Extract: the reader, its limits and what the
+// file has used of them, and what is shared between pages.
+type doc struct {
+	lim     limits.Limits
+	r       *lpdf.Reader
+	items   int               // text items shown
+	entries int               // font map entries (codes, widths)
+	fonts   map[string]*font  // parsed fonts, by fontKey
+	forms   map[string][]byte // decoded form XObjects, by reference
+	err     error             // the first limit the file went over
+}
+
+// over records that the file went over the limit key.
+func (d *doc) over(key limits.Key) error {
+	if d.err == nil {
+		d.err = d.lim.Over(key)
+	}
+	return d.err
+}
+
+// failed returns the limit the file went over, here or in the reader (err
+// is what the caller got, perhaps an lpdf limit error), or nil.
+func (d *doc) failed(err error) error {
+	if d.err != nil {
+		return d.err
+	}
+	if e := d.r.LimitErr(); e != nil {
+		err = e
+	}
+	var le *lpdf.LimitError
+	switch {
+	case errors.Is(err, limits.ErrLimit):
+		d.err = err
+	case errors.As(err, &le):
+		d.err = d.lim.Over(lpdfKey(le))
+	}
+	return d.err
+}
+
+// lpdfKey maps a limit of the reader to its configuration key.
+func lpdfKey(e *lpdf.LimitError) limits.Key {
+	switch e.What {
+	case "nesting depth":
+		return limits.Depth
+	case "objects":
+		return limits.Objects
+	}
+	return limits.DecodedBytes
+}
+
+// recovered turns a recovered panic into an error, keeping error values
+// (the reader's limit errors among them).
+func recovered(p any) error {
+	if err, ok := p.(error); ok {
+		return err
+	}
+	return fmt.Errorf("%v", p)
 }
 
 // countRunes counts U+FFFD and all non-space runes.

@@ -11,6 +11,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/policybot/policybot/internal/hostile"
+	"github.com/policybot/policybot/knowledge/limits"
 )
 
 func TestExtract(t *testing.T) {
@@ -166,7 +170,7 @@ func TestExtractTwoPages(t *testing.T) {
 		if err != nil {
 			t.Skip("pdftotext not installed")
 		}
-		pages, err := pdftotextPages(context.Background(), bin, raw)
+		pages, err := pdftotextPages(context.Background(), bin, raw, limits.Default())
 		run(t, "two pages via pdftotext", pages, err)
 	})
 }
@@ -256,14 +260,34 @@ func TestExtractNoPanic(t *testing.T) {
 	}
 }
 
+// FuzzExtract: whatever the bytes, Extract returns (no panic, no crash,
+// no hang past its deadline) with pages or an error. The seeds include the
+// hostile files of issue 13 at sizes the fuzzer can mutate.
 func FuzzExtract(f *testing.F) {
 	f.Add(testTwoPagePDF())
 	f.Add(testGB1PDF("国家标准"))
 	f.Add([]byte("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"))
+	f.Add(hostile.NestedArrayPDF(300))
+	f.Add(hostile.NestedObjStmPDF(300))
+	f.Add(hostile.ObjStmLoopPDF())
+	f.Add(hostile.ManyPagesPDF(300, 1000))
+	f.Add(hostile.FormBombPDF(2, 2))
+	f.Add(hostile.FontBombPDF(2))
+	for _, name := range []string{"libreoffice-2pages.pdf", "libreoffice-2pages-objstm-aes128.pdf"} {
+		if raw, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
+			f.Add(raw)
+		}
+	}
+	lim := limits.Limits{MaxDecodedBytes: 8 << 20, MaxTextItems: 50_000, MaxObjects: 100_000, MaxPages: 200}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		pages, _, err := Extract(context.Background(), raw, WithPDFToText(""))
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		pages, _, err := Extract(ctx, raw, WithPDFToText(""), WithLimits(lim))
 		if err == nil && len(pages) == 0 {
 			t.Errorf("Extract = no pages and no error")
+		}
+		if ctx.Err() != nil {
+			t.Errorf("Extract ran into its 10 s deadline (error %v)", err)
 		}
 	})
 }

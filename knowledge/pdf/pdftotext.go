@@ -4,14 +4,19 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
+
+	"github.com/policybot/policybot/knowledge/limits"
 )
 
 // pdftotextPages runs poppler's pdftotext over raw and splits its output
-// into pages on form feeds.
-func pdftotextPages(ctx context.Context, bin string, raw []byte) ([]string, error) {
+// into pages on form feeds. It reads at most lim.MaxPages pages and stops
+// pdftotext when its output goes over lim.MaxTextBytes; ctx bounds its time.
+func pdftotextPages(ctx context.Context, bin string, raw []byte, lim limits.Limits) ([]string, error) {
 	f, err := os.CreateTemp("", "policybot-*.pdf")
 	if err != nil {
 		return nil, fmt.Errorf("pdftotext: %w", err)
@@ -25,9 +30,27 @@ func pdftotextPages(ctx context.Context, bin string, raw []byte) ([]string, erro
 		return nil, fmt.Errorf("pdftotext: %w", werr)
 	}
 	var stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, bin, "-layout", "-enc", "UTF-8", f.Name(), "-")
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-l", strconv.Itoa(lim.MaxPages), "-layout", "-enc", "UTF-8", f.Name(), "-")
+	cmd.Stderr = &limitedBuffer{max: 4096, buf: &stderr}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("pdftotext: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("pdftotext: %w", err)
+	}
+	out, rerr := io.ReadAll(io.LimitReader(stdout, lim.MaxTextBytes+1))
+	if int64(len(out)) > lim.MaxTextBytes {
+		cancel() // kills pdftotext
+		cmd.Wait()
+		return nil, lim.Over(limits.TextBytes)
+	}
+	err = cmd.Wait()
+	if err == nil {
+		err = rerr
+	}
 	if err != nil {
 		msg := strings.TrimSpace(stderr.String())
 		if len(msg) > 300 {
@@ -68,4 +91,17 @@ func tidyLayout(page string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// limitedBuffer keeps the first max bytes written to it and drops the rest.
+type limitedBuffer struct {
+	max int
+	buf *bytes.Buffer
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if room := b.max - b.buf.Len(); room > 0 {
+		b.buf.Write(p[:min(len(p), room)])
+	}
+	return len(p), nil
 }

@@ -16,7 +16,7 @@ func testFakePDFToText(t *testing.T, body string) string {
 		t.Skip("needs /bin/sh")
 	}
 	p := filepath.Join(t.TempDir(), "pdftotext")
-	script := "#!/bin/sh\n[ \"$1 $2 $3\" = \"-layout -enc UTF-8\" ] || { echo \"bad args: $*\" >&2; exit 2; }\n[ -f \"$4\" ] || { echo \"no input file\" >&2; exit 2; }\n" + body
+	script := "#!/bin/sh\n[ \"$1 $2 $3 $4 $5\" = \"-l 5000 -layout -enc UTF-8\" ] || { echo \"bad args: $*\" >&2; exit 2; }\nshift 2\n[ -f \"$4\" ] || { echo \"no input file\" >&2; exit 2; }\n" + body
 	if err := os.WriteFile(p, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
