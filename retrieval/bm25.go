@@ -1,8 +1,12 @@
 package retrieval
 
 import (
+	"encoding/binary"
 	"math"
+	"runtime"
 	"sort"
+
+	"github.com/policybot/policybot/retrieval/internal/segfile"
 )
 
 // BM25 parameters (the usual defaults).
@@ -11,62 +15,120 @@ const (
 	bm25B  = 0.75
 )
 
-type posting struct {
-	doc int32
-	tf  float32
-}
-
-// lexIndex is an in-memory BM25 inverted index over chunk terms. It is built
-// once and then only read, so concurrent queries need no lock.
+// lexIndex is the BM25 inverted index of one generation, read in place from
+// its index file (see format.go): a sorted term table searched by binary
+// search, and varint postings decoded as a query reads them. Only the
+// document lengths are held in memory. It is never written after it is
+// opened, so concurrent queries need no lock.
 type lexIndex struct {
-	ids      map[string]int32
-	postings [][]posting
+	f        *segfile.File
+	n        int // chunks
 	docLen   []float32
 	avgLen   float32
+	nTerms   int
+	termOff  segfile.Section
+	terms    segfile.Section
+	postings segfile.Section
+	// bad records damage found while reading (see Index.Err).
+	bad func(error)
 }
 
-func newLexIndex(docs [][]string) *lexIndex {
-	ix := &lexIndex{ids: make(map[string]int32, 1024+len(docs)*32), docLen: make([]float32, len(docs))}
-	var total float64
-	tf := make(map[int32]float32)
-	for d, terms := range docs {
-		clear(tf)
-		for _, t := range terms {
-			id, ok := ix.ids[t]
-			if !ok {
-				id = int32(len(ix.postings))
-				ix.ids[t] = id
-				ix.postings = append(ix.postings, nil)
+// entry reads term i's table entry and the next one (its end).
+func (lx *lexIndex) entry(i int) (strLo, strHi uint32, df int, postLo, postHi uint64, err error) {
+	b, err := lx.f.Bytes(lx.termOff, int64(i)*termEntrySize, 2*termEntrySize)
+	if err != nil {
+		return 0, 0, 0, 0, 0, err
+	}
+	le := binary.LittleEndian
+	strLo, strHi = le.Uint32(b), le.Uint32(b[16:])
+	df = int(le.Uint32(b[4:]))
+	postLo, postHi = le.Uint64(b[8:]), le.Uint64(b[24:])
+	if strLo > strHi || int64(strHi) > lx.terms.Len || postLo > postHi || postHi > uint64(lx.postings.Len) ||
+		df == 0 || df > lx.n || uint64(df) > postHi-postLo {
+		return 0, 0, 0, 0, 0, errCorrupt("bad entry for term %d", i)
+	}
+	return strLo, strHi, df, postLo, postHi, nil
+}
+
+// term returns term i's bytes (valid while lx.f is reachable).
+func (lx *lexIndex) term(i int) ([]byte, error) {
+	lo, hi, _, _, _, err := lx.entry(i)
+	if err != nil {
+		return nil, err
+	}
+	return lx.f.Bytes(lx.terms, int64(lo), int64(hi-lo))
+}
+
+// termString returns term i.
+func (lx *lexIndex) termString(i int) (string, error) {
+	defer runtime.KeepAlive(lx.f)
+	b, err := lx.term(i)
+	return string(b), err
+}
+
+// compareBS compares b with s as byte strings.
+func compareBS(b []byte, s string) int {
+	n := min(len(b), len(s))
+	for i := 0; i < n; i++ {
+		if b[i] != s[i] {
+			if b[i] < s[i] {
+				return -1
 			}
-			tf[id]++
+			return 1
 		}
-		for id, n := range tf {
-			ix.postings[id] = append(ix.postings[id], posting{int32(d), n})
-		}
-		ix.docLen[d] = float32(len(terms))
-		total += float64(len(terms))
 	}
-	if len(docs) > 0 {
-		ix.avgLen = float32(total / float64(len(docs)))
-	}
-	// Postings were appended in doc order per term already; map iteration
-	// order only affects which term got which id.
-	return ix
-}
-
-// df is the number of chunks holding term t.
-func (ix *lexIndex) df(t string) int {
-	if id, ok := ix.ids[t]; ok {
-		return len(ix.postings[id])
+	switch {
+	case len(b) < len(s):
+		return -1
+	case len(b) > len(s):
+		return 1
 	}
 	return 0
 }
 
+// find returns the number of term t, by binary search over the sorted term
+// table. Damage is recorded and reads as "not found".
+func (lx *lexIndex) find(t string) (int, bool) {
+	defer runtime.KeepAlive(lx.f)
+	lo, hi := 0, lx.nTerms
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		b, err := lx.term(m)
+		if err != nil {
+			lx.bad(err)
+			return 0, false
+		}
+		switch c := compareBS(b, t); {
+		case c == 0:
+			return m, true
+		case c < 0:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return 0, false
+}
+
+// df is the number of chunks holding term t.
+func (lx *lexIndex) df(t string) int {
+	i, ok := lx.find(t)
+	if !ok {
+		return 0
+	}
+	_, _, df, _, _, err := lx.entry(i)
+	if err != nil {
+		lx.bad(err)
+		return 0
+	}
+	return df
+}
+
 // hasAll reports whether every term occurs in some chunk (and there is at
 // least one): whether a phrase can match at all.
-func (ix *lexIndex) hasAll(terms []string) bool {
+func (lx *lexIndex) hasAll(terms []string) bool {
 	for _, t := range terms {
-		if ix.df(t) == 0 {
+		if lx.df(t) == 0 {
 			return false
 		}
 	}
@@ -74,10 +136,23 @@ func (ix *lexIndex) hasAll(terms []string) bool {
 }
 
 // idf is BM25's inverse document frequency (never negative).
-func (ix *lexIndex) idf(t string) float64 {
-	n := float64(len(ix.docLen))
-	df := float64(ix.df(t))
-	return math.Log(1 + (n-df+0.5)/(df+0.5))
+func (lx *lexIndex) idf(t string) float64 { return lx.idfOf(lx.df(t)) }
+
+func (lx *lexIndex) idfOf(df int) float64 {
+	n := float64(lx.n)
+	d := float64(df)
+	return math.Log(1 + (n-d+0.5)/(d+0.5))
+}
+
+// postingsOf returns term i's document frequency and encoded postings
+// (valid while lx.f is reachable).
+func (lx *lexIndex) postingsOf(i int) (int, []byte, error) {
+	_, _, df, lo, hi, err := lx.entry(i)
+	if err != nil {
+		return 0, nil, err
+	}
+	b, err := lx.f.Bytes(lx.postings, int64(lo), int64(hi-lo))
+	return df, b, err
 }
 
 // Term is a query term with its weight (1 for a term of the question
@@ -92,8 +167,6 @@ type scored struct {
 	score float32
 }
 
-// search scores every chunk against weighted query terms and returns the
-// best k, best first.
 // scratch is per-query working memory, pooled by the engine: a score per
 // chunk (kept all zero between queries) and the chunks touched.
 type scratch struct {
@@ -101,36 +174,56 @@ type scratch struct {
 	touched []int32
 }
 
-func (ix *lexIndex) search(q []Term, k int, sc *scratch) []scored {
-	if len(ix.docLen) == 0 || k <= 0 {
-		return nil
+// search scores every chunk against weighted query terms and returns the
+// best k, best first. An error means the index file is damaged.
+func (lx *lexIndex) search(q []Term, k int, sc *scratch) ([]scored, error) {
+	defer runtime.KeepAlive(lx.f)
+	if lx.n == 0 || k <= 0 {
+		return nil, nil
 	}
-	if len(sc.scores) < len(ix.docLen) {
-		sc.scores = make([]float32, len(ix.docLen))
+	if len(sc.scores) < lx.n {
+		sc.scores = make([]float32, lx.n)
 	}
 	scores, touched := sc.scores, sc.touched[:0]
+	defer func() {
+		for _, d := range touched {
+			scores[d] = 0
+		}
+		sc.touched = touched
+	}()
+	docLen, avgLen := lx.docLen, lx.avgLen
 	for _, qt := range q {
-		id, ok := ix.ids[qt.Text]
-		if !ok || qt.Weight <= 0 {
+		if qt.Weight <= 0 {
 			continue
 		}
-		ps := ix.postings[id]
-		idf := float32(ix.idf(qt.Text) * qt.Weight)
-		for _, p := range ps {
-			dl := ix.docLen[p.doc]
-			s := idf * p.tf * (bm25K1 + 1) / (p.tf + bm25K1*(1-bm25B+bm25B*dl/ix.avgLen))
-			if scores[p.doc] == 0 {
-				touched = append(touched, p.doc)
+		id, ok := lx.find(qt.Text)
+		if !ok {
+			continue
+		}
+		df, ps, err := lx.postingsOf(id)
+		if err != nil {
+			return nil, err
+		}
+		idf := float32(lx.idfOf(df) * qt.Weight)
+		r := newPostingReader(ps, df, lx.n)
+		for {
+			doc, n, ok := r.next()
+			if !ok {
+				break
 			}
-			scores[p.doc] += s
+			tf := float32(n)
+			dl := docLen[doc]
+			s := idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/avgLen))
+			if scores[doc] == 0 {
+				touched = append(touched, doc)
+			}
+			scores[doc] += s
+		}
+		if r.err != nil {
+			return nil, r.err
 		}
 	}
-	out := topK(touched, scores, k)
-	for _, d := range touched {
-		scores[d] = 0
-	}
-	sc.touched = touched
-	return out
+	return topK(touched, scores, k), nil
 }
 
 // topK picks the k best of the touched docs.
