@@ -101,6 +101,7 @@ type Engine struct {
 	embedder Embedder
 	local    *HashEmbedder // for query features when the embedder is local
 	progress func(done, total int)
+	now      func() time.Time // the clock fingerprints are judged by
 
 	cur      atomic.Pointer[Index]
 	seen     atomic.Pointer[string] // folder fingerprint at the last reload
@@ -120,7 +121,7 @@ func New(opts Options) (*Engine, error) {
 	}
 	folder := lang.folder
 	e := &Engine{log: opts.Logger, docs: opts.Docs, lang: lang, folder: folder, lex: lang.lex, py: lang.py,
-		embedder: opts.Embedder, progress: opts.Progress}
+		embedder: opts.Embedder, progress: opts.Progress, now: time.Now}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -198,7 +199,7 @@ func (e *Engine) Reload(ctx context.Context) (BuildStats, error) {
 // rebuild scans the folder and builds (and saves) the generation that
 // follows prev, or returns prev when nothing changed.
 func (e *Engine) rebuild(ctx context.Context, prev *Index) (BuildStats, *Index, error) {
-	sc, err := scanFolder(ctx, e.docs, prev, time.Now())
+	sc, err := scanFolder(ctx, e.docs, prev, e.now())
 	if err != nil {
 		return BuildStats{}, nil, err
 	}
