@@ -40,12 +40,14 @@ type knowledgeBase struct {
 // refreshing it from the knowledge folder). offline forces local answers and
 // embeddings.
 func newEngine(ctx context.Context, a *app, offline bool) (*knowledgeBase, error) {
-	e, _, err := openEngine(ctx, a, offline, nil)
+	e, _, err := openEngine(ctx, a, offline, nil, false)
 	return e, err
 }
 
-// openEngine is newEngine with a progress report for long builds.
-func openEngine(ctx context.Context, a *app, offline bool, progress func(done, total int)) (*knowledgeBase, retrieval.BuildStats, error) {
+// openEngine is newEngine with a progress report for long builds; verify
+// checks every block of the stored index at start (else each block is
+// checked when a question first reads it).
+func openEngine(ctx context.Context, a *app, offline bool, progress func(done, total int), verify bool) (*knowledgeBase, retrieval.BuildStats, error) {
 	var docs fs.FS
 	if a.cfg.DocsDir != "" {
 		docs = os.DirFS(a.cfg.DocsDir)
@@ -64,7 +66,7 @@ func openEngine(ctx context.Context, a *app, offline bool, progress func(done, t
 	}
 	e, err := retrieval.New(retrieval.Options{
 		Docs: docs, DataDir: data, Embedder: emb, Logger: a.log,
-		Progress: progress,
+		Progress: progress, VerifyIndex: verify,
 	})
 	if err != nil {
 		return nil, retrieval.BuildStats{}, err

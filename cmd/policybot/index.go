@@ -19,7 +19,7 @@ func runIndex(ctx context.Context, a *app, args []string) error {
 		if done == total {
 			fmt.Fprintln(a.stderr)
 		}
-	})
+	}, true)
 	if err != nil {
 		return err
 	}

@@ -233,6 +233,7 @@ type File struct {
 	version  uint32
 	noVerify bool
 	mapped   bool
+	path     string // of a mapped file, for VerifyAll
 	cleanup  runtime.Cleanup
 	closed   atomic.Bool
 }
@@ -269,7 +270,7 @@ func Open(path string) (*File, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if mapped {
-		f.mapped = true
+		f.mapped, f.path = true, path
 		f.cleanup = runtime.AddCleanup(f, func(d []byte) { munmap(d) }, data)
 	}
 	return f, nil
@@ -398,12 +399,36 @@ func (f *File) verify(first, last int64) error {
 	return nil
 }
 
-// VerifyAll checks every block.
+// VerifyAll checks every block. A mapped file is read with read(2) for it,
+// so that the check does not map the whole file into the process.
 func (f *File) VerifyAll() error {
 	if f.dataLen == 0 || f.noVerify {
 		return nil
 	}
-	return f.verify(0, (f.dataLen-1)/BlockSize)
+	if !f.mapped {
+		return f.verify(0, (f.dataLen-1)/BlockSize)
+	}
+	fh, err := os.Open(f.path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	buf := make([]byte, 256*BlockSize)
+	for off := int64(0); off < f.dataLen; off += int64(len(buf)) {
+		n := min(int64(len(buf)), f.dataLen-off)
+		if _, err := fh.ReadAt(buf[:n], off); err != nil {
+			return fmt.Errorf("verify %s: %w", f.path, err)
+		}
+		for lo := int64(0); lo < n; lo += BlockSize {
+			b := (off + lo) / BlockSize
+			hi := min(lo+BlockSize, n)
+			if crc32.Checksum(buf[lo:hi], castagnoli) != binary.LittleEndian.Uint32(f.crcs[4*b:]) {
+				return corrupt("checksum mismatch in block %d (bytes %d–%d)", b, off+lo, off+hi)
+			}
+			atomic.OrUint32(&f.verified[b/32], uint32(1)<<(b%32))
+		}
+	}
+	return nil
 }
 
 // Close releases the memory map now instead of when the File is collected.
