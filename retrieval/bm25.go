@@ -25,6 +25,7 @@ type lexIndex struct {
 	n        int // chunks
 	docLen   []float32
 	avgLen   float32
+	norm     []float32 // per chunk: k1·(1−b+b·dl/avgdl), the length part of BM25's denominator
 	nTerms   int
 	termOff  segfile.Section
 	terms    segfile.Section
@@ -191,7 +192,7 @@ func (lx *lexIndex) search(q []Term, k int, sc *scratch) ([]scored, error) {
 		}
 		sc.touched = touched
 	}()
-	docLen, avgLen := lx.docLen, lx.avgLen
+	norm := lx.norm
 	for _, qt := range q {
 		if qt.Weight <= 0 {
 			continue
@@ -205,22 +206,32 @@ func (lx *lexIndex) search(q []Term, k int, sc *scratch) ([]scored, error) {
 			return nil, err
 		}
 		idf := float32(lx.idfOf(df) * qt.Weight)
-		r := newPostingReader(ps, df, lx.n)
-		for {
-			doc, n, ok := r.next()
-			if !ok {
-				break
+		// The postings decoder's common case inlined (see decodePosting):
+		// this loop is most of a question's time.
+		doc, n := int64(-1), int64(lx.n)
+		for left := df; left > 0; left-- {
+			var tf float32
+			if len(ps) >= 2 && ps[0] < 0x80 && ps[1] != 255 && ps[0] != 0 && ps[1] != 0 && int64(ps[0]) < n-doc {
+				doc += int64(ps[0])
+				tf = float32(ps[1])
+				ps = ps[2:]
+			} else {
+				d, t, k := decodePosting(ps, doc, n)
+				if k == 0 {
+					return nil, errCorrupt("bad postings list")
+				}
+				doc, tf, ps = d, float32(t), ps[k:]
 			}
-			tf := float32(n)
-			dl := docLen[doc]
-			s := idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/avgLen))
+			// BM25, as idf·tf·(k1+1) / (tf + k1·(1−b+b·dl/avgdl)), the
+			// second term precomputed per chunk in norm.
+			s := idf * tf * (bm25K1 + 1) / (tf + norm[doc])
 			if scores[doc] == 0 {
-				touched = append(touched, doc)
+				touched = append(touched, int32(doc))
 			}
 			scores[doc] += s
 		}
-		if r.err != nil {
-			return nil, r.err
+		if len(ps) != 0 {
+			return nil, errCorrupt("%d stray bytes after a postings list", len(ps))
 		}
 	}
 	return topK(touched, scores, k), nil

@@ -25,8 +25,8 @@ import (
 //	doclen    uint32 number of terms of each chunk (BM25 document length)
 //	vectors   float32 × dim per chunk, for the local embedder (empty for a remote one, whose
 //	          vectors are in vectors.gob.gz, a chromem-go export)
-//	postings  per term, its chunks in increasing order: uvarint (gap << 1 | tf > 1), then
-//	          uvarint tf when tf > 1; the first gap counts from -1
+//	postings  per term, its chunks in increasing order: uvarint gap (the first counts from
+//	          -1), then the term frequency as a byte (255: a uvarint follows)
 //	termoff   per term in byte order, and one sentinel: uint32 offset in terms, uint32 document
 //	          frequency, uint64 offset in postings (16 bytes)
 //	terms     the terms' bytes, concatenated in byte order
@@ -370,13 +370,41 @@ func decodeHead(b []byte) (head, error) {
 }
 
 // appendPosting appends one posting: the gap from the previous chunk in the
-// list (≥ 1; the first counts from -1) and the term frequency.
+// list (≥ 1; the first counts from -1) as a uvarint, then the term
+// frequency as one byte, or 255 and a uvarint for 255 and more.
 func appendPosting(b []byte, gap uint64, tf uint32) []byte {
-	if tf <= 1 {
-		return binary.AppendUvarint(b, gap<<1)
+	b = binary.AppendUvarint(b, gap)
+	if tf < 255 {
+		return append(b, byte(tf))
 	}
-	b = binary.AppendUvarint(b, gap<<1|1)
-	return binary.AppendUvarint(b, uint64(tf))
+	return binary.AppendUvarint(append(b, 255), uint64(tf))
+}
+
+// decodePosting decodes the posting at the start of b that follows chunk
+// doc (-1 for the first) in an index of n chunks, returning the chunk, the
+// term frequency and the bytes read (0 if b does not start with a valid
+// posting).
+func decodePosting(b []byte, doc, n int64) (int64, uint32, int) {
+	if len(b) >= 2 && b[0] < 0x80 && b[1] != 255 { // the common case
+		gap := int64(b[0])
+		if gap < 1 || gap > n-1-doc || b[1] == 0 {
+			return 0, 0, 0
+		}
+		return doc + gap, uint32(b[1]), 2
+	}
+	g, k := binary.Uvarint(b)
+	if k <= 0 || g < 1 || g > uint64(n-1-doc) || k >= len(b) || b[k] == 0 {
+		return 0, 0, 0
+	}
+	doc += int64(g)
+	if b[k] != 255 {
+		return doc, uint32(b[k]), k + 1
+	}
+	t, j := binary.Uvarint(b[k+1:])
+	if j <= 0 || t < 255 || t > math.MaxUint32 {
+		return 0, 0, 0
+	}
+	return doc, uint32(t), k + 1 + j
 }
 
 // postingReader decodes a postings list, checking it as it goes.
@@ -401,38 +429,15 @@ func (r *postingReader) next() (doc int32, tf uint32, ok bool) {
 		}
 		return 0, 0, false
 	}
-	var v uint64
-	if len(r.b) > 0 && r.b[0] < 0x80 { // the common one-byte case
-		v, r.b = uint64(r.b[0]), r.b[1:]
-	} else {
-		x, k := binary.Uvarint(r.b)
-		if k <= 0 {
-			return r.bad()
+	d, tf, k := decodePosting(r.b, r.doc, r.n)
+	if k == 0 {
+		if r.err == nil {
+			r.err = errCorrupt("bad postings list")
 		}
-		v, r.b = x, r.b[k:]
+		r.left, r.b = 0, nil
+		return 0, 0, false
 	}
-	gap := int64(v >> 1)
-	if gap < 1 || gap > r.n-1-r.doc {
-		return r.bad()
-	}
-	tf = 1
-	if v&1 != 0 {
-		x, k := binary.Uvarint(r.b)
-		if k <= 0 || x < 2 || x > math.MaxUint32 {
-			return r.bad()
-		}
-		tf, r.b = uint32(x), r.b[k:]
-	}
-	r.doc += gap
+	r.doc, r.b = d, r.b[k:]
 	r.left--
-	return int32(r.doc), tf, true
-}
-
-func (r *postingReader) bad() (int32, uint32, bool) {
-	if r.err == nil {
-		r.err = errCorrupt("bad postings list")
-	}
-	r.left = 0
-	r.b = nil
-	return 0, 0, false
+	return int32(d), tf, true
 }

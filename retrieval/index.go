@@ -197,6 +197,10 @@ func openIndex(f *segfile.File, dir string) (*Index, error) {
 	if h.chunks > 0 {
 		lx.avgLen = float32(total / float64(h.chunks))
 	}
+	lx.norm = make([]float32, h.chunks)
+	for i, dl := range lx.docLen {
+		lx.norm[i] = bm25K1 * (1 - bm25B + bm25B*dl/lx.avgLen)
+	}
 	fb, err := whole(secFiles)
 	if err != nil {
 		return nil, err
