@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -34,10 +35,11 @@ type builder struct {
 // embedBatch is how many chunk texts go to the embedder per call.
 const embedBatch = 64
 
-// buildBatch is how many documents are chunked, folded, tokenised and
-// embedded at a time before they are written out: what bounds a build's
-// working memory beyond the corpus itself.
-const buildBatch = 512
+// maxBuildBatch is how many documents are at most chunked, folded,
+// tokenised and embedded at a time before they are written out: what bounds
+// a build's working memory beyond the corpus itself. Small builds use
+// smaller batches, so that writing one out overlaps chunking the next.
+const maxBuildBatch = 512
 
 // entry is one document of the new generation.
 type entry struct {
@@ -45,6 +47,7 @@ type entry struct {
 	file      int                 // in the new files table, or -1
 	prevFirst int                 // first chunk in prev when its chunks are kept; -1 when chunked now
 	doc       *knowledge.Document // to chunk, when prevFirst < 0
+	text      *spillRef           // where doc's text is, when spilled
 }
 
 // build makes a new generation from what the scan found. Documents whose
@@ -61,13 +64,11 @@ func (b builder) build(ctx context.Context, sc *folderScan, prev *Index, newGen 
 	}
 	if prev != nil && sc.read == 0 && sameFiles(sc.files, prev.files) && sameSkips(prev.skipped, sc.skipped) {
 		// Every file has the fingerprint it had: nothing to read or write.
-		for i := range prev.nDocs {
-			id, err := prev.docID(i)
-			if err != nil {
-				return nil, st, err
-			}
-			st.Unchanged = append(st.Unchanged, id)
+		ids, err := prev.docIDs()
+		if err != nil {
+			return nil, st, err
 		}
+		st.Unchanged = ids
 		st.Chunks, st.Took = prev.Len(), time.Since(start)
 		return prev, st, nil
 	}
@@ -96,7 +97,7 @@ func (b builder) build(ctx context.Context, sc *folderScan, prev *Index, newGen 
 	if err != nil {
 		return nil, st, err
 	}
-	ix, err := b.write(ctx, entries, files, sc.skipped, prev, out, start, &st)
+	ix, err := b.write(ctx, sc, entries, files, prev, out, start, &st)
 	if err != nil {
 		return nil, st, err
 	}
@@ -119,11 +120,11 @@ func (b builder) plan(sc *folderScan, prev *Index, start time.Time) ([]entry, Bu
 			fresh = fresh || len(it.fresh) > 0
 		}
 		if fresh {
-			for i := range prev.nDocs {
-				id, err := prev.docID(i)
-				if err != nil {
-					return nil, st, err
-				}
+			ids, err := prev.docIDs()
+			if err != nil {
+				return nil, st, err
+			}
+			for i, id := range ids {
 				prevByID[id] = i
 			}
 		}
@@ -141,9 +142,13 @@ func (b builder) plan(sc *folderScan, prev *Index, start time.Time) ([]entry, Bu
 		}
 		for i := range it.fresh {
 			d := &it.fresh[i]
+			var ref *spillRef
+			if it.texts != nil {
+				ref = &it.texts[i]
+			}
 			info := DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, Format: d.Format, Hash: d.Hash,
 				Pages: d.Pages(), IndexedAt: start.UTC(), Warnings: d.Warnings}
-			e := entry{info: info, file: it.file, prevFirst: -1, doc: d}
+			e := entry{info: info, file: it.file, prevFirst: -1, doc: d, text: ref}
 			k := byte('a')
 			if p, had := prevByID[d.ID]; had {
 				r, err := prev.doc(p)
@@ -155,8 +160,8 @@ func (b builder) plan(sc *folderScan, prev *Index, start time.Time) ([]entry, Bu
 				if r.Hash == d.Hash {
 					k = 'u'
 					e.info.IndexedAt, e.info.Chunks = r.IndexedAt, r.Chunks
-					e.prevFirst, e.doc = r.first, nil
-					d.Text, d.PageStarts = "", nil // its chunks are kept: the text is not needed
+					e.prevFirst, e.doc, e.text = r.first, nil, nil
+					d.Text = "" // its chunks are kept: the text is not needed
 				}
 			}
 			kind[len(entries)] = k
@@ -247,8 +252,8 @@ type worker struct {
 
 // chunkDoc chunks, folds and tokenises one document, and embeds its chunks
 // with the local embedder.
-func (b builder) chunkDoc(w *worker, d *knowledge.Document, local *HashEmbedder) []chunkOut {
-	cs := knowledge.Chunks(*d)
+func (b builder) chunkDoc(w *worker, d knowledge.Document, local *HashEmbedder) []chunkOut {
+	cs := knowledge.Chunks(d)
 	out := make([]chunkOut, len(cs))
 	if w.tf == nil {
 		w.tf = make(map[string]uint32, 512)
@@ -312,16 +317,26 @@ type posting struct {
 }
 
 // write streams the new generation's index file and opens it.
-func (b builder) write(ctx context.Context, entries []entry, files []fileRec, skipped []knowledge.Skip,
+func (b builder) write(ctx context.Context, sc *folderScan, entries []entry, files []fileRec,
 	prev *Index, out *generation, start time.Time, st *BuildStats) (*Index, error) {
 	if prev != nil {
 		defer runtime.KeepAlive(prev)
 	}
-	idxW, vecTmp, err := out.create()
+	idxW, err := out.create()
+	if err != nil {
+		return nil, err
+	}
+	vecTmp, err := out.temp("vectors")
 	if err != nil {
 		return nil, err
 	}
 	defer vecTmp.discard()
+	docTmp, err := out.temp("docs")
+	if err != nil {
+		return nil, err
+	}
+	defer docTmp.discard()
+	dw := bufio.NewWriterSize(docTmp, 1<<20)
 	bw := bufio.NewWriterSize(idxW, 1<<20)
 	sw := segfile.NewWriter(bw)
 	vw := bufio.NewWriterSize(vecTmp, 1<<20)
@@ -335,7 +350,12 @@ func (b builder) write(ctx context.Context, entries []entry, files []fileRec, sk
 		rvecs    [][]float32 // remote: vectors
 		oldToNew []int32
 		pb       = postBuilder{ids: make(map[string]int32, 1<<16)}
-		docsOut  = make([]docRec, 0, len(entries))
+		nDocs    int
+		docOff   []byte // of each record, as the docs section is written to docTmp
+		docLen64 int64
+		idBlob   []byte
+		idOff    []byte
+		recBuf   []byte
 		vbuf     = make([]byte, 4*dim)
 	)
 	if prev != nil {
@@ -356,22 +376,37 @@ func (b builder) write(ctx context.Context, entries []entry, files []fileRec, sk
 		return err
 	}
 
+	// doc returns an entry's document with its text.
+	doc := func(e *entry) (knowledge.Document, error) {
+		d := *e.doc
+		var err error
+		d.Text, err = sc.text(e.doc, e.text)
+		return d, err
+	}
 	// A remote embedder reports progress over all the chunks to embed.
 	total := 0
 	if local == nil && b.progress != nil {
-		for _, e := range entries {
-			if e.doc != nil {
-				total += len(knowledge.Chunks(*e.doc))
+		for i := range entries {
+			if entries[i].doc != nil {
+				d, err := doc(&entries[i])
+				if err != nil {
+					return nil, err
+				}
+				total += len(knowledge.Chunks(d))
 			}
 		}
 	}
+	// Batches are chunked on every core while the previous batch is written
+	// out (postings, records, vectors: one goroutine), so that the writing
+	// overlaps the next batch's chunking.
 	workers := make([]worker, runtime.GOMAXPROCS(0))
-	for lo := 0; lo < len(entries); lo += buildBatch {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		batch := entries[lo:min(lo+buildBatch, len(entries))]
-		made := make([][]chunkOut, len(batch))
+	type chunked struct {
+		made [][]chunkOut
+		errs []error
+		done chan struct{}
+	}
+	chunkBatch := func(batch []entry) *chunked {
+		c := &chunked{made: make([][]chunkOut, len(batch)), errs: make([]error, len(batch)), done: make(chan struct{})}
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		for w := range workers {
@@ -384,12 +419,49 @@ func (b builder) write(ctx context.Context, entries []entry, files []fileRec, sk
 						return
 					}
 					if batch[j].doc != nil {
-						made[j] = b.chunkDoc(&workers[w], batch[j].doc, local)
+						d, err := doc(&batch[j])
+						if err != nil {
+							c.errs[j] = err
+							continue
+						}
+						c.made[j] = b.chunkDoc(&workers[w], d, local)
 					}
 				}
 			}()
 		}
-		wg.Wait()
+		go func() {
+			wg.Wait()
+			close(c.done)
+		}()
+		return c
+	}
+	buildBatch := max(32, min(maxBuildBatch, len(entries)/16))
+	var ahead *chunked
+	defer func() {
+		if ahead != nil {
+			<-ahead.done // no goroutine outlives the build
+		}
+	}()
+	if len(entries) > 0 {
+		ahead = chunkBatch(entries[:min(buildBatch, len(entries))])
+	}
+	for lo := 0; lo < len(entries); lo += buildBatch {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		batch := entries[lo:min(lo+buildBatch, len(entries))]
+		cur := ahead
+		<-cur.done
+		ahead = nil
+		if hi := lo + buildBatch; hi < len(entries) {
+			ahead = chunkBatch(entries[hi:min(hi+buildBatch, len(entries))])
+		}
+		made := cur.made
+		for _, err := range cur.errs {
+			if err != nil {
+				return nil, err
+			}
+		}
 		if local == nil {
 			if err := b.embedRemote(ctx, made, &st.Embedded, total); err != nil {
 				return nil, err
@@ -452,9 +524,20 @@ func (b builder) write(ctx context.Context, entries []entry, files []fileRec, sk
 					st.Embedded += len(made[j])
 				}
 			}
-			docsOut = append(docsOut, r)
+			recBuf = appendDoc(recBuf[:0], r)
+			docOff = binary.LittleEndian.AppendUint64(docOff, uint64(docLen64))
+			if _, err := dw.Write(recBuf); err != nil {
+				return nil, err
+			}
+			docLen64 += int64(len(recBuf))
+			idOff = binary.LittleEndian.AppendUint32(idOff, uint32(len(idBlob)))
+			idBlob = append(idBlob, r.ID...)
+			if len(idBlob) > math.MaxUint32 {
+				return nil, fmt.Errorf("document IDs over 4 GB: over the index limit")
+			}
+			nDocs++
 			if e.doc != nil {
-				e.doc.Text, e.doc.PageStarts = "", nil // chunked: the text is no longer needed
+				e.doc.Text = "" // chunked: the text is no longer needed
 				e.doc = nil
 			}
 		}
@@ -499,24 +582,33 @@ func (b builder) write(ctx context.Context, entries []entry, files []fileRec, sk
 	if err := sw.End(); err != nil {
 		return nil, err
 	}
-	nTerms, err := b.writeTerms(sw, &pb, prev, oldToNew, n)
+	py := newPinyinBuilder(b.py, out.dir == "")
+	nTerms, err := b.writeTerms(sw, &pb, prev, oldToNew, n, py)
 	if err != nil {
 		return nil, err
 	}
 
 	// Documents and files.
-	var docRecs, docOff []byte
-	for _, r := range docsOut {
-		docOff = binary.LittleEndian.AppendUint64(docOff, uint64(len(docRecs)))
-		docRecs = appendDoc(docRecs, r)
+	docOff = binary.LittleEndian.AppendUint64(docOff, uint64(docLen64))
+	idOff = binary.LittleEndian.AppendUint32(idOff, uint32(len(idBlob)))
+	if err := dw.Flush(); err != nil {
+		return nil, err
 	}
-	docOff = binary.LittleEndian.AppendUint64(docOff, uint64(len(docRecs)))
+	if err := sw.Begin(secDocs); err != nil {
+		return nil, err
+	}
+	if err := docTmp.copyTo(sw); err != nil {
+		return nil, err
+	}
+	if err := sw.End(); err != nil {
+		return nil, err
+	}
 	h := head{version: storeVersion, embedder: b.embedder.Name(), dim: dim, builtAt: start.UTC(), chunks: n,
-		docs: len(docsOut), terms: nTerms, localVecs: local != nil, pinyin: b.py.Version(), skipped: skipped}
+		docs: nDocs, terms: nTerms, localVecs: local != nil, pinyin: py.version(), skipped: sc.skipped}
 	for _, s := range []struct {
 		name string
 		b    []byte
-	}{{secDocOff, docOff}, {secDocs, docRecs}, {secFiles, appendFiles(nil, files)}, {secHead, appendHead(nil, h)}} {
+	}{{secDocIDOff, idOff}, {secDocIDs, idBlob}, {secDocOff, docOff}, {secFiles, appendFiles(nil, files)}, {secHead, appendHead(nil, h)}} {
 		if err := sw.Section(s.name, s.b); err != nil {
 			return nil, err
 		}
@@ -582,12 +674,12 @@ func (b builder) embedRemote(ctx context.Context, made [][]chunkOut, done *int, 
 // terms of the chunks kept from prev (renumbered by oldToNew) merged, in
 // byte order, with those of the chunks made now. It returns the number of
 // terms.
-func (b builder) writeTerms(sw *segfile.Writer, pb *postBuilder, prev *Index, oldToNew []int32, n int) (int, error) {
+func (b builder) writeTerms(sw *segfile.Writer, pb *postBuilder, prev *Index, oldToNew []int32, n int, py *pinyinBuilder) (int, error) {
 	order := make([]int32, len(pb.terms))
 	for i := range order {
 		order[i] = int32(i)
 	}
-	sort.Slice(order, func(i, j int) bool { return pb.terms[order[i]] < pb.terms[order[j]] })
+	sortTerms(order, pb.terms)
 	prevTerms := 0
 	if prev != nil {
 		prevTerms = prev.lex.nTerms
@@ -602,7 +694,6 @@ func (b builder) writeTerms(sw *segfile.Writer, pb *postBuilder, prev *Index, ol
 		buf      []byte
 		olds     []posting
 		news     []posting
-		py       = pinyinBuilder{py: b.py, terms: make(map[string][]uint32)}
 		count    int
 	)
 	emit := func(term []byte, df int, post []byte) error {
@@ -616,9 +707,7 @@ func (b builder) writeTerms(sw *segfile.Writer, pb *postBuilder, prev *Index, ol
 		entries = binary.LittleEndian.AppendUint32(entries, uint32(df))
 		entries = binary.LittleEndian.AppendUint64(entries, uint64(sw.Offset()-postBase))
 		blob = append(blob, term...)
-		if len(term) == 6 { // two 3-byte runes: possibly a Han bigram
-			py.add(string(term), count)
-		}
+		py.add(term, count)
 		count++
 		_, err := sw.Write(post)
 		return err
@@ -740,6 +829,37 @@ func (b builder) writeTerms(sw *segfile.Writer, pb *postBuilder, prev *Index, ol
 	return count, py.write(sw)
 }
 
+// sortTerms sorts term numbers by their terms, the halves on two cores.
+func sortTerms(order []int32, terms []string) {
+	cmp := func(a, b int32) int { return strings.Compare(terms[a], terms[b]) }
+	if len(order) < 1<<14 || runtime.GOMAXPROCS(0) < 2 {
+		slices.SortFunc(order, cmp)
+		return
+	}
+	lo, hi := order[:len(order)/2], order[len(order)/2:]
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		slices.SortFunc(lo, cmp)
+	}()
+	slices.SortFunc(hi, cmp)
+	wg.Wait()
+	merged := make([]int32, 0, len(order))
+	i, j := 0, 0
+	for i < len(lo) && j < len(hi) {
+		if cmp(lo[i], hi[j]) <= 0 {
+			merged = append(merged, lo[i])
+			i++
+		} else {
+			merged = append(merged, hi[j])
+			j++
+		}
+	}
+	merged = append(append(merged, lo[i:]...), hi[j:]...)
+	copy(order, merged)
+}
+
 // generation is where a build writes: a new generation directory, or
 // memory when dir is "".
 type generation struct {
@@ -753,20 +873,21 @@ type generation struct {
 
 func (g *generation) path() string { return g.dir }
 
-// vecTemp holds the local vectors while the chunks are written.
-type vecTemp struct {
+// tempSection holds a section (the local vectors, the document records)
+// while the chunks are written, in a file of the generation or in memory.
+type tempSection struct {
 	buf  *bytes.Buffer
 	file *os.File
 }
 
-func (v *vecTemp) Write(p []byte) (int, error) {
+func (v *tempSection) Write(p []byte) (int, error) {
 	if v.file != nil {
 		return v.file.Write(p)
 	}
 	return v.buf.Write(p)
 }
 
-func (v *vecTemp) copyTo(w io.Writer) error {
+func (v *tempSection) copyTo(w io.Writer) error {
 	if v.file == nil {
 		_, err := w.Write(v.buf.Bytes())
 		return err
@@ -778,30 +899,37 @@ func (v *vecTemp) copyTo(w io.Writer) error {
 	return err
 }
 
-func (v *vecTemp) discard() {
+func (v *tempSection) discard() {
 	if v.file != nil {
 		v.file.Close()
 		os.Remove(v.file.Name())
 	}
 }
 
-// create opens the index file and the vectors' temporary file.
-func (g *generation) create() (io.Writer, *vecTemp, error) {
+// create opens the index file.
+func (g *generation) create() (io.Writer, error) {
 	if g.dir == "" {
 		g.buf = new(bytes.Buffer)
-		return g.buf, &vecTemp{buf: new(bytes.Buffer)}, nil
+		return g.buf, nil
 	}
 	f, err := os.Create(filepath.Join(g.dir, indexFile))
 	if err != nil {
-		return nil, nil, fmt.Errorf("write index: %w", err)
-	}
-	vf, err := os.CreateTemp(g.dir, "vectors-*.tmp")
-	if err != nil {
-		f.Close()
-		return nil, nil, fmt.Errorf("write index: %w", err)
+		return nil, fmt.Errorf("write index: %w", err)
 	}
 	g.file = f
-	return f, &vecTemp{file: vf}, nil
+	return f, nil
+}
+
+// temp makes a temporary section.
+func (g *generation) temp(name string) (*tempSection, error) {
+	if g.dir == "" {
+		return &tempSection{buf: new(bytes.Buffer)}, nil
+	}
+	f, err := os.CreateTemp(g.dir, name+"-*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("write index: %w", err)
+	}
+	return &tempSection{file: f}, nil
 }
 
 // finish syncs and reopens the index file.

@@ -199,7 +199,12 @@ func (e *Engine) Reload(ctx context.Context) (BuildStats, error) {
 // rebuild scans the folder and builds (and saves) the generation that
 // follows prev, or returns prev when nothing changed.
 func (e *Engine) rebuild(ctx context.Context, prev *Index) (BuildStats, *Index, error) {
-	sc, err := scanFolder(ctx, e.docs, prev, e.now())
+	var spill *textSpill
+	if e.store != nil {
+		spill = newTextSpill(e.store.dir)
+		defer spill.Close()
+	}
+	sc, err := scanFolder(ctx, e.docs, prev, e.now(), spill)
 	if err != nil {
 		return BuildStats{}, nil, err
 	}

@@ -34,6 +34,8 @@ import (
 //	          uint32 offset in pylist (in entries)
 //	pykeys    the readings, concatenated in byte order
 //	pylist    uint32 term numbers of the Han bigrams that read so, in term order
+//	docidoff  uint32 offset of each document's ID in docids, and one past the last
+//	docids    the documents' IDs, concatenated (what an unchanged reload lists)
 //	docoff    uint64 offset of each document record in docs, and one past the last
 //	docs      document records in ID order: str ID, Title, Date, Format, Hash, uvarint pages,
 //	          uvarint chunks, uvarint first chunk, varint indexed-at (Unix ns), uvarint warnings,
@@ -59,6 +61,8 @@ const (
 	secPyKeys   = "pykeys"
 	secPyList   = "pylist"
 	secDocOff   = "docoff"
+	secDocIDOff = "docidoff"
+	secDocIDs   = "docids"
 	secDocs     = "docs"
 	secFiles    = "files"
 

@@ -106,6 +106,9 @@ func generatedFolder(t *testing.T, n int) fstest.MapFS {
 // changes, removes and adds others, merging the kept chunks' postings,
 // makes the same index as building the final folder from scratch.
 func TestIncrementalBuildEqualsFullBuild(t *testing.T) {
+	// Most texts go through the spill file.
+	defer func(n int) { spillAfter = n }(spillAfter)
+	spillAfter = 2000
 	docs := generatedFolder(t, 120)
 	e, err := New(Options{Language: testLang(), Docs: docs, DataDir: t.TempDir()})
 	if err != nil {
@@ -185,7 +188,7 @@ func TestUnchangedFilesAreNotRead(t *testing.T) {
 		return e, st
 	}
 	e, _ := open()
-	sc, err := scanFolder(context.Background(), e.docs, e.Current(), later)
+	sc, err := scanFolder(context.Background(), e.docs, e.Current(), later, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +209,7 @@ func TestUnchangedFilesAreNotRead(t *testing.T) {
 	write("b.txt", "宁波港口集装箱吞吐量达到3531万标准箱。", later)
 	open()
 	e, _ = open()
-	sc, _ = scanFolder(context.Background(), e.docs, e.Current(), later)
+	sc, _ = scanFolder(context.Background(), e.docs, e.Current(), later, nil)
 	if sc.read != 1 {
 		t.Errorf("a file modified just now: read %d files, want 1 (its fingerprint is not trusted yet)", sc.read)
 	}
@@ -375,9 +378,18 @@ func TestOldFormatRebuilds(t *testing.T) {
 // TestStoredPinyinMapMatchesVocabulary: the map stored with the index
 // gives, for every reading, what a scan of the vocabulary gives.
 func TestStoredPinyinMapMatchesVocabulary(t *testing.T) {
-	e := seeds(t)
+	e, err := New(Options{Language: testLang(), DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	ix := e.Current()
 	py := testLang().py
+	if ix.pinyin != py.Version() {
+		t.Fatalf("stored index has pinyin map %q, want %q", ix.pinyin, py.Version())
+	}
 	want := make(map[string][]string)
 	for i := range ix.lex.nTerms {
 		term, err := ix.lex.termString(i)

@@ -74,6 +74,8 @@ func FuzzIndexFile(f *testing.F) {
 		ix.bigramsReadAs(py, "ji", "cheng")
 		for i := range min(ix.nDocs, 64) {
 			ix.doc(i)
+			ix.docID(i)
 		}
+		ix.docIDs()
 	})
 }

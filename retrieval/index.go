@@ -46,6 +46,8 @@ type Index struct {
 	chunks   segfile.Section
 	vecs     segfile.Section // local vectors; empty for a remote embedder
 	docOff   segfile.Section
+	docIDOff segfile.Section
+	docIDSec segfile.Section
 	docs     segfile.Section
 	files    []fileRec
 	skipped  []knowledge.Skip
@@ -155,6 +157,8 @@ func openIndex(f *segfile.File, dir string) (*Index, error) {
 		{secPyKeys, &ix.py.keys, -1},
 		{secPyList, &ix.py.list, -1},
 		{secDocOff, &ix.docOff, 8 * (int64(h.docs) + 1)},
+		{secDocIDOff, &ix.docIDOff, 4 * (int64(h.docs) + 1)},
+		{secDocIDs, &ix.docIDSec, -1},
 		{secDocs, &ix.docs, -1},
 	}
 	for _, s := range names {
@@ -386,16 +390,47 @@ func (ix *Index) doc(i int) (docRec, error) {
 	return r, nil
 }
 
-// docID decodes only document i's ID (the record's first field).
+// docID returns document i's ID.
 func (ix *Index) docID(i int) (string, error) {
 	defer runtime.KeepAlive(ix)
-	b, err := ix.docRaw(i)
+	if i < 0 || i >= ix.nDocs {
+		return "", errCorrupt("document %d of %d", i, ix.nDocs)
+	}
+	b, err := ix.file.Bytes(ix.docIDOff, int64(i)*4, 8)
 	if err != nil {
 		return "", err
 	}
-	d := dec{b: b}
-	id := d.str()
-	return id, d.err
+	lo, hi := binary.LittleEndian.Uint32(b), binary.LittleEndian.Uint32(b[4:])
+	if lo > hi || int64(hi) > ix.docIDSec.Len {
+		return "", errCorrupt("bad offset of document ID %d", i)
+	}
+	id, err := ix.file.Bytes(ix.docIDSec, int64(lo), int64(hi-lo))
+	return string(id), err
+}
+
+// docIDs returns every document's ID, in index order: substrings of one
+// copy of the docids section.
+func (ix *Index) docIDs() ([]string, error) {
+	defer runtime.KeepAlive(ix)
+	off, err := ix.file.Bytes(ix.docIDOff, 0, ix.docIDOff.Len)
+	if err != nil {
+		return nil, err
+	}
+	blob, err := ix.file.Bytes(ix.docIDSec, 0, ix.docIDSec.Len)
+	if err != nil {
+		return nil, err
+	}
+	all := string(blob)
+	ids := make([]string, ix.nDocs)
+	lo := binary.LittleEndian.Uint32(off)
+	for i := range ids {
+		hi := binary.LittleEndian.Uint32(off[4*i+4:])
+		if lo > hi || int(hi) > len(all) {
+			return nil, errCorrupt("bad offset of document ID %d", i)
+		}
+		ids[i], lo = all[lo:hi], hi
+	}
+	return ids, nil
 }
 
 // Docs lists the indexed documents (decoded from the index file at each

@@ -3,7 +3,8 @@ package retrieval
 import (
 	"encoding/binary"
 	"runtime"
-	"sort"
+	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/policybot/policybot/retrieval/internal/segfile"
@@ -33,37 +34,92 @@ func readingsOf(py *pinyin.Table, t string) []string {
 func firstN(s []string, n int) []string { return s[:min(n, len(s))] }
 
 // pinyinBuilder collects, while the term table is written, the Han bigrams
-// each reading stands for.
+// each reading stands for. Syllables are numbered as they are met, so that
+// a reading is a pair of numbers until the map is written.
 type pinyinBuilder struct {
 	py    *pinyin.Table
-	terms map[string][]uint32
+	off   bool // build no map (an index in memory reads the vocabulary when asked)
+	syls  []string
+	sylID map[string]uint32
+	runes map[rune][]uint32 // the first two readings of a character, numbered
+	terms map[uint64][]uint32
 }
 
-func (p *pinyinBuilder) add(t string, id int) {
-	for _, k := range readingsOf(p.py, t) {
-		p.terms[k] = append(p.terms[k], uint32(id))
+func newPinyinBuilder(py *pinyin.Table, off bool) *pinyinBuilder {
+	return &pinyinBuilder{py: py, off: off, sylID: make(map[string]uint32), runes: make(map[rune][]uint32),
+		terms: make(map[uint64][]uint32)}
+}
+
+// version is the pinyin table version to store: "" for no map.
+func (p *pinyinBuilder) version() string {
+	if p.off {
+		return ""
+	}
+	return p.py.Version()
+}
+
+func (p *pinyinBuilder) readings(r rune) []uint32 {
+	if ids, ok := p.runes[r]; ok {
+		return ids
+	}
+	var ids []uint32
+	for _, s := range firstN(p.py.Readings(r), 2) {
+		id, ok := p.sylID[s]
+		if !ok {
+			id = uint32(len(p.syls))
+			p.sylID[s] = id
+			p.syls = append(p.syls, s)
+		}
+		ids = append(ids, id)
+	}
+	p.runes[r] = ids
+	return ids
+}
+
+// add notes term number id, if it is a Han bigram.
+func (p *pinyinBuilder) add(t []byte, id int) {
+	if p.off {
+		return
+	}
+	a, n := utf8.DecodeRune(t)
+	if n == 0 || !isHan(a) {
+		return
+	}
+	b, m := utf8.DecodeRune(t[n:])
+	if m == 0 || n+m != len(t) || !isHan(b) {
+		return
+	}
+	for _, x := range p.readings(a) {
+		for _, y := range p.readings(b) {
+			k := uint64(x)<<32 | uint64(y)
+			p.terms[k] = append(p.terms[k], uint32(id))
+		}
 	}
 }
 
 // write writes the pyoff, pykeys and pylist sections.
 func (p *pinyinBuilder) write(w *segfile.Writer) error {
-	keys := make([]string, 0, len(p.terms))
-	for k := range p.terms {
-		keys = append(keys, k)
+	type reading struct {
+		key   string
+		terms []uint32
 	}
-	sort.Strings(keys)
-	off := make([]byte, 0, 8*(len(keys)+1))
+	rs := make([]reading, 0, len(p.terms))
+	for k, ts := range p.terms {
+		rs = append(rs, reading{p.syls[k>>32] + " " + p.syls[uint32(k)], ts})
+	}
+	slices.SortFunc(rs, func(a, b reading) int { return strings.Compare(a.key, b.key) })
+	off := make([]byte, 0, 8*(len(rs)+1))
 	var blob []byte
 	var list []byte
 	n := 0
-	for _, k := range keys {
+	for _, r := range rs {
 		off = binary.LittleEndian.AppendUint32(off, uint32(len(blob)))
 		off = binary.LittleEndian.AppendUint32(off, uint32(n))
-		blob = append(blob, k...)
-		for _, id := range p.terms[k] {
+		blob = append(blob, r.key...)
+		for _, id := range r.terms {
 			list = binary.LittleEndian.AppendUint32(list, id)
 		}
-		n += len(p.terms[k])
+		n += len(r.terms)
 	}
 	off = binary.LittleEndian.AppendUint32(off, uint32(len(blob)))
 	off = binary.LittleEndian.AppendUint32(off, uint32(n))
@@ -133,10 +189,11 @@ func (m *pinyinMap) lookup(key string) ([]int, error) {
 
 // bigramsReadAs returns the index's Han bigrams read as the two syllables,
 // in term order: from the map stored with the index, or, when the index was
-// built with another pinyin table, from a map built on first use.
+// built with another pinyin table or without a map (an index in memory),
+// from a map built on first use.
 func (ix *Index) bigramsReadAs(py *pinyin.Table, a, b string) []string {
 	key := a + " " + b
-	if ix.pinyin == py.Version() {
+	if ix.pinyin != "" && ix.pinyin == py.Version() {
 		ids, err := ix.py.lookup(key)
 		if err != nil {
 			ix.bad(err)

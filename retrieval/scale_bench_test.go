@@ -41,7 +41,7 @@ var scaleSizes = []int{10_000, 100_000, 1_000_000}
 const (
 	scaleSeed      = 20260303 // BenchmarkBuild's: the corpus of n chunks uses scaleSeed+n
 	scaleQuestions = 200
-	childEnv       = "POLICYBOT_BENCH_CHILD" // "docs\x00data": the child process indexes docs into data
+	childEnv       = "POLICYBOT_BENCH_CHILD" // "docs\x1fdata": the child process indexes docs into data
 )
 
 func scaleSkip(b *testing.B, n int) {
@@ -67,7 +67,7 @@ func TestBenchChild(t *testing.T) {
 	if spec == "" {
 		t.Skip("only run by the scale benchmarks")
 	}
-	docs, data, _ := strings.Cut(spec, "\x00")
+	docs, data, _ := strings.Cut(spec, "\x1f")
 	e, err := retrieval.New(retrieval.Options{Docs: os.DirFS(docs), DataDir: data})
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +84,7 @@ func TestBenchChild(t *testing.T) {
 func childRun(b *testing.B, docs, data string) (time.Duration, int64) {
 	b.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), childEnv+"="+docs+"\x00"+data)
+	cmd.Env = append(os.Environ(), childEnv+"="+docs+"\x1f"+data)
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	wall := time.Since(start)

@@ -58,6 +58,20 @@ type folderScan struct {
 	skipped []knowledge.Skip
 	read    int    // files read and parsed (their fingerprint was new or not trusted)
 	watch   string // the folder fingerprint Watch compares; "" if a file could not be stat'ed
+	spill   *textSpill
+	held    int // bytes of text kept in memory
+}
+
+// spillAfter is how much document text a scan keeps in memory before it
+// spills the rest to a file (with a data directory).
+var spillAfter = 32 << 20 // a variable for tests
+
+// text returns a fresh document's text, from memory or the spill.
+func (s *folderScan) text(d *knowledge.Document, ref *spillRef) (string, error) {
+	if ref == nil || ref.off < 0 {
+		return d.Text, nil
+	}
+	return s.spill.get(*ref)
 }
 
 // scanItem is one loaded file's documents: reused from the previous index
@@ -66,6 +80,9 @@ type scanItem struct {
 	file     int                  // in folderScan.files
 	prevDocs []int                // documents of prev, when reused
 	fresh    []knowledge.Document // documents loaded now
+	// texts locates the fresh documents' texts in the scan's spill (their
+	// Text is then empty); nil when they are kept in memory.
+	texts []spillRef
 }
 
 // docCount is the number of documents the scan found.
@@ -80,15 +97,16 @@ func (s *folderScan) docCount() int {
 // scanFolder walks the knowledge folder as knowledge.Load does (same files,
 // same skips, same order) but reads and hashes only the files whose
 // fingerprint differs from the one prev recorded, or could not be trusted
-// then; the others keep the documents (or the skip) prev has for them.
-func scanFolder(ctx context.Context, fsys fs.FS, prev *Index, now time.Time) (*folderScan, error) {
+// then; the others keep the documents (or the skip) prev has for them. The
+// texts of the documents read go to spill when it is not nil.
+func scanFolder(ctx context.Context, fsys fs.FS, prev *Index, now time.Time, spill *textSpill) (*folderScan, error) {
 	prevFiles := make(map[string]*fileRec)
 	if prev != nil {
 		for i := range prev.files {
 			prevFiles[prev.files[i].path] = &prev.files[i]
 		}
 	}
-	s := &folderScan{}
+	s := &folderScan{spill: spill}
 	watch := sha256.New()
 	watchOK := true
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -137,7 +155,22 @@ func scanFolder(ctx context.Context, fsys fs.FS, prev *Index, now time.Time) (*f
 			rec.skip = err.Error()
 			s.skipped = append(s.skipped, knowledge.Skip{Path: p, Reason: rec.skip})
 		} else {
-			s.items = append(s.items, scanItem{file: len(s.files), fresh: docs})
+			it := scanItem{file: len(s.files), fresh: docs}
+			if spill != nil {
+				it.texts = make([]spillRef, len(docs))
+				for i := range docs {
+					if s.held+len(docs[i].Text) <= spillAfter {
+						s.held += len(docs[i].Text)
+						it.texts[i] = spillRef{off: -1} // kept in memory
+						continue
+					}
+					if it.texts[i], err = spill.put(docs[i].Text); err != nil {
+						return err
+					}
+					docs[i].Text = ""
+				}
+			}
+			s.items = append(s.items, it)
 		}
 		s.files = append(s.files, rec)
 		return nil
