@@ -29,6 +29,7 @@ type lexIndex struct {
 	nTerms   int
 	termOff  segfile.Section
 	terms    segfile.Section
+	termHash segfile.Section // power-of-two length in uint32s
 	postings segfile.Section
 	// bad records damage found while reading (see Index.Err).
 	bad func(error)
@@ -87,26 +88,37 @@ func compareBS(b []byte, s string) int {
 	return 0
 }
 
-// find returns the number of term t, by binary search over the sorted term
-// table. Damage is recorded and reads as "not found".
+// find returns the number of term t, from the term hash table. Damage is
+// recorded and reads as "not found".
 func (lx *lexIndex) find(t string) (int, bool) {
 	defer runtime.KeepAlive(lx.f)
-	lo, hi := 0, lx.nTerms
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		b, err := lx.term(m)
+	size := lx.termHash.Len / 4
+	mask := uint64(size - 1)
+	slot := fnv64a(t) & mask
+	for range size {
+		b, err := lx.f.Bytes(lx.termHash, int64(slot)*4, 4)
 		if err != nil {
 			lx.bad(err)
 			return 0, false
 		}
-		switch c := compareBS(b, t); {
-		case c == 0:
-			return m, true
-		case c < 0:
-			lo = m + 1
-		default:
-			hi = m
+		v := binary.LittleEndian.Uint32(b)
+		if v == 0 {
+			return 0, false
 		}
+		id := int(v - 1)
+		if id >= lx.nTerms {
+			lx.bad(errCorrupt("term hash names term %d of %d", id, lx.nTerms))
+			return 0, false
+		}
+		term, err := lx.term(id)
+		if err != nil {
+			lx.bad(err)
+			return 0, false
+		}
+		if compareBS(term, t) == 0 {
+			return id, true
+		}
+		slot = (slot + 1) & mask
 	}
 	return 0, false
 }

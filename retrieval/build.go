@@ -826,7 +826,36 @@ func (b builder) writeTerms(sw *segfile.Writer, pb *postBuilder, prev *Index, ol
 	if err := sw.Section(secTerms, blob); err != nil {
 		return 0, err
 	}
+	if err := sw.Section(secTermHash, termHash(entries, blob, count)); err != nil {
+		return 0, err
+	}
 	return count, py.write(sw)
+}
+
+// termHash builds the termhash section: an open-addressing table, a power
+// of two of at least twice the terms, of term number + 1 (0: empty) at
+// fnv64a(term), probing forward.
+func termHash(entries, blob []byte, count int) []byte {
+	size := 1
+	for size < 2*count {
+		size <<= 1
+	}
+	table := make([]uint32, size)
+	mask := uint64(size - 1)
+	for i := range count {
+		lo := binary.LittleEndian.Uint32(entries[i*termEntrySize:])
+		hi := binary.LittleEndian.Uint32(entries[(i+1)*termEntrySize:])
+		slot := fnv64aBytes(blob[lo:hi]) & mask
+		for table[slot] != 0 {
+			slot = (slot + 1) & mask
+		}
+		table[slot] = uint32(i + 1)
+	}
+	out := make([]byte, 4*size)
+	for i, v := range table {
+		binary.LittleEndian.PutUint32(out[4*i:], v)
+	}
+	return out
 }
 
 // sortTerms sorts term numbers by their terms, the halves on two cores.

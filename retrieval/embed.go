@@ -142,6 +142,16 @@ func fnv64a(s string) uint64 {
 	return h
 }
 
+// fnv64aBytes is fnv64a over bytes.
+func fnv64aBytes(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
+}
+
 // Normalize scales v to unit length; it reports false for a zero vector.
 func Normalize(v []float32) bool {
 	var s float64

@@ -30,6 +30,8 @@ import (
 //	termoff   per term in byte order, and one sentinel: uint32 offset in terms, uint32 document
 //	          frequency, uint64 offset in postings (16 bytes)
 //	terms     the terms' bytes, concatenated in byte order
+//	termhash  uint32 term number + 1 (0: empty) per slot of an open-addressing table of a
+//	          power-of-two size ≥ 2 × terms, at FNV-1a(term), probing forward
 //	pyoff     per reading ("chen tong"), and one sentinel: uint32 offset in pykeys,
 //	          uint32 offset in pylist (in entries)
 //	pykeys    the readings, concatenated in byte order
@@ -57,6 +59,7 @@ const (
 	secPostings = "postings"
 	secTermOff  = "termoff"
 	secTerms    = "terms"
+	secTermHash = "termhash"
 	secPyOff    = "pyoff"
 	secPyKeys   = "pykeys"
 	secPyList   = "pylist"
@@ -83,6 +86,9 @@ func IsCorrupt(err error) bool { return errors.Is(err, segfile.ErrCorrupt) }
 type dec struct {
 	b   []byte
 	err error
+	// src, when set, is a copy of the whole record (of length n): str then
+	// returns substrings of it instead of allocating each field.
+	src string
 }
 
 func (d *dec) fail(what string) {
@@ -163,7 +169,14 @@ func (d *dec) bytes() []byte {
 	return b
 }
 
-func (d *dec) str() string { return string(d.bytes()) }
+func (d *dec) str() string {
+	if d.src == "" {
+		return string(d.bytes())
+	}
+	b := d.bytes()
+	end := len(d.src) - len(d.b) // b ends where the rest begins
+	return d.src[end-len(b) : end]
+}
 
 // done checks that the record was read to its end.
 func (d *dec) done() error {
@@ -194,7 +207,7 @@ func appendChunk(b []byte, c knowledge.Chunk) []byte {
 }
 
 func decodeChunk(b []byte) (knowledge.Chunk, error) {
-	d := dec{b: b}
+	d := dec{b: b, src: string(b)} // one allocation for all the strings
 	c := knowledge.Chunk{ID: d.str(), DocID: d.str(), Title: d.str(), Date: d.str()}
 	if n := d.count(); n > 0 {
 		c.Section = make([]string, n)

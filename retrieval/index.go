@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/policybot/policybot/knowledge"
 	"github.com/policybot/policybot/retrieval/internal/segfile"
@@ -153,6 +154,7 @@ func openIndex(f *segfile.File, dir string) (*Index, error) {
 		{secPostings, &lx.postings, -1},
 		{secTermOff, &lx.termOff, termEntrySize * (int64(h.terms) + 1)},
 		{secTerms, &lx.terms, -1},
+		{secTermHash, &lx.termHash, -1},
 		{secPyOff, &ix.py.off, -1},
 		{secPyKeys, &ix.py.keys, -1},
 		{secPyList, &ix.py.list, -1},
@@ -177,6 +179,9 @@ func openIndex(f *segfile.File, dir string) (*Index, error) {
 		if ix.vecs.Len != want {
 			return nil, errCorrupt("vectors section has %d bytes, want %d", ix.vecs.Len, want)
 		}
+	}
+	if n := lx.termHash.Len / 4; lx.termHash.Len%4 != 0 || n == 0 || n&(n-1) != 0 || n < int64(h.terms) {
+		return nil, errCorrupt("term hash table of %d bytes", lx.termHash.Len)
 	}
 	if ix.py.off.Len < 8 || ix.py.off.Len%8 != 0 {
 		return nil, errCorrupt("pinyin table of %d bytes", ix.py.off.Len)
@@ -275,6 +280,10 @@ func (ix *Index) vecRaw(i int) ([]byte, error) {
 	return ix.file.Bytes(ix.vecs, int64(i)*sz, sz)
 }
 
+// littleEndian reports whether float32s in memory are laid out as in the
+// index file, so that vectors can be read in place.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
 // dotLocal is the cosine similarity of the normalised query vector qv and
 // chunk i's stored local vector, summed in the same order as dot.
 func (ix *Index) dotLocal(qv []float32, i int) (float32, error) {
@@ -282,6 +291,10 @@ func (ix *Index) dotLocal(qv []float32, i int) (float32, error) {
 	b, err := ix.vecRaw(i)
 	if err != nil {
 		return 0, err
+	}
+	if littleEndian && len(b) >= 4 && uintptr(unsafe.Pointer(&b[0]))%4 == 0 {
+		// The vector in place: the file's little-endian float32s.
+		return dot(qv, unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), len(b)/4)), nil
 	}
 	var s float32
 	for j := range min(len(qv), len(b)/4) {
