@@ -323,3 +323,42 @@ func benchQuestionSet(b *testing.B) []string {
 	}
 	return qs
 }
+
+// BenchmarkLocalVector compares the two ways the local embedder's leg can
+// get a lexical candidate's vector (issue 12): reading the stored vector
+// from the index file, or recomputing the hashed vector from the chunk
+// (fold, features, hash). One op scores 50 candidates, as a question does.
+func BenchmarkLocalVector(b *testing.B) {
+	f := benchFixtureFor(b, 10_000)
+	ix := f.index(b)
+	h := NewHashEmbedder(DefaultDim, f.fold)
+	qv := make([]float32, DefaultDim)
+	qv[0] = 1
+	cands := make([]int, 50)
+	for i := range cands {
+		cands[i] = i * (ix.Len() / len(cands))
+	}
+	b.Run("stored", func(b *testing.B) {
+		for b.Loop() {
+			for _, c := range cands {
+				if _, err := ix.dotLocal(qv, c); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("recomputed", func(b *testing.B) {
+		var fs featureSet
+		for b.Loop() {
+			for _, c := range cands {
+				ch, err := ix.chunk(c)
+				if err != nil {
+					b.Fatal(err)
+				}
+				fs.reset()
+				fs.addText(f.fold(chunkMatchText(ch)), nil)
+				dot(qv, h.vector(&fs, nil))
+			}
+		}
+	})
+}
