@@ -1,7 +1,8 @@
-// Package retrieval answers questions from the knowledge base: it keeps the
-// index (a BM25 lexical leg and a chromem-go vector leg, fused), finds the
-// evidence for a question and writes a grounded answer with citations,
-// extractively offline or with an LLM when one is configured.
+// Package retrieval finds the evidence for questions in the knowledge base:
+// it keeps the index (a BM25 lexical leg and a vector leg, fused; one
+// memory-mapped file per generation, with a remote embedder's vectors in
+// chromem-go, package vectordb) and brings it up to date with the knowledge
+// folder. Package answer writes the grounded answers.
 package retrieval
 
 import (
