@@ -10,7 +10,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -21,9 +20,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/policybot/policybot/knowledge"
+	"github.com/policybot/policybot/retrieval/internal/kbgen"
 )
 
 // benchSizes are the knowledge-base sizes benchmarked, in chunks.
@@ -52,7 +51,6 @@ func BenchmarkBuild(b *testing.B) {
 			benchSkip(b, n)
 			f := benchFixtureFor(b, n)
 			bld := f.builder()
-			corpus := knowledge.Corpus{Docs: f.docs}
 			ctx := context.Background()
 			b.ReportAllocs()
 			b.SetBytes(f.textBytes) // MB/s of document text
@@ -62,7 +60,7 @@ func BenchmarkBuild(b *testing.B) {
 			cpu0 := benchCPU()
 			for b.Loop() {
 				var err error
-				if ix, _, err = bld.build(ctx, corpus, nil); err != nil {
+				if ix, _, err = buildDocs(ctx, bld, f.docs); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -237,7 +235,7 @@ func benchFixtureFor(b *testing.B, n int) *benchFixture {
 // builder is the production builder: local HashEmbedder at DefaultDim, the
 // engine's folding.
 func (f *benchFixture) builder() builder {
-	return builder{fold: f.fold, embedder: NewHashEmbedder(DefaultDim, f.fold)}
+	return builder{fold: f.fold, embedder: NewHashEmbedder(DefaultDim, f.fold), py: testLang().py}
 }
 
 // keep caches a built index and its measured memory, if none is cached yet.
@@ -261,7 +259,7 @@ func (f *benchFixture) index(b *testing.B) *Index {
 		return ix
 	}
 	before := benchMem()
-	ix, _, err := f.builder().build(context.Background(), knowledge.Corpus{Docs: f.docs}, nil)
+	ix, _, err := buildDocs(context.Background(), f.builder(), f.docs)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -282,26 +280,7 @@ func benchEngine(b *testing.B) *Engine {
 
 // benchPool is the sentence pool: every sentence of every chunk of the
 // shipped seed documents.
-var benchPoolOnce = sync.OnceValues(func() ([]string, error) {
-	corpus, err := knowledge.Load(context.Background(), knowledge.Seeds())
-	if err != nil {
-		return nil, err
-	}
-	var pool []string
-	for _, d := range corpus.Docs {
-		for _, c := range knowledge.Chunks(d) {
-			for _, s := range knowledge.Sentences(c.Text) {
-				if utf8.RuneCountInString(s) >= 6 {
-					pool = append(pool, s)
-				}
-			}
-		}
-	}
-	if len(pool) == 0 {
-		return nil, fmt.Errorf("no sentences in the seed documents")
-	}
-	return pool, nil
-})
+var benchPoolOnce = sync.OnceValues(func() ([]string, error) { return kbgen.Pool(context.Background()) })
 
 func benchPool(b *testing.B) []string {
 	b.Helper()
@@ -312,66 +291,18 @@ func benchPool(b *testing.B) []string {
 	return pool
 }
 
-// Synthetic names make generated documents distinguishable: a two-character
-// place from an uncommon-character alphabet plus an administrative suffix,
-// and an organisation type.
-const benchNameRunes = "澄岚汀泓珂琮璟瑜舜禾稷穗芃苡荇蘅萱蓁汐沅洹淇湄溱澧濂灏炜烨焱煦熠珩琨瑾璞砚磐禹骁骞麟鹭鸿"
-
-var (
-	benchPlaceSuffix = []string{"市", "县", "区", "镇", "新区", "开发区"}
-	benchOrgTypes    = []string{"市场监督管理局", "发展和改革委员会", "标准化研究院", "科学技术局", "商务局",
-		"质量协会", "产业园管理委员会", "经济和信息化局", "检验检测中心", "人民政府办公室"}
-	benchTopics = []string{"标准化", "质量提升", "数字化转型", "绿色低碳", "知识产权", "计量", "认证认可",
-		"营商环境", "科技创新", "产业集群"}
-)
-
-// benchDocs generates documents of one chunk each, mostly (a long one may
-// chunk in two), until they hold at least n chunks: each samples 3–8
-// sentences of the pool, has its digits re-drawn, and names a synthetic
-// place and organisation in its title and text.
+// benchDocs generates documents (see kbgen.Docs) until they hold at least n
+// chunks.
 func benchDocs(pool []string, n int, seed uint64) []knowledge.Document {
-	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	names := []rune(benchNameRunes)
-	place := func() string {
-		return string(names[r.IntN(len(names))]) + string(names[r.IntN(len(names))]) +
-			benchPlaceSuffix[r.IntN(len(benchPlaceSuffix))]
-	}
 	var docs []knowledge.Document
-	var sb strings.Builder
-	for chunks := 0; chunks < n; {
-		i := len(docs)
-		pl := place()
-		org := pl + benchOrgTypes[r.IntN(len(benchOrgTypes))]
-		topic := benchTopics[r.IntN(len(benchTopics))]
-		num := r.IntN(900) + 100
-		title := fmt.Sprintf("%s关于%s工作的通知（第%d号）", org, topic, num)
-
-		sb.Reset()
-		fmt.Fprintf(&sb, "%s于%d年%d月%d日印发第%d号文件，%s安排资金%d万元。", org,
-			2000+r.IntN(26), 1+r.IntN(12), 1+r.IntN(28), num, place(), 10+r.IntN(99990))
-		for range 3 + r.IntN(6) {
-			s := pool[r.IntN(len(pool))]
-			for _, c := range s { // re-draw digits so numbers differ between docs
-				if c >= '0' && c <= '9' {
-					c = '0' + rune(r.IntN(10))
-				}
-				sb.WriteRune(c)
-			}
-		}
-		text := sb.String()
-		d := knowledge.Document{
-			ID: fmt.Sprintf("bench/%07d", i), Title: title, Format: "jsonl",
-			Hash: fmt.Sprintf("%016x", r.Uint64()), Text: text,
-		}
+	kbgen.Docs(pool, n, seed, func(d knowledge.Document) bool {
 		docs = append(docs, d)
-		chunks += len(knowledge.Chunks(d))
-	}
+		return true
+	})
 	return docs
 }
 
-// benchQuestionSet is the fixed question set: a span of 8–20 characters of a
-// pool sentence with a question word, a third of them in Traditional script,
-// and about 10% English questions.
+// benchQuestionSet is the fixed question set (see kbgen.Questions).
 var benchQuestionsOnce = sync.OnceValues(func() ([]string, error) {
 	pool, err := benchPoolOnce()
 	if err != nil {
@@ -381,7 +312,7 @@ var benchQuestionsOnce = sync.OnceValues(func() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return benchQuestionList(pool, trad, benchQuestions, benchSeed), nil
+	return kbgen.Questions(pool, trad, benchQuestions, benchSeed), nil
 })
 
 func benchQuestionSet(b *testing.B) []string {
@@ -393,37 +324,41 @@ func benchQuestionSet(b *testing.B) []string {
 	return qs
 }
 
-var (
-	benchZhForms = []string{"%s是多少？", "%s是什么？", "%s有哪些？", "请问%s吗？", "哪些%s？", "%s有多少个？", "%s怎么办理？"}
-	benchEnForms = []string{"How many %s does %s lead?", "What %s has %s set up?", "Which %s did %s publish?",
-		"How much funding does %s give to %s?"}
-	benchEnTopics = []string{"national standards", "international standards", "secretariats", "technical committees",
-		"pilot projects", "enterprises", "industrial clusters", "quality awards", "standardization plans"}
-	benchEnPlaces = []string{"Zhejiang", "Shanghai", "Jiaxing", "Pinghu", "Haining", "Hangzhou", "Ningbo", "Tongxiang"}
-)
-
-func benchQuestionList(pool []string, trad *knowledge.Converter, n int, seed uint64) []string {
-	r := rand.New(rand.NewPCG(seed, seed^0xda942042e4dd58b5))
-	qs := make([]string, 0, n)
-	for len(qs) < n {
-		if r.IntN(10) == 0 {
-			f := benchEnForms[r.IntN(len(benchEnForms))]
-			t, p := benchEnTopics[r.IntN(len(benchEnTopics))], benchEnPlaces[r.IntN(len(benchEnPlaces))]
-			if strings.HasPrefix(f, "How much") {
-				qs = append(qs, fmt.Sprintf(f, p, t))
-			} else {
-				qs = append(qs, fmt.Sprintf(f, t, p))
-			}
-			continue
-		}
-		rs := []rune(pool[r.IntN(len(pool))])
-		l := min(8+r.IntN(13), len(rs))
-		start := r.IntN(len(rs) - l + 1)
-		q := fmt.Sprintf(benchZhForms[r.IntN(len(benchZhForms))], strings.TrimSpace(string(rs[start:start+l])))
-		if r.IntN(3) == 0 {
-			q = trad.Convert(q)
-		}
-		qs = append(qs, q)
+// BenchmarkLocalVector compares the two ways the local embedder's leg can
+// get a lexical candidate's vector (issue 12): reading the stored vector
+// from the index file, or recomputing the hashed vector from the chunk
+// (fold, features, hash). One op scores 50 candidates, as a question does.
+func BenchmarkLocalVector(b *testing.B) {
+	f := benchFixtureFor(b, 10_000)
+	ix := f.index(b)
+	h := NewHashEmbedder(DefaultDim, f.fold)
+	qv := make([]float32, DefaultDim)
+	qv[0] = 1
+	cands := make([]int, 50)
+	for i := range cands {
+		cands[i] = i * (ix.Len() / len(cands))
 	}
-	return qs
+	b.Run("stored", func(b *testing.B) {
+		for b.Loop() {
+			for _, c := range cands {
+				if _, err := ix.dotLocal(qv, c); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("recomputed", func(b *testing.B) {
+		var fs featureSet
+		for b.Loop() {
+			for _, c := range cands {
+				ch, err := ix.chunk(c)
+				if err != nil {
+					b.Fatal(err)
+				}
+				fs.reset()
+				fs.addText(f.fold(chunkMatchText(ch)), nil)
+				dot(qv, h.vector(&fs, nil))
+			}
+		}
+	})
 }

@@ -1,8 +1,12 @@
 package retrieval
 
 import (
+	"encoding/binary"
 	"math"
+	"runtime"
 	"sort"
+
+	"github.com/policybot/policybot/retrieval/internal/segfile"
 )
 
 // BM25 parameters (the usual defaults).
@@ -11,62 +15,133 @@ const (
 	bm25B  = 0.75
 )
 
-type posting struct {
-	doc int32
-	tf  float32
-}
-
-// lexIndex is an in-memory BM25 inverted index over chunk terms. It is built
-// once and then only read, so concurrent queries need no lock.
+// lexIndex is the BM25 inverted index of one generation, read in place from
+// its index file (see format.go): a sorted term table searched by binary
+// search, and varint postings decoded as a query reads them. Only the
+// document lengths are held in memory. It is never written after it is
+// opened, so concurrent queries need no lock.
 type lexIndex struct {
-	ids      map[string]int32
-	postings [][]posting
+	f        *segfile.File
+	n        int // chunks
 	docLen   []float32
 	avgLen   float32
+	norm     []float32 // per chunk: k1·(1−b+b·dl/avgdl), the length part of BM25's denominator
+	nTerms   int
+	termOff  segfile.Section
+	terms    segfile.Section
+	termHash segfile.Section // power-of-two length in uint32s
+	postings segfile.Section
+	// bad records damage found while reading (see Index.Err).
+	bad func(error)
 }
 
-func newLexIndex(docs [][]string) *lexIndex {
-	ix := &lexIndex{ids: make(map[string]int32, 1024+len(docs)*32), docLen: make([]float32, len(docs))}
-	var total float64
-	tf := make(map[int32]float32)
-	for d, terms := range docs {
-		clear(tf)
-		for _, t := range terms {
-			id, ok := ix.ids[t]
-			if !ok {
-				id = int32(len(ix.postings))
-				ix.ids[t] = id
-				ix.postings = append(ix.postings, nil)
+// entry reads term i's table entry and the next one (its end).
+func (lx *lexIndex) entry(i int) (strLo, strHi uint32, df int, postLo, postHi uint64, err error) {
+	b, err := lx.f.Bytes(lx.termOff, int64(i)*termEntrySize, 2*termEntrySize)
+	if err != nil {
+		return 0, 0, 0, 0, 0, err
+	}
+	le := binary.LittleEndian
+	strLo, strHi = le.Uint32(b), le.Uint32(b[16:])
+	df = int(le.Uint32(b[4:]))
+	postLo, postHi = le.Uint64(b[8:]), le.Uint64(b[24:])
+	if strLo > strHi || int64(strHi) > lx.terms.Len || postLo > postHi || postHi > uint64(lx.postings.Len) ||
+		df == 0 || df > lx.n || uint64(df) > postHi-postLo {
+		return 0, 0, 0, 0, 0, errCorrupt("bad entry for term %d", i)
+	}
+	return strLo, strHi, df, postLo, postHi, nil
+}
+
+// term returns term i's bytes (valid while lx.f is reachable).
+func (lx *lexIndex) term(i int) ([]byte, error) {
+	lo, hi, _, _, _, err := lx.entry(i)
+	if err != nil {
+		return nil, err
+	}
+	return lx.f.Bytes(lx.terms, int64(lo), int64(hi-lo))
+}
+
+// termString returns term i.
+func (lx *lexIndex) termString(i int) (string, error) {
+	defer runtime.KeepAlive(lx.f)
+	b, err := lx.term(i)
+	return string(b), err
+}
+
+// compareBS compares b with s as byte strings.
+func compareBS(b []byte, s string) int {
+	n := min(len(b), len(s))
+	for i := 0; i < n; i++ {
+		if b[i] != s[i] {
+			if b[i] < s[i] {
+				return -1
 			}
-			tf[id]++
+			return 1
 		}
-		for id, n := range tf {
-			ix.postings[id] = append(ix.postings[id], posting{int32(d), n})
-		}
-		ix.docLen[d] = float32(len(terms))
-		total += float64(len(terms))
 	}
-	if len(docs) > 0 {
-		ix.avgLen = float32(total / float64(len(docs)))
-	}
-	// Postings were appended in doc order per term already; map iteration
-	// order only affects which term got which id.
-	return ix
-}
-
-// df is the number of chunks holding term t.
-func (ix *lexIndex) df(t string) int {
-	if id, ok := ix.ids[t]; ok {
-		return len(ix.postings[id])
+	switch {
+	case len(b) < len(s):
+		return -1
+	case len(b) > len(s):
+		return 1
 	}
 	return 0
 }
 
+// find returns the number of term t, from the term hash table. Damage is
+// recorded and reads as "not found".
+func (lx *lexIndex) find(t string) (int, bool) {
+	defer runtime.KeepAlive(lx.f)
+	size := lx.termHash.Len / 4
+	mask := uint64(size - 1)
+	slot := fnv64a(t) & mask
+	for range size {
+		b, err := lx.f.Bytes(lx.termHash, int64(slot)*4, 4)
+		if err != nil {
+			lx.bad(err)
+			return 0, false
+		}
+		v := binary.LittleEndian.Uint32(b)
+		if v == 0 {
+			return 0, false
+		}
+		id := int(v - 1)
+		if id >= lx.nTerms {
+			lx.bad(errCorrupt("term hash names term %d of %d", id, lx.nTerms))
+			return 0, false
+		}
+		term, err := lx.term(id)
+		if err != nil {
+			lx.bad(err)
+			return 0, false
+		}
+		if compareBS(term, t) == 0 {
+			return id, true
+		}
+		slot = (slot + 1) & mask
+	}
+	return 0, false
+}
+
+// df is the number of chunks holding term t.
+func (lx *lexIndex) df(t string) int {
+	i, ok := lx.find(t)
+	if !ok {
+		return 0
+	}
+	_, _, df, _, _, err := lx.entry(i)
+	if err != nil {
+		lx.bad(err)
+		return 0
+	}
+	return df
+}
+
 // hasAll reports whether every term occurs in some chunk (and there is at
 // least one): whether a phrase can match at all.
-func (ix *lexIndex) hasAll(terms []string) bool {
+func (lx *lexIndex) hasAll(terms []string) bool {
 	for _, t := range terms {
-		if ix.df(t) == 0 {
+		if lx.df(t) == 0 {
 			return false
 		}
 	}
@@ -74,10 +149,23 @@ func (ix *lexIndex) hasAll(terms []string) bool {
 }
 
 // idf is BM25's inverse document frequency (never negative).
-func (ix *lexIndex) idf(t string) float64 {
-	n := float64(len(ix.docLen))
-	df := float64(ix.df(t))
-	return math.Log(1 + (n-df+0.5)/(df+0.5))
+func (lx *lexIndex) idf(t string) float64 { return lx.idfOf(lx.df(t)) }
+
+func (lx *lexIndex) idfOf(df int) float64 {
+	n := float64(lx.n)
+	d := float64(df)
+	return math.Log(1 + (n-d+0.5)/(d+0.5))
+}
+
+// postingsOf returns term i's document frequency and encoded postings
+// (valid while lx.f is reachable).
+func (lx *lexIndex) postingsOf(i int) (int, []byte, error) {
+	_, _, df, lo, hi, err := lx.entry(i)
+	if err != nil {
+		return 0, nil, err
+	}
+	b, err := lx.f.Bytes(lx.postings, int64(lo), int64(hi-lo))
+	return df, b, err
 }
 
 // Term is a query term with its weight (1 for a term of the question
@@ -92,8 +180,6 @@ type scored struct {
 	score float32
 }
 
-// search scores every chunk against weighted query terms and returns the
-// best k, best first.
 // scratch is per-query working memory, pooled by the engine: a score per
 // chunk (kept all zero between queries) and the chunks touched.
 type scratch struct {
@@ -101,36 +187,66 @@ type scratch struct {
 	touched []int32
 }
 
-func (ix *lexIndex) search(q []Term, k int, sc *scratch) []scored {
-	if len(ix.docLen) == 0 || k <= 0 {
-		return nil
+// search scores every chunk against weighted query terms and returns the
+// best k, best first. An error means the index file is damaged.
+func (lx *lexIndex) search(q []Term, k int, sc *scratch) ([]scored, error) {
+	defer runtime.KeepAlive(lx.f)
+	if lx.n == 0 || k <= 0 {
+		return nil, nil
 	}
-	if len(sc.scores) < len(ix.docLen) {
-		sc.scores = make([]float32, len(ix.docLen))
+	if len(sc.scores) < lx.n {
+		sc.scores = make([]float32, lx.n)
 	}
 	scores, touched := sc.scores, sc.touched[:0]
+	defer func() {
+		for _, d := range touched {
+			scores[d] = 0
+		}
+		sc.touched = touched
+	}()
+	norm := lx.norm
 	for _, qt := range q {
-		id, ok := ix.ids[qt.Text]
-		if !ok || qt.Weight <= 0 {
+		if qt.Weight <= 0 {
 			continue
 		}
-		ps := ix.postings[id]
-		idf := float32(ix.idf(qt.Text) * qt.Weight)
-		for _, p := range ps {
-			dl := ix.docLen[p.doc]
-			s := idf * p.tf * (bm25K1 + 1) / (p.tf + bm25K1*(1-bm25B+bm25B*dl/ix.avgLen))
-			if scores[p.doc] == 0 {
-				touched = append(touched, p.doc)
+		id, ok := lx.find(qt.Text)
+		if !ok {
+			continue
+		}
+		df, ps, err := lx.postingsOf(id)
+		if err != nil {
+			return nil, err
+		}
+		idf := float32(lx.idfOf(df) * qt.Weight)
+		// The postings decoder's common case inlined (see decodePosting):
+		// this loop is most of a question's time.
+		doc, n := int64(-1), int64(lx.n)
+		for left := df; left > 0; left-- {
+			var tf float32
+			if len(ps) >= 2 && ps[0] < 0x80 && ps[1] != 255 && ps[0] != 0 && ps[1] != 0 && int64(ps[0]) < n-doc {
+				doc += int64(ps[0])
+				tf = float32(ps[1])
+				ps = ps[2:]
+			} else {
+				d, t, k := decodePosting(ps, doc, n)
+				if k == 0 {
+					return nil, errCorrupt("bad postings list")
+				}
+				doc, tf, ps = d, float32(t), ps[k:]
 			}
-			scores[p.doc] += s
+			// BM25, as idf·tf·(k1+1) / (tf + k1·(1−b+b·dl/avgdl)), the
+			// second term precomputed per chunk in norm.
+			s := idf * tf * (bm25K1 + 1) / (tf + norm[doc])
+			if scores[doc] == 0 {
+				touched = append(touched, int32(doc))
+			}
+			scores[doc] += s
+		}
+		if len(ps) != 0 {
+			return nil, errCorrupt("%d stray bytes after a postings list", len(ps))
 		}
 	}
-	out := topK(touched, scores, k)
-	for _, d := range touched {
-		scores[d] = 0
-	}
-	sc.touched = touched
-	return out
+	return topK(touched, scores, k), nil
 }
 
 // topK picks the k best of the touched docs.

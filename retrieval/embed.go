@@ -44,39 +44,72 @@ func (h *HashEmbedder) Dim() int     { return h.dim }
 // Embed embeds texts after folding them.
 func (h *HashEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
+	var fs featureSet
 	for i, t := range texts {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		out[i] = h.vector(features(nil, h.fold(t)), nil)
+		fs.reset()
+		fs.addText(h.fold(t), nil)
+		out[i] = h.vector(&fs, nil)
 	}
 	return out, nil
 }
 
-// features counts the hashed features of folded text: Han unigrams (weight
-// 0.5), bigrams and Latin words (1).
-func features(f map[string]float64, folded string) map[string]float64 {
-	if f == nil {
-		f = make(map[string]float64)
+// featureSet holds weighted features in the order they were first added, so
+// that a vector's sums run in the same order every time (floating-point
+// addition is not associative; map order would make vectors differ in their
+// last bits from one build to the next).
+type featureSet struct {
+	idx  map[string]int32
+	keys []string
+	vals []float64
+}
+
+func (f *featureSet) reset() {
+	if f.idx == nil {
+		f.idx = make(map[string]int32, 512)
 	}
-	for _, t := range tokens(nil, folded) {
-		f[t]++
+	clear(f.idx)
+	f.keys, f.vals = f.keys[:0], f.vals[:0]
+}
+
+func (f *featureSet) add(t string, w float64) {
+	if i, ok := f.idx[t]; ok {
+		f.vals[i] += w
+		return
+	}
+	f.idx[t] = int32(len(f.keys))
+	f.keys = append(f.keys, t)
+	f.vals = append(f.vals, w)
+}
+
+// addText counts the hashed features of folded text: its terms (weight 1
+// each: Han bigrams, lone Han characters, Latin words) and its Han
+// characters (0.5 each). toks, when not nil, are the text's terms already
+// split (tokens(nil, folded)).
+func (f *featureSet) addText(folded string, toks []string) {
+	if toks == nil {
+		toks = tokens(nil, folded)
+	}
+	for _, t := range toks {
+		f.add(t, 1)
 	}
 	for i, r := range folded {
 		if isHan(r) {
-			f[folded[i:i+utf8.RuneLen(r)]] += 0.5
+			f.add(folded[i:i+utf8.RuneLen(r)], 0.5)
 		}
 	}
-	return f
 }
 
 // vector hashes weighted features into a normalised vector. weight, when not
 // nil, scales each feature (IDF at query time).
-func (h *HashEmbedder) vector(feats map[string]float64, weight func(string) float64) []float32 {
+func (h *HashEmbedder) vector(f *featureSet, weight func(string) float64) []float32 {
 	v := make([]float32, h.dim)
-	for t, n := range feats {
+	for i, t := range f.keys {
+		n := f.vals[i]
 		w := 1 + math.Log(n) // sublinear tf; n ≥ 0.5 so w > 0.3
 		if n < 1 {
 			w = n
@@ -104,6 +137,16 @@ func fnv64a(s string) uint64 {
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(s); i++ {
 		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// fnv64aBytes is fnv64a over bytes.
+func fnv64aBytes(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h ^= uint64(c)
 		h *= 1099511628211
 	}
 	return h

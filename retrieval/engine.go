@@ -1,7 +1,8 @@
-// Package retrieval answers questions from the knowledge base: it keeps the
-// index (a BM25 lexical leg and a chromem-go vector leg, fused), finds the
-// evidence for a question and writes a grounded answer with citations,
-// extractively offline or with an LLM when one is configured.
+// Package retrieval finds the evidence for questions in the knowledge base:
+// it keeps the index (a BM25 lexical leg and a vector leg, fused; one
+// memory-mapped file per generation, with a remote embedder's vectors in
+// chromem-go, package vectordb) and brings it up to date with the knowledge
+// folder. Package answer writes the grounded answers.
 package retrieval
 
 import (
@@ -16,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/policybot/policybot/knowledge"
 	"github.com/policybot/policybot/retrieval/gazetteer"
@@ -41,6 +43,10 @@ type Options struct {
 	// Limits bound the reading of each knowledge file, on reload and on
 	// upload (see knowledge.Limits); the zero value means the defaults.
 	Limits knowledge.Limits
+	// VerifyIndex makes Open check the checksum of every block of the
+	// stored index (policybot index does), rather than of each block when a
+	// question first reads it.
+	VerifyIndex bool
 }
 
 // Language is the read-only linguistic data an engine needs: script folding,
@@ -107,6 +113,7 @@ type Engine struct {
 	local    *HashEmbedder // for query features when the embedder is local
 	progress func(done, total int)
 	loader   knowledge.Loader
+	now      func() time.Time // the clock fingerprints are judged by
 
 	cur      atomic.Pointer[Index]
 	seen     atomic.Pointer[string] // folder fingerprint at the last reload
@@ -126,7 +133,7 @@ func New(opts Options) (*Engine, error) {
 	}
 	folder := lang.folder
 	e := &Engine{log: opts.Logger, docs: opts.Docs, lang: lang, folder: folder, lex: lang.lex, py: lang.py,
-		embedder: opts.Embedder, progress: opts.Progress, loader: knowledge.Loader{Limits: opts.Limits}}
+		embedder: opts.Embedder, progress: opts.Progress, loader: knowledge.Loader{Limits: opts.Limits}, now: time.Now}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -140,7 +147,7 @@ func New(opts Options) (*Engine, error) {
 		e.local = h
 	}
 	if opts.DataDir != "" {
-		e.store = &store{dir: opts.DataDir}
+		e.store = &store{dir: opts.DataDir, verify: opts.VerifyIndex}
 	}
 	return e, nil
 }
@@ -168,66 +175,113 @@ func (e *Engine) Open(ctx context.Context) (BuildStats, error) {
 	return e.Reload(ctx)
 }
 
-// Reload rebuilds the index from the knowledge folder: unchanged documents
-// keep their chunks and vectors, the rest are chunked and embedded. The old
-// index serves questions until the new one is complete and saved; if the
-// rebuild fails, the old one stays.
+// Reload brings the index up to date with the knowledge folder: files whose
+// fingerprint (size, times, inode) is unchanged are not read again, and
+// documents whose content hash is unchanged keep their chunks and vectors;
+// the rest are chunked and embedded. The old index serves questions until
+// the new one is complete and saved; if the rebuild fails, the old one
+// stays.
 func (e *Engine) Reload(ctx context.Context) (BuildStats, error) {
 	e.reloadMu.Lock()
 	defer e.reloadMu.Unlock()
-	// What the folder looked like when this reload read it, for Watch.
-	if fp, err := e.fingerprint(); err == nil {
-		e.seen.Store(&fp)
+	cur := e.cur.Load()
+	prev := cur
+	if prev != nil && (prev.embedder != e.embedder.Name() || prev.dim != e.embedder.Dim()) {
+		prev = nil
 	}
-	corpus, err := e.loader.Load(ctx, e.docs)
+	if prev != nil && prev.Err() != nil {
+		e.log.Warn("index in service is damaged: rebuilding it from the documents", "err", prev.Err())
+		prev = nil
+	}
+	st, ix, err := e.rebuild(ctx, prev)
+	if err != nil && prev != nil && IsCorrupt(err) {
+		// Reusing the previous generation ran into damage: start afresh.
+		e.log.Warn("stored index unusable: rebuilding", "dir", e.DataDir(), "err", err)
+		st, ix, err = e.rebuild(ctx, nil)
+	}
 	if err != nil {
-		return BuildStats{}, err
+		return st, err
 	}
-	for _, s := range corpus.Skipped {
+	if ix != cur {
+		e.cur.Store(ix)
+	}
+	return st, nil
+}
+
+// rebuild scans the folder and builds (and saves) the generation that
+// follows prev, or returns prev when nothing changed.
+func (e *Engine) rebuild(ctx context.Context, prev *Index) (BuildStats, *Index, error) {
+	var spill *textSpill
+	if e.store != nil {
+		spill = newTextSpill(e.store.dir)
+		defer spill.Close()
+	}
+	sc, err := scanFolder(ctx, e.loader, e.docs, prev, e.now(), spill)
+	if err != nil {
+		return BuildStats{}, nil, err
+	}
+	e.log.Debug("scanned knowledge folder", "files", len(sc.files), "read", sc.read)
+	if sc.watch != "" {
+		// What the folder looked like when this reload read it, for Watch.
+		e.seen.Store(&sc.watch)
+	}
+	for _, s := range sc.skipped {
 		e.log.Warn("skipped knowledge file", "file", s.Path, "reason", s.Reason)
 	}
-	if len(corpus.Docs) == 0 {
-		return BuildStats{}, fmt.Errorf("no loadable documents in the knowledge folder (%d skipped)", len(corpus.Skipped))
+	if sc.docCount() == 0 {
+		return BuildStats{}, nil, fmt.Errorf("no loadable documents in the knowledge folder (%d skipped)", len(sc.skipped))
 	}
-	prev := e.cur.Load()
-	b := builder{fold: e.folder.Fold, embedder: e.embedder, progress: e.progress}
-	ix, st, err := b.build(ctx, corpus, prev)
+	// Warnings of the documents read now, logged once they are indexed.
+	type warned struct {
+		id       string
+		warnings []string
+	}
+	var warns []warned
+	for _, it := range sc.items {
+		for _, d := range it.fresh {
+			if len(d.Warnings) > 0 {
+				warns = append(warns, warned{d.ID, d.Warnings})
+			}
+		}
+	}
+	b := builder{fold: e.folder.Fold, embedder: e.embedder, py: e.py, progress: e.progress}
+	var out *generation
+	newGen := func() (*generation, error) {
+		if e.store == nil {
+			out = &generation{}
+			return out, nil
+		}
+		var err error
+		out, err = e.store.create()
+		return out, err
+	}
+	ix, st, err := b.build(ctx, sc, prev, newGen)
+	if err != nil && out != nil && out.dir != "" && e.store.failAfter == "" {
+		os.RemoveAll(out.dir) // a failed build leaves nothing behind
+	}
 	if err != nil {
-		return st, fmt.Errorf("build index: %w", err)
+		return st, nil, fmt.Errorf("build index: %w", err)
+	}
+	if ix == prev {
+		return st, prev, nil // nothing to save or swap
 	}
 	fresh := make(map[string]bool)
 	for _, id := range append(st.Added, st.Changed...) {
 		fresh[id] = true
 	}
-	for _, d := range corpus.Docs {
-		if fresh[d.ID] {
-			for _, w := range d.Warnings {
-				e.log.Info("document warning", "doc", d.ID, "warning", w)
+	for _, w := range warns {
+		if fresh[w.id] {
+			for _, msg := range w.warnings {
+				e.log.Info("document warning", "doc", w.id, "warning", msg)
 			}
 		}
 	}
-	if prev != nil && !st.changed() && sameSkips(prev.skipped, ix.skipped) {
-		return st, nil // nothing to save or swap
-	}
 	if e.store != nil {
-		if err := e.store.save(ix); err != nil {
-			return st, err
+		if err := e.store.commit(out, ix); err != nil {
+			return st, nil, err
 		}
 	}
-	e.cur.Store(ix)
-	return st, nil
-}
-
-func sameSkips(a, b []knowledge.Skip) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return st, ix, nil
 }
 
 // Current returns the index generation in service, or nil before Open.
@@ -290,22 +344,34 @@ func (e *Engine) SearchQuery(ctx context.Context, ix *Index, q *Query, k int) ([
 	if sc == nil {
 		sc = &scratch{}
 	}
-	lex := ix.lex.search(q.Terms, depth, sc)
+	lex, err := ix.lex.search(q.Terms, depth, sc)
 	e.scratch.Put(sc)
+	if err != nil {
+		return nil, e.damaged(ix, err)
+	}
 
 	vec, err := e.vectorLeg(ctx, ix, q, depth, lex)
-	if err != nil {
+	switch {
+	case err != nil && IsCorrupt(err):
+		return nil, e.damaged(ix, err)
+	case err != nil:
 		// A failing embedding endpoint costs the vector leg, not the answer.
 		e.log.Warn("vector search failed: answering from the lexical leg", "err", err)
 		vec = nil
 	}
 
-	type cand struct{ lex, vec float64 }
+	type cand struct {
+		doc      int32
+		id       string
+		hasID    bool
+		lex, vec float64
+		score    float64
+	}
 	cands := make(map[int32]*cand, len(lex)+len(vec))
 	get := func(d int32) *cand {
 		c := cands[d]
 		if c == nil {
-			c = &cand{}
+			c = &cand{doc: d}
 			cands[d] = c
 		}
 		return c
@@ -325,8 +391,8 @@ func (e *Engine) SearchQuery(ctx context.Context, ix *Index, q *Query, k int) ([
 	if e.local != nil {
 		vecWeight = localVecWeight
 	}
-	out := make([]Evidence, 0, len(cands))
-	for d, c := range cands {
+	list := make([]*cand, 0, len(cands))
+	for _, c := range cands {
 		f := 0.0
 		if maxLex > 0 {
 			f += c.lex / maxLex
@@ -334,42 +400,77 @@ func (e *Engine) SearchQuery(ctx context.Context, ix *Index, q *Query, k int) ([
 		if maxVec > 0 {
 			f += vecWeight * c.vec / maxVec
 		}
-		out = append(out, Evidence{Chunk: ix.chunks[d], Score: f, Lexical: c.lex, Vector: c.vec})
+		c.score = f
+		list = append(list, c)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
+	// Ties are broken by chunk ID, decoded only for the tied.
+	var idErr error
+	id := func(c *cand) string {
+		if !c.hasID {
+			c.id, c.hasID = "", true
+			if v, err := ix.chunkID(int(c.doc)); err != nil {
+				idErr = err
+			} else {
+				c.id = v
+			}
 		}
-		return out[i].Chunk.ID < out[j].Chunk.ID
+		return c.id
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].score != list[j].score {
+			return list[i].score > list[j].score
+		}
+		return id(list[i]) < id(list[j])
 	})
-	if len(out) > k {
-		out = out[:k]
+	if idErr != nil {
+		return nil, e.damaged(ix, idErr)
+	}
+	if len(list) > k {
+		list = list[:k]
+	}
+	out := make([]Evidence, len(list))
+	for i, c := range list {
+		ch, err := ix.chunk(int(c.doc))
+		if err != nil {
+			return nil, e.damaged(ix, err)
+		}
+		out[i] = Evidence{Chunk: ch, Score: c.score, Lexical: c.lex, Vector: c.vec}
 	}
 	return out, nil
+}
+
+// damaged records that a question found the index file damaged and returns
+// the error to report: the question fails, and the next reload or start
+// rebuilds the index.
+func (e *Engine) damaged(ix *Index, err error) error {
+	ix.bad(err)
+	e.log.Error("the index file is damaged: it is rebuilt at the next reload or start", "err", err)
+	return fmt.Errorf("search: %w", err)
 }
 
 // vectorLeg scores chunks by the question's vector. With a remote
 // (semantic) embedder it searches the whole chromem-go collection, for the
 // recall words alone miss. With the local embedder it scores only the
-// lexical candidates, from their vectors in the collection: hashed n-grams
+// lexical candidates, from their vectors in the index file: hashed n-grams
 // match nothing the lexical leg does not, and at weight localVecWeight only
 // break ties among its candidates — the same ranking as a full scan, without
 // an exhaustive scan per question (at 100k chunks that scan alone was
 // 48 ms p50; see BENCHMARKS.md).
 func (e *Engine) vectorLeg(ctx context.Context, ix *Index, q *Query, depth int, lex []scored) ([]scored, error) {
 	if e.local != nil {
-		feats := make(map[string]float64, len(q.Terms))
+		var fs featureSet
+		fs.reset()
 		for _, t := range q.Terms {
-			feats[t.Text] = t.Weight
+			fs.add(t.Text, t.Weight)
 		}
-		qv := e.local.vector(feats, func(t string) float64 { return ix.lex.idf(t) })
+		qv := e.local.vector(&fs, func(t string) float64 { return ix.lex.idf(t) })
 		out := make([]scored, 0, len(lex))
 		for _, s := range lex {
-			v, err := ix.vector(ctx, ix.chunks[s.doc].ID)
+			sim, err := ix.dotLocal(qv, int(s.doc))
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, scored{s.doc, dot(qv, v)})
+			out = append(out, scored{s.doc, sim})
 		}
 		return out, nil
 	}
@@ -386,14 +487,22 @@ func (e *Engine) vectorLeg(ctx context.Context, ix *Index, q *Query, depth int, 
 	if err := checkVectors(vs, 1, e.embedder.Dim()); err != nil {
 		return nil, fmt.Errorf("embed question: %w", err)
 	}
-	res, err := ix.vectors.Nearest(ctx, vs[0], depth)
+	col, err := ix.collection()
+	if err != nil {
+		return nil, err
+	}
+	res, err := col.Nearest(ctx, vs[0], depth)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]scored, 0, len(res))
 	for _, r := range res {
-		if p, ok := ix.byID[r.ID]; ok {
-			out = append(out, scored{int32(p), r.Similarity})
+		p, ok, err := ix.position(r.ID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, scored{p, r.Similarity})
 		}
 	}
 	return out, nil

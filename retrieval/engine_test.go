@@ -161,7 +161,11 @@ func TestReloadIsIncremental(t *testing.T) {
 
 func chunkIDs(ix *Index, doc string) []string {
 	var ids []string
-	for _, c := range ix.chunks {
+	for i := range ix.Len() {
+		c, err := ix.Chunk(i)
+		if err != nil {
+			panic(err)
+		}
 		if c.DocID == doc {
 			ids = append(ids, c.ID)
 		}
@@ -213,7 +217,7 @@ func TestFailedReloadKeepsServingIndex(t *testing.T) {
 }
 
 func TestCrashDuringSaveLeavesPreviousIndex(t *testing.T) {
-	for _, step := range []string{chunksFile, vectorsFile, manifestFile} {
+	for _, step := range []string{indexFile, vectorsFile, manifestFile} {
 		t.Run("fail after "+step, func(t *testing.T) {
 			dir := t.TempDir()
 			docs := twoScripts()
@@ -254,10 +258,10 @@ func TestBrokenIndexFilesRebuild(t *testing.T) {
 		{"garbage manifest", func(gen string) error {
 			return os.WriteFile(filepath.Join(gen, manifestFile), []byte("{not json"), 0o644)
 		}},
-		{"truncated chunks", func(gen string) error {
-			return os.WriteFile(filepath.Join(gen, chunksFile), []byte{0x1f, 0x8b, 0}, 0o644)
+		{"truncated index", func(gen string) error {
+			return os.Truncate(filepath.Join(gen, indexFile), 100)
 		}},
-		{"missing vectors", func(gen string) error { return os.Remove(filepath.Join(gen, vectorsFile)) }},
+		{"missing index", func(gen string) error { return os.Remove(filepath.Join(gen, indexFile)) }},
 		{"pointer to nowhere", func(gen string) error {
 			return os.WriteFile(filepath.Join(filepath.Dir(gen), currentFile), []byte("gen-missing\n"), 0o644)
 		}},
@@ -398,4 +402,11 @@ func topEvidence(e *Engine, q string) (string, error) {
 		return "", err
 	}
 	return ev[0].Chunk.Text, nil
+}
+
+// buildDocs builds an index in memory from documents, as a build from a
+// folder would (docs is not modified).
+func buildDocs(ctx context.Context, b builder, docs []knowledge.Document) (*Index, BuildStats, error) {
+	sc := &folderScan{items: []scanItem{{file: -1, fresh: append([]knowledge.Document(nil), docs...)}}, read: 1}
+	return b.build(ctx, sc, nil, func() (*generation, error) { return &generation{}, nil })
 }

@@ -2,14 +2,18 @@ package retrieval
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/policybot/policybot/knowledge"
-	"github.com/policybot/policybot/retrieval/pinyin"
+	"github.com/policybot/policybot/retrieval/internal/segfile"
 	"github.com/policybot/policybot/retrieval/vectordb"
 )
 
@@ -27,59 +31,435 @@ type DocInfo struct {
 }
 
 // Index is one immutable generation of the knowledge base: chunks, their
-// lexical index and their vectors (package vectordb). Queries may run on it
-// concurrently; a reload builds a new Index and swaps it in.
+// lexical index and their vectors. It reads them in place from its index
+// file (memory-mapped; see format.go), so opening one costs the same at
+// any size and a question touches only the postings, chunks and vectors it
+// needs. Queries may run on it concurrently; a reload builds a new Index
+// and swaps it in.
 type Index struct {
-	chunks   []knowledge.Chunk
-	folded   []string // matching form of each chunk (title, section and text)
+	file     *segfile.File
+	dir      string // generation directory; "" for an index in memory
+	n        int    // chunks
+	nDocs    int
 	lex      *lexIndex
-	vectors  *vectordb.Collection
-	byID     map[string]int // chunk ID → position
-	docs     []DocInfo
+	py       pinyinMap
+	chunkOff segfile.Section
+	chunks   segfile.Section
+	vecs     segfile.Section // local vectors; empty for a remote embedder
+	docOff   segfile.Section
+	docIDOff segfile.Section
+	docIDSec segfile.Section
+	docs     segfile.Section
+	files    []fileRec
 	skipped  []knowledge.Skip
 	embedder string
 	dim      int
+	local    bool // vectors are in the index file (local embedder)
 	builtAt  time.Time
+	pinyin   string // version of the pinyin table the stored map was built with
 
-	// readAs maps the toneless pinyin of the index's Han bigrams ("chen
-	// tong") to the bigrams (陈通); built on first use.
+	// vectors is the chromem-go collection of a remote embedder's vectors,
+	// loaded from vectors.gob.gz on first use.
+	vectorsOnce sync.Once
+	vectors     *vectordb.Collection
+	vectorsErr  error
+
+	// byID maps chunk IDs to positions, for the remote vector leg; built on
+	// first use.
+	byIDOnce sync.Once
+	byID     map[string]int32
+	byIDErr  error
+
+	// readAs is the pinyin → bigram map when the stored one was built from
+	// another pinyin table; built on first use.
 	readAsOnce sync.Once
 	readAs     map[string][]string
-}
 
-// bigramsReadAs returns the index's Han bigrams read as the two syllables.
-func (ix *Index) bigramsReadAs(py *pinyin.Table, a, b string) []string {
-	ix.readAsOnce.Do(func() {
-		ix.readAs = make(map[string][]string)
-		for t := range ix.lex.ids {
-			rs := []rune(t)
-			if len(rs) != 2 || !isHan(rs[0]) || !isHan(rs[1]) {
-				continue
-			}
-			for _, x := range firstN(py.Readings(rs[0]), 2) {
-				for _, y := range firstN(py.Readings(rs[1]), 2) {
-					k := x + " " + y
-					ix.readAs[k] = append(ix.readAs[k], t)
-				}
-			}
-		}
-	})
-	return ix.readAs[a+" "+b]
+	// damage is the first error found reading the index file after it was
+	// opened (a block whose checksum fails); see Err.
+	damage atomic.Pointer[error]
 }
-
-func firstN(s []string, n int) []string { return s[:min(n, len(s))] }
 
 // Len is the number of chunks.
-func (ix *Index) Len() int { return len(ix.chunks) }
-
-// Docs lists the indexed documents.
-func (ix *Index) Docs() []DocInfo { return ix.docs }
+func (ix *Index) Len() int { return ix.n }
 
 // Skipped lists the files the last build could not load.
 func (ix *Index) Skipped() []knowledge.Skip { return ix.skipped }
 
 // BuiltAt is when this generation was built.
 func (ix *Index) BuiltAt() time.Time { return ix.builtAt }
+
+// Err reports damage found in the index file since it was opened (nil if
+// none). Such an index answers what it still can; the next reload rebuilds
+// it from the documents instead of reusing it.
+func (ix *Index) Err() error {
+	if p := ix.damage.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// bad records damage, and marks the generation on disk so that the next
+// start rebuilds it.
+func (ix *Index) bad(err error) {
+	if ix.damage.CompareAndSwap(nil, &err) {
+		markDamaged(ix.dir, err)
+	}
+}
+
+// openIndex reads an index file's summary and what queries need at once
+// (the document lengths and the files table); the rest stays in the file.
+func openIndex(f *segfile.File, dir string) (*Index, error) {
+	if f.Version() != storeVersion {
+		return nil, fmt.Errorf("index format %d, this policybot reads %d", f.Version(), storeVersion)
+	}
+	sec := func(name string) (segfile.Section, error) {
+		s, ok := f.Section(name)
+		if !ok {
+			return s, errCorrupt("no %s section", name)
+		}
+		return s, nil
+	}
+	whole := func(name string) ([]byte, error) {
+		s, err := sec(name)
+		if err != nil {
+			return nil, err
+		}
+		return f.Bytes(s, 0, s.Len)
+	}
+	defer runtime.KeepAlive(f)
+	hb, err := whole(secHead)
+	if err != nil {
+		return nil, err
+	}
+	h, err := decodeHead(hb)
+	if err != nil {
+		return nil, err
+	}
+	if h.version != storeVersion {
+		return nil, errCorrupt("head says format %d", h.version)
+	}
+	ix := &Index{file: f, dir: dir, n: h.chunks, nDocs: h.docs, skipped: h.skipped, embedder: h.embedder,
+		dim: h.dim, local: h.localVecs, builtAt: h.builtAt, pinyin: h.pinyin}
+	lx := &lexIndex{f: f, n: h.chunks, nTerms: h.terms, bad: ix.bad}
+	ix.lex = lx
+	names := []struct {
+		name string
+		dst  *segfile.Section
+		size int64 // expected length, or -1
+	}{
+		{secChunks, &ix.chunks, -1},
+		{secChunkOff, &ix.chunkOff, 8 * (int64(h.chunks) + 1)},
+		{secVectors, &ix.vecs, -1},
+		{secPostings, &lx.postings, -1},
+		{secTermOff, &lx.termOff, termEntrySize * (int64(h.terms) + 1)},
+		{secTerms, &lx.terms, -1},
+		{secTermHash, &lx.termHash, -1},
+		{secPyOff, &ix.py.off, -1},
+		{secPyKeys, &ix.py.keys, -1},
+		{secPyList, &ix.py.list, -1},
+		{secDocOff, &ix.docOff, 8 * (int64(h.docs) + 1)},
+		{secDocIDOff, &ix.docIDOff, 4 * (int64(h.docs) + 1)},
+		{secDocIDs, &ix.docIDSec, -1},
+		{secDocs, &ix.docs, -1},
+	}
+	for _, s := range names {
+		if *s.dst, err = sec(s.name); err != nil {
+			return nil, err
+		}
+		if s.size >= 0 && s.dst.Len != s.size {
+			return nil, errCorrupt("section %s has %d bytes, want %d", s.name, s.dst.Len, s.size)
+		}
+	}
+	if h.dim <= 0 || h.dim > 1<<16 {
+		return nil, errCorrupt("vector dimension %d", h.dim)
+	}
+	if want := int64(0); h.localVecs {
+		want = 4 * int64(h.dim) * int64(h.chunks)
+		if ix.vecs.Len != want {
+			return nil, errCorrupt("vectors section has %d bytes, want %d", ix.vecs.Len, want)
+		}
+	}
+	if n := lx.termHash.Len / 4; lx.termHash.Len%4 != 0 || n == 0 || n&(n-1) != 0 || n < int64(h.terms) {
+		return nil, errCorrupt("term hash table of %d bytes", lx.termHash.Len)
+	}
+	if ix.py.off.Len < 8 || ix.py.off.Len%8 != 0 {
+		return nil, errCorrupt("pinyin table of %d bytes", ix.py.off.Len)
+	}
+	ix.py.f, ix.py.nKeys = f, int(ix.py.off.Len/8-1)
+
+	// Document lengths, for every query.
+	dl, err := whole(secDocLen)
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(dl)) != 4*int64(h.chunks) {
+		return nil, errCorrupt("doclen section has %d bytes for %d chunks", len(dl), h.chunks)
+	}
+	lx.docLen = make([]float32, h.chunks)
+	var total float64
+	for i := range lx.docLen {
+		n := binary.LittleEndian.Uint32(dl[4*i:])
+		lx.docLen[i] = float32(n)
+		total += float64(n)
+	}
+	if h.chunks > 0 {
+		lx.avgLen = float32(total / float64(h.chunks))
+	}
+	lx.norm = make([]float32, h.chunks)
+	for i, dl := range lx.docLen {
+		lx.norm[i] = bm25K1 * (1 - bm25B + bm25B*dl/lx.avgLen)
+	}
+	fb, err := whole(secFiles)
+	if err != nil {
+		return nil, err
+	}
+	if ix.files, err = decodeFiles(fb, h.docs); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// chunkRange returns chunk i's record bounds.
+func (ix *Index) chunkRange(i int) (int64, int64, error) {
+	if i < 0 || i >= ix.n {
+		return 0, 0, errCorrupt("chunk %d of %d", i, ix.n)
+	}
+	b, err := ix.file.Bytes(ix.chunkOff, int64(i)*8, 16)
+	if err != nil {
+		return 0, 0, err
+	}
+	lo, hi := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])
+	if lo > hi || hi > uint64(ix.chunks.Len) {
+		return 0, 0, errCorrupt("bad offset of chunk %d", i)
+	}
+	return int64(lo), int64(hi), nil
+}
+
+// chunkRaw returns chunk i's encoded record (valid while ix is reachable).
+func (ix *Index) chunkRaw(i int) ([]byte, error) {
+	lo, hi, err := ix.chunkRange(i)
+	if err != nil {
+		return nil, err
+	}
+	return ix.file.Bytes(ix.chunks, lo, hi-lo)
+}
+
+// chunk decodes chunk i.
+func (ix *Index) chunk(i int) (knowledge.Chunk, error) {
+	defer runtime.KeepAlive(ix)
+	b, err := ix.chunkRaw(i)
+	if err != nil {
+		return knowledge.Chunk{}, err
+	}
+	return decodeChunk(b)
+}
+
+// chunkID decodes only chunk i's ID (the record's first field).
+func (ix *Index) chunkID(i int) (string, error) {
+	defer runtime.KeepAlive(ix)
+	b, err := ix.chunkRaw(i)
+	if err != nil {
+		return "", err
+	}
+	d := dec{b: b}
+	id := d.str()
+	return id, d.err
+}
+
+// Chunk returns chunk i (0 ≤ i < Len) of the index.
+func (ix *Index) Chunk(i int) (knowledge.Chunk, error) { return ix.chunk(i) }
+
+// vecRaw returns chunk i's local vector, little-endian float32s (valid
+// while ix is reachable).
+func (ix *Index) vecRaw(i int) ([]byte, error) {
+	if !ix.local || i < 0 || i >= ix.n {
+		return nil, errCorrupt("no local vector %d", i)
+	}
+	sz := 4 * int64(ix.dim)
+	return ix.file.Bytes(ix.vecs, int64(i)*sz, sz)
+}
+
+// littleEndian reports whether float32s in memory are laid out as in the
+// index file, so that vectors can be read in place.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// dotLocal is the cosine similarity of the normalised query vector qv and
+// chunk i's stored local vector, summed in the same order as dot.
+func (ix *Index) dotLocal(qv []float32, i int) (float32, error) {
+	defer runtime.KeepAlive(ix)
+	b, err := ix.vecRaw(i)
+	if err != nil {
+		return 0, err
+	}
+	if littleEndian && len(b) >= 4 && uintptr(unsafe.Pointer(&b[0]))%4 == 0 {
+		// The vector in place: the file's little-endian float32s.
+		return dot(qv, unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), len(b)/4)), nil
+	}
+	var s float32
+	for j := range min(len(qv), len(b)/4) {
+		s += qv[j] * math.Float32frombits(binary.LittleEndian.Uint32(b[4*j:]))
+	}
+	return s, nil
+}
+
+// vector returns chunk i's stored vector: from the index file for the local
+// embedder, from the chromem-go collection for a remote one.
+func (ix *Index) vector(ctx context.Context, i int) ([]float32, error) {
+	if ix.local {
+		defer runtime.KeepAlive(ix)
+		b, err := ix.vecRaw(i)
+		if err != nil {
+			return nil, err
+		}
+		v := make([]float32, ix.dim)
+		for j := range v {
+			v[j] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*j:]))
+		}
+		return v, nil
+	}
+	col, err := ix.collection()
+	if err != nil {
+		return nil, err
+	}
+	id, err := ix.chunkID(i)
+	if err != nil {
+		return nil, err
+	}
+	return col.Vector(ctx, id)
+}
+
+// collection returns the chromem-go collection of a remote embedder's
+// vectors, loading it on first use.
+func (ix *Index) collection() (*vectordb.Collection, error) {
+	ix.vectorsOnce.Do(func() {
+		if ix.vectors != nil {
+			return
+		}
+		if ix.dir == "" {
+			ix.vectorsErr = fmt.Errorf("index has no vector collection")
+			return
+		}
+		col, err := vectordb.Load(vectorsPath(ix.dir), ix.n == 0)
+		if err == nil && col.Count() != ix.n {
+			err = errCorrupt("%d vectors for %d chunks", col.Count(), ix.n)
+		}
+		ix.vectors, ix.vectorsErr = col, err
+	})
+	return ix.vectors, ix.vectorsErr
+}
+
+// position returns the position of the chunk with ID id.
+func (ix *Index) position(id string) (int32, bool, error) {
+	ix.byIDOnce.Do(func() {
+		m := make(map[string]int32, ix.n)
+		for i := range ix.n {
+			cid, err := ix.chunkID(i)
+			if err != nil {
+				ix.byIDErr = err
+				return
+			}
+			m[cid] = int32(i)
+		}
+		ix.byID = m
+	})
+	if ix.byIDErr != nil {
+		return 0, false, ix.byIDErr
+	}
+	p, ok := ix.byID[id]
+	return p, ok, nil
+}
+
+// docRaw returns document i's encoded record (valid while ix is reachable).
+func (ix *Index) docRaw(i int) ([]byte, error) {
+	if i < 0 || i >= ix.nDocs {
+		return nil, errCorrupt("document %d of %d", i, ix.nDocs)
+	}
+	b, err := ix.file.Bytes(ix.docOff, int64(i)*8, 16)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])
+	if lo > hi || hi > uint64(ix.docs.Len) {
+		return nil, errCorrupt("bad offset of document %d", i)
+	}
+	return ix.file.Bytes(ix.docs, int64(lo), int64(hi-lo))
+}
+
+// doc decodes document i's record.
+func (ix *Index) doc(i int) (docRec, error) {
+	defer runtime.KeepAlive(ix)
+	b, err := ix.docRaw(i)
+	if err != nil {
+		return docRec{}, err
+	}
+	r, err := decodeDoc(b)
+	if err != nil {
+		return docRec{}, err
+	}
+	if r.first > ix.n || r.Chunks > ix.n-r.first || r.file >= len(ix.files) {
+		return docRec{}, errCorrupt("document %d: chunks %d+%d of %d", i, r.first, r.Chunks, ix.n)
+	}
+	return r, nil
+}
+
+// docID returns document i's ID.
+func (ix *Index) docID(i int) (string, error) {
+	defer runtime.KeepAlive(ix)
+	if i < 0 || i >= ix.nDocs {
+		return "", errCorrupt("document %d of %d", i, ix.nDocs)
+	}
+	b, err := ix.file.Bytes(ix.docIDOff, int64(i)*4, 8)
+	if err != nil {
+		return "", err
+	}
+	lo, hi := binary.LittleEndian.Uint32(b), binary.LittleEndian.Uint32(b[4:])
+	if lo > hi || int64(hi) > ix.docIDSec.Len {
+		return "", errCorrupt("bad offset of document ID %d", i)
+	}
+	id, err := ix.file.Bytes(ix.docIDSec, int64(lo), int64(hi-lo))
+	return string(id), err
+}
+
+// docIDs returns every document's ID, in index order: substrings of one
+// copy of the docids section.
+func (ix *Index) docIDs() ([]string, error) {
+	defer runtime.KeepAlive(ix)
+	off, err := ix.file.Bytes(ix.docIDOff, 0, ix.docIDOff.Len)
+	if err != nil {
+		return nil, err
+	}
+	blob, err := ix.file.Bytes(ix.docIDSec, 0, ix.docIDSec.Len)
+	if err != nil {
+		return nil, err
+	}
+	all := string(blob)
+	ids := make([]string, ix.nDocs)
+	lo := binary.LittleEndian.Uint32(off)
+	for i := range ids {
+		hi := binary.LittleEndian.Uint32(off[4*i+4:])
+		if lo > hi || int(hi) > len(all) {
+			return nil, errCorrupt("bad offset of document ID %d", i)
+		}
+		ids[i], lo = all[lo:hi], hi
+	}
+	return ids, nil
+}
+
+// Docs lists the indexed documents (decoded from the index file at each
+// call). Damage is recorded (see Err) and ends the list early.
+func (ix *Index) Docs() []DocInfo {
+	out := make([]DocInfo, 0, ix.nDocs)
+	for i := range ix.nDocs {
+		r, err := ix.doc(i)
+		if err != nil {
+			ix.bad(err)
+			break
+		}
+		out = append(out, r.DocInfo)
+	}
+	return out
+}
 
 // chunkMatchText is what a chunk is matched on: its title and section path
 // as context, then its text.
@@ -108,173 +488,6 @@ func (s BuildStats) String() string {
 		len(s.Added), len(s.Changed), len(s.Removed), len(s.Unchanged), s.Chunks, s.Embedded, s.Took.Round(time.Millisecond))
 }
 
-// Changed reports whether the build differs from the previous generation.
-func (s BuildStats) changed() bool {
-	return len(s.Added)+len(s.Changed)+len(s.Removed) > 0
-}
-
-// builder holds what a build needs.
-type builder struct {
-	fold     func(string) string
-	embedder Embedder
-	progress func(done, total int)
-}
-
-// embedBatch is how many chunk texts go to the embedder per call.
-const embedBatch = 64
-
-// build makes a new Index from a corpus. Documents whose hash is unchanged
-// from prev (same embedder) keep their chunks and vectors; only the rest are
-// chunked and embedded.
-func (b builder) build(ctx context.Context, corpus knowledge.Corpus, prev *Index) (*Index, BuildStats, error) {
-	start := time.Now()
-	var st BuildStats
-	reuse := prev != nil && prev.embedder == b.embedder.Name() && prev.dim == b.embedder.Dim()
-	prevDocs := make(map[string]DocInfo)
-	if prev != nil {
-		for _, d := range prev.docs {
-			prevDocs[d.ID] = d
-		}
-	}
-	prevChunks := make(map[string][]int) // doc ID → chunk positions in prev
-	if reuse {
-		for i, c := range prev.chunks {
-			prevChunks[c.DocID] = append(prevChunks[c.DocID], i)
-		}
-	}
-
-	// Nothing changed: keep the index as it is.
-	if reuse && len(corpus.Docs) == len(prev.docs) {
-		same := true
-		for _, d := range corpus.Docs {
-			if old, ok := prevDocs[d.ID]; !ok || old.Hash != d.Hash {
-				same = false
-				break
-			}
-		}
-		if same {
-			for _, d := range corpus.Docs {
-				st.Unchanged = append(st.Unchanged, d.ID)
-			}
-			st.Chunks, st.Took = prev.Len(), time.Since(start)
-			return prev, st, nil
-		}
-	}
-	ix := &Index{byID: make(map[string]int), embedder: b.embedder.Name(), dim: b.embedder.Dim(),
-		builtAt: start.UTC(), skipped: corpus.Skipped}
-	var vecs [][]float32
-	var toEmbed []int // chunk positions needing vectors
-	seen := make(map[string]bool)
-	for _, d := range corpus.Docs {
-		seen[d.ID] = true
-		old, had := prevDocs[d.ID]
-		switch {
-		case !had:
-			st.Added = append(st.Added, d.ID)
-		case old.Hash != d.Hash:
-			st.Changed = append(st.Changed, d.ID)
-		default:
-			st.Unchanged = append(st.Unchanged, d.ID)
-		}
-		info := DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, Format: d.Format, Hash: d.Hash,
-			Pages: d.Pages(), IndexedAt: start.UTC(), Warnings: d.Warnings}
-		if had && old.Hash == d.Hash && reuse {
-			info.IndexedAt = old.IndexedAt
-			for _, p := range prevChunks[d.ID] {
-				c := prev.chunks[p]
-				ix.byID[c.ID] = len(ix.chunks)
-				ix.chunks = append(ix.chunks, c)
-				ix.folded = append(ix.folded, prev.folded[p])
-				v, err := prev.vector(ctx, c.ID)
-				if err != nil {
-					return nil, st, err
-				}
-				vecs = append(vecs, v)
-			}
-			info.Chunks = len(prevChunks[d.ID])
-		} else {
-			cs := knowledge.Chunks(d)
-			for _, c := range cs {
-				ix.byID[c.ID] = len(ix.chunks)
-				toEmbed = append(toEmbed, len(ix.chunks))
-				ix.chunks = append(ix.chunks, c)
-				ix.folded = append(ix.folded, "") // folded below, in parallel
-				vecs = append(vecs, nil)
-			}
-			info.Chunks = len(cs)
-		}
-		ix.docs = append(ix.docs, info)
-	}
-	for id := range prevDocs {
-		if !seen[id] {
-			st.Removed = append(st.Removed, id)
-		}
-	}
-
-	parallel(len(toEmbed), func(lo, hi int) {
-		for _, p := range toEmbed[lo:hi] {
-			ix.folded[p] = b.fold(chunkMatchText(ix.chunks[p]))
-		}
-	})
-
-	// Embed the new chunks: the local embedder on every core at once, a
-	// remote one in batches (its client caps concurrency).
-	if h, ok := b.embedder.(*HashEmbedder); ok {
-		parallel(len(toEmbed), func(lo, hi int) {
-			feats := make(map[string]float64, 512) // one per worker, reused
-			for _, p := range toEmbed[lo:hi] {
-				clear(feats)
-				vecs[p] = h.vector(features(feats, ix.folded[p]), nil)
-			}
-		})
-		if b.progress != nil && len(toEmbed) > 0 {
-			b.progress(len(toEmbed), len(toEmbed))
-		}
-	} else {
-		for i := 0; i < len(toEmbed); i += embedBatch {
-			batch := toEmbed[i:min(i+embedBatch, len(toEmbed))]
-			texts := make([]string, len(batch))
-			for j, p := range batch {
-				texts[j] = chunkMatchText(ix.chunks[p])
-			}
-			vs, err := b.embedder.Embed(ctx, texts)
-			if err != nil {
-				return nil, st, fmt.Errorf("embed chunks: %w", err)
-			}
-			if err := checkVectors(vs, len(batch), b.embedder.Dim()); err != nil {
-				return nil, st, fmt.Errorf("embedder %s: %w", b.embedder.Name(), err)
-			}
-			for j, p := range batch {
-				vecs[p] = vs[j]
-			}
-			if b.progress != nil {
-				b.progress(i+len(batch), len(toEmbed))
-			}
-		}
-	}
-	st.Embedded = len(toEmbed)
-
-	terms := make([][]string, len(ix.folded))
-	parallel(len(terms), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			terms[i] = tokens(nil, ix.folded[i])
-		}
-	})
-	ix.lex = newLexIndex(terms)
-	ids := make([]string, len(ix.chunks))
-	for i, c := range ix.chunks {
-		ids[i] = c.ID
-	}
-	col, err := vectordb.New(ctx, ids, vecs)
-	if err != nil {
-		return nil, st, err
-	}
-	ix.vectors = col
-	st.Chunks = len(ix.chunks)
-	st.Took = time.Since(start)
-	return ix, st, nil
-}
-
 // checkVectors rejects a reply with the wrong number or size of vectors, or
 // a zero vector.
 func checkVectors(vs [][]float32, n, dim int) error {
@@ -290,11 +503,6 @@ func checkVectors(vs [][]float32, n, dim int) error {
 		}
 	}
 	return nil
-}
-
-// vector returns the stored vector of a chunk.
-func (ix *Index) vector(ctx context.Context, id string) ([]float32, error) {
-	return ix.vectors.Vector(ctx, id)
 }
 
 // parallel splits 0..n-1 into one contiguous share per GOMAXPROCS

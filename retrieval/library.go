@@ -164,5 +164,5 @@ func (e *Engine) Status() Status {
 	if ix == nil {
 		return Status{}
 	}
-	return Status{Ready: true, Docs: ix.docs, Chunks: ix.Len(), Skipped: ix.skipped, BuiltAt: ix.builtAt}
+	return Status{Ready: true, Docs: ix.Docs(), Chunks: ix.Len(), Skipped: ix.skipped, BuiltAt: ix.builtAt}
 }

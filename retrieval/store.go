@@ -1,41 +1,42 @@
 package retrieval
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/policybot/policybot/knowledge"
-	"github.com/policybot/policybot/retrieval/vectordb"
+	"github.com/policybot/policybot/retrieval/internal/segfile"
 )
 
 // On disk, the data directory holds generations of the index, each in its
 // own folder, and a CURRENT file naming the one in service:
 //
-//	DATA/CURRENT            "gen-20261123T103000.123"
-//	DATA/gen-…/manifest.json  embedder, dimension, documents (written last)
-//	DATA/gen-…/chunks.gob.gz  chunks and their matching text
-//	DATA/gen-…/vectors.gob.gz chromem-go export of the vector collection
+//	DATA/CURRENT              "gen-20261123T103000.123456789"
+//	DATA/gen-…/index.bin      the index: chunks, BM25 postings, local vectors,
+//	                          documents, file fingerprints (format.go)
+//	DATA/gen-…/vectors.gob.gz chromem-go export of a remote embedder's vectors
+//	DATA/gen-…/manifest.json  embedder, dimension, counts, file sizes (written last)
+//	DATA/gen-…/DAMAGED        present once a read found a bad checksum
 //
 // A new generation is written completely and synced before CURRENT is
 // replaced by rename, so a crash at any point leaves the previous generation
-// loadable.
+// loadable. A generation is never modified after it is written (DAMAGED
+// aside), so processes may read one while another writes the next.
 
 const (
-	storeVersion = 1
+	storeVersion = 2
 	currentFile  = "CURRENT"
 	manifestFile = "manifest.json"
-	chunksFile   = "chunks.gob.gz"
+	indexFile    = "index.bin"
 	vectorsFile  = "vectors.gob.gz"
+	damagedFile  = "DAMAGED"
 )
 
 type manifest struct {
@@ -44,13 +45,8 @@ type manifest struct {
 	Dim      int              `json:"dim"`
 	BuiltAt  time.Time        `json:"built_at"`
 	Chunks   int              `json:"chunks"`
-	Docs     []DocInfo        `json:"docs"`
-	Skipped  []knowledge.Skip `json:"skipped,omitempty"`
-}
-
-type storedChunks struct {
-	Chunks []knowledge.Chunk
-	Folded []string
+	Docs     int              `json:"docs"`
+	Files    map[string]int64 `json:"files"` // name → size in bytes
 }
 
 // ErrNoIndex means the data directory holds no index yet.
@@ -59,14 +55,29 @@ var ErrNoIndex = errors.New("no index in data directory")
 // store persists index generations under a directory.
 type store struct {
 	dir string
-	// failAfter, when set by tests, makes save fail after writing that
+	// verify makes load check every block of the index file, not only
+	// those a question reads.
+	verify bool
+	// failAfter, when set by tests, makes a save fail after writing that
 	// file, to simulate a crash mid-write.
 	failAfter string
 }
 
-// load reads the generation named by CURRENT.
-func (s store) load(ctx context.Context) (*Index, error) {
-	cur, err := os.ReadFile(filepath.Join(s.dir, currentFile))
+func vectorsPath(gen string) string { return filepath.Join(gen, vectorsFile) }
+
+// injected is the test hook of failAfter.
+func (s *store) injected(file string) error {
+	if s != nil && s.failAfter == file {
+		return fmt.Errorf("write index: injected failure after %s", file)
+	}
+	return nil
+}
+
+// load opens the generation named by CURRENT. It reads the index file's
+// summary, document lengths and file fingerprints; everything else is read
+// when a question or a rebuild needs it.
+func (s *store) load(ctx context.Context) (*Index, error) {
+	cur, err := readSmall(filepath.Join(s.dir, currentFile), maxPointerBytes)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, ErrNoIndex
 	}
@@ -74,12 +85,12 @@ func (s store) load(ctx context.Context) (*Index, error) {
 		return nil, fmt.Errorf("read index pointer: %w", err)
 	}
 	name := strings.TrimSpace(string(cur))
-	if name == "" || strings.ContainsAny(name, `/\`) {
+	if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
 		return nil, fmt.Errorf("index pointer %s is malformed", filepath.Join(s.dir, currentFile))
 	}
 	gen := filepath.Join(s.dir, name)
 	var m manifest
-	raw, err := os.ReadFile(filepath.Join(gen, manifestFile))
+	raw, err := readSmall(filepath.Join(gen, manifestFile), maxManifestBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read index manifest: %w", err)
 	}
@@ -89,54 +100,69 @@ func (s store) load(ctx context.Context) (*Index, error) {
 	if m.Version != storeVersion {
 		return nil, fmt.Errorf("index format %d, this policybot reads %d", m.Version, storeVersion)
 	}
-	var sc storedChunks
-	if err := readGob(filepath.Join(gen, chunksFile), &sc); err != nil {
-		return nil, err
+	if why, err := os.ReadFile(filepath.Join(gen, damagedFile)); err == nil {
+		return nil, fmt.Errorf("index %s was found damaged: %s", gen, strings.TrimSpace(string(why)))
 	}
-	if len(sc.Chunks) != m.Chunks || len(sc.Folded) != m.Chunks {
-		return nil, fmt.Errorf("index %s: manifest says %d chunks, file has %d", gen, m.Chunks, len(sc.Chunks))
+	for f, size := range m.Files {
+		info, err := os.Stat(filepath.Join(gen, f))
+		if err != nil {
+			return nil, fmt.Errorf("index file: %w", err)
+		}
+		if info.Size() != size {
+			return nil, fmt.Errorf("index file %s has %d bytes, the manifest says %d", filepath.Join(gen, f), info.Size(), size)
+		}
 	}
-	ix := &Index{chunks: sc.Chunks, folded: sc.Folded, docs: m.Docs, skipped: m.Skipped,
-		embedder: m.Embedder, dim: m.Dim, builtAt: m.BuiltAt, byID: make(map[string]int, len(sc.Chunks))}
-	for i, c := range sc.Chunks {
-		ix.byID[c.ID] = i
-	}
-	col, err := vectordb.Load(filepath.Join(gen, vectorsFile), m.Chunks == 0)
+	f, err := segfile.Open(filepath.Join(gen, indexFile))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open index: %w", err)
 	}
-	if col.Count() != m.Chunks {
-		return nil, fmt.Errorf("index %s: %d vectors for %d chunks", gen, col.Count(), m.Chunks)
+	if s.verify {
+		if err := f.VerifyAll(); err != nil {
+			return nil, fmt.Errorf("index %s: %w", gen, err)
+		}
 	}
-	ix.vectors = col
-	terms := make([][]string, len(ix.folded))
-	for i, f := range ix.folded {
-		terms[i] = tokens(nil, f)
+	ix, err := openIndex(f, gen)
+	if err != nil {
+		return nil, fmt.Errorf("index %s: %w", gen, err)
 	}
-	ix.lex = newLexIndex(terms)
+	if ix.n != m.Chunks || ix.nDocs != m.Docs || ix.embedder != m.Embedder || ix.dim != m.Dim {
+		return nil, fmt.Errorf("index %s: the manifest and the index file disagree", gen)
+	}
 	return ix, ctx.Err()
 }
 
-// save writes ix as a new generation and points CURRENT at it, then removes
-// generations older than the previous one.
-func (s store) save(ix *Index) error {
+// create makes a new, empty generation directory for a build to write to.
+func (s *store) create() (*generation, error) {
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
-		return fmt.Errorf("create data directory: %w", err)
+		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	name := "gen-" + time.Now().UTC().Format("20060102T150405.000000000")
 	gen := filepath.Join(s.dir, name)
 	if err := os.Mkdir(gen, 0o755); err != nil {
-		return fmt.Errorf("create index generation: %w", err)
+		return nil, fmt.Errorf("create index generation: %w", err)
 	}
+	return &generation{dir: gen, store: s, name: name}, nil
+}
+
+// commit completes a generation whose index file is written (the remote
+// embedder's vectors, the manifest) and points CURRENT at it, then removes
+// generations older than the previous one.
+func (s *store) commit(g *generation, ix *Index) error {
+	files := map[string]int64{}
 	steps := []struct {
 		file  string
 		write func(path string) error
 	}{
-		{chunksFile, func(p string) error { return writeGob(p, storedChunks{ix.chunks, ix.folded}) }},
-		{vectorsFile, ix.vectors.Save},
+		{indexFile, nil}, // written by the build
+		{vectorsFile, func(p string) error {
+			if ix.local || ix.vectors == nil || ix.vectors.Count() == 0 {
+				return nil
+			}
+			return ix.vectors.Save(p)
+		}},
 		{manifestFile, func(p string) error {
 			m := manifest{Version: storeVersion, Embedder: ix.embedder, Dim: ix.dim, BuiltAt: ix.builtAt,
-				Chunks: ix.Len(), Docs: ix.docs, Skipped: ix.skipped}
+				Chunks: ix.Len(), Docs: ix.nDocs, Files: files}
 			raw, err := json.MarshalIndent(m, "", "  ")
 			if err != nil {
 				return err
@@ -145,16 +171,31 @@ func (s store) save(ix *Index) error {
 		}},
 	}
 	for _, st := range steps {
-		if err := st.write(filepath.Join(gen, st.file)); err != nil {
-			return fmt.Errorf("write index %s: %w", st.file, err)
+		p := filepath.Join(g.dir, st.file)
+		if st.write != nil {
+			if err := st.write(p); err != nil {
+				return fmt.Errorf("write index %s: %w", st.file, err)
+			}
+			if st.file != manifestFile {
+				if err := s.injected(st.file); err != nil {
+					return err
+				}
+			}
 		}
-		if s.failAfter == st.file {
-			return fmt.Errorf("write index: injected failure after %s", st.file)
+		if info, err := os.Stat(p); err == nil && st.file != manifestFile {
+			files[st.file] = info.Size()
 		}
+	}
+	if err := s.injected(manifestFile); err != nil {
+		return err
+	}
+	if d, err := os.Open(g.dir); err == nil {
+		d.Sync() // make the generation's entries durable; best effort
+		d.Close()
 	}
 	prev, _ := os.ReadFile(filepath.Join(s.dir, currentFile))
 	tmp := filepath.Join(s.dir, currentFile+".tmp")
-	if err := writeFileSync(tmp, []byte(name+"\n")); err != nil {
+	if err := writeFileSync(tmp, []byte(g.name+"\n")); err != nil {
 		return fmt.Errorf("write index pointer: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(s.dir, currentFile)); err != nil {
@@ -164,8 +205,16 @@ func (s store) save(ix *Index) error {
 		d.Sync() // make the rename durable; best effort on filesystems without dir sync
 		d.Close()
 	}
-	s.prune(name, strings.TrimSpace(string(prev)))
+	s.prune(g.name, strings.TrimSpace(string(prev)))
 	return nil
+}
+
+// markDamaged records in a generation that a read found it damaged, so that
+// the next start rebuilds instead of loading it (best effort).
+func markDamaged(gen string, why error) {
+	if gen != "" {
+		os.WriteFile(filepath.Join(gen, damagedFile), []byte(why.Error()+"\n"), 0o644)
+	}
 }
 
 // pruneAfter is how old an unused generation must be before prune removes it.
@@ -173,7 +222,7 @@ const pruneAfter = 10 * time.Minute
 
 // prune removes generations other than keep and prev (kept as a fallback),
 // including half-written ones left by a crash.
-func (s store) prune(keep, prev string) {
+func (s *store) prune(keep, prev string) {
 	entries, err := os.ReadDir(s.dir)
 	if err != nil {
 		return
@@ -196,34 +245,6 @@ func (s store) prune(keep, prev string) {
 	}
 }
 
-func writeGob(path string, v any) error {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	if err := gob.NewEncoder(zw).Encode(v); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	return writeFileSync(path, buf.Bytes())
-}
-
-func readGob(path string, v any) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("open index file: %w", err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return fmt.Errorf("index file %s is corrupt: %w", path, err)
-	}
-	if err := gob.NewDecoder(zr).Decode(v); err != nil {
-		return fmt.Errorf("index file %s is corrupt: %w", path, err)
-	}
-	return nil
-}
-
 func writeFileSync(path string, data []byte) error {
 	f, err := os.Create(path)
 	if err != nil {
@@ -238,4 +259,55 @@ func writeFileSync(path string, data []byte) error {
 		return err
 	}
 	return f.Close()
+}
+
+// StoredEmbedder reads the embedder name and dimension recorded with the
+// index in the data directory dir, without opening the index: what a
+// remote embedder's dimension is when its endpoint cannot be asked.
+func StoredEmbedder(dir string) (name string, dim int, ok bool) {
+	if dir == "" {
+		return "", 0, false
+	}
+	cur, err := readSmall(filepath.Join(dir, currentFile), maxPointerBytes)
+	if err != nil {
+		return "", 0, false
+	}
+	gen := strings.TrimSpace(string(cur))
+	if gen == "" || strings.ContainsAny(gen, `/\`) {
+		return "", 0, false
+	}
+	raw, err := readSmall(filepath.Join(dir, gen, manifestFile), maxManifestBytes)
+	if err != nil {
+		return "", 0, false
+	}
+	var m manifest
+	if json.Unmarshal(raw, &m) != nil || m.Embedder == "" {
+		return "", 0, false
+	}
+	return m.Embedder, m.Dim, true
+}
+
+// The largest index pointer and manifest read: a 100 MB CURRENT is damage,
+// not a generation name, and must not become a 100 MB log line.
+const (
+	maxPointerBytes  = 256
+	maxManifestBytes = 1 << 20
+)
+
+// readSmall reads a file of at most max bytes; a longer one is an error
+// (a 100 MB CURRENT is not an index pointer).
+func readSmall(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(raw)) > max {
+		return nil, fmt.Errorf("%s is over %d bytes", path, max)
+	}
+	return raw, nil
 }

@@ -62,7 +62,8 @@ func newEngine(ctx context.Context, a *app, offline bool) (*knowledgeBase, error
 
 // openEngine is newEngine with a progress report for long builds. refresh
 // makes a failure to bring the stored index up to date an error (the index
-// command's job); otherwise the stored index serves, with a warning.
+// command's job); otherwise the stored index serves, with a warning. The index command
+// (refresh) also checks every block of the stored index at start.
 func openEngine(ctx context.Context, a *app, offline, refresh bool, progress func(done, total int)) (*knowledgeBase, retrieval.BuildStats, error) {
 	var docs fs.FS
 	if a.cfg.DocsDir != "" {
@@ -83,7 +84,7 @@ func openEngine(ctx context.Context, a *app, offline, refresh bool, progress fun
 	}
 	e, err := retrieval.New(retrieval.Options{
 		Docs: docs, DataDir: data, Embedder: emb, Logger: a.log,
-		Progress: progress, Limits: loaderLimits(a.cfg.Limits),
+		Progress: progress, Limits: loaderLimits(a.cfg.Limits), VerifyIndex: refresh,
 	})
 	if err != nil {
 		return nil, retrieval.BuildStats{}, err

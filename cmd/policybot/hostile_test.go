@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"io/fs"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/policybot/policybot/bot"
 	"github.com/policybot/policybot/bot/bottest"
 	"github.com/policybot/policybot/knowledge"
+	"github.com/policybot/policybot/retrieval"
 	"github.com/policybot/policybot/retrieval/answer"
 )
 
@@ -112,15 +114,31 @@ func TestEmbeddingsOutageAtStart(t *testing.T) {
 			if _, stderr, err := runCLI(t, env, "", "index"); err != nil {
 				t.Fatalf("index: %v\n%s", err, stderr)
 			}
-			if name, dim, ok := storedEmbedder(data); !ok || name != "openai:fake-embed" || dim != 16 {
-				t.Fatalf("storedEmbedder = %q, %d, %v; want openai:fake-embed, 16 (does it still read retrieval's layout?)", name, dim, ok)
+			if name, dim, ok := retrieval.StoredEmbedder(data); !ok || name != "openai:fake-embed" || dim != 16 {
+				t.Fatalf("StoredEmbedder = %q, %d, %v; want openai:fake-embed, 16", name, dim, ok)
 			}
+			// What the index in service holds: its embedder and dimension,
+			// documents and chunks. (A generation may be written again with
+			// the same content, to record files whose fingerprints became
+			// trustworthy; that is not a rebuild.)
 			manifest := func() string {
 				cur, err := os.ReadFile(filepath.Join(data, "CURRENT"))
 				if err != nil {
 					t.Fatal(err)
 				}
-				return strings.TrimSpace(string(cur))
+				raw, err := os.ReadFile(filepath.Join(data, strings.TrimSpace(string(cur)), "manifest.json"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var m struct {
+					Embedder     string
+					Dim          int
+					Docs, Chunks int
+				}
+				if err := json.Unmarshal(raw, &m); err != nil {
+					t.Fatal(err)
+				}
+				return fmt.Sprintf("%s/%d: %d documents, %d chunks", m.Embedder, m.Dim, m.Docs, m.Chunks)
 			}
 			before := manifest()
 

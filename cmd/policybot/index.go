@@ -27,13 +27,14 @@ func runIndex(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	ix := e.Current()
+	docs := ix.Docs() // decoded from the index file at each call
 	fmt.Fprintf(a.stderr, "refresh: %s\n", st)
 	fmt.Fprintf(a.stderr, "index: %d documents, %d chunks, built %s, in %s\n",
-		len(ix.Docs()), ix.Len(), ix.BuiltAt().Format("2006-01-02 15:04:05 MST"), e.DataDir())
+		len(docs), ix.Len(), ix.BuiltAt().Format("2006-01-02 15:04:05 MST"), e.DataDir())
 	for _, s := range ix.Skipped() {
 		fmt.Fprintf(a.stderr, "skipped %s: %s\n", printable(s.Path), printable(s.Reason))
 	}
-	for _, d := range ix.Docs() {
+	for _, d := range docs {
 		for _, w := range d.Warnings {
 			fmt.Fprintf(a.stderr, "warning %s: %s\n", printable(d.ID), printable(w))
 		}

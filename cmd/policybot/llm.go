@@ -1,11 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/policybot/policybot/config"
 	"github.com/policybot/policybot/retrieval"
@@ -39,7 +35,7 @@ func llmParts(a *app, offline bool, data string) (answer.Chat, retrieval.Embedde
 		if err != nil {
 			return nil, nil, fmt.Errorf("llm: %w", err)
 		}
-		if name, dim, ok := storedEmbedder(data); ok && opts.EmbedDim == 0 && name == e.Name() && dim > 0 {
+		if name, dim, ok := retrieval.StoredEmbedder(data); ok && opts.EmbedDim == 0 && name == e.Name() && dim > 0 {
 			opts.EmbedDim = dim
 			if e, err = llm.NewEmbedder(opts); err != nil {
 				return nil, nil, fmt.Errorf("llm: %w", err)
@@ -56,36 +52,6 @@ func llmParts(a *app, offline bool, data string) (answer.Chat, retrieval.Embedde
 			"answer_budget", l.AnswerBudget.Duration)
 	}
 	return gen, emb, nil
-}
-
-// storedEmbedder reads the embedder name and dimension recorded with the
-// index generation in service under dir (see retrieval's store: CURRENT
-// names the generation, whose manifest.json records them). ok is false when
-// there is no readable index.
-func storedEmbedder(dir string) (name string, dim int, ok bool) {
-	if dir == "" {
-		return "", 0, false
-	}
-	cur, err := os.ReadFile(filepath.Join(dir, "CURRENT"))
-	if err != nil {
-		return "", 0, false
-	}
-	gen := strings.TrimSpace(string(cur))
-	if gen == "" || strings.ContainsAny(gen, `/\`) {
-		return "", 0, false
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, gen, "manifest.json"))
-	if err != nil {
-		return "", 0, false
-	}
-	var m struct {
-		Embedder string `json:"embedder"`
-		Dim      int    `json:"dim"`
-	}
-	if json.Unmarshal(raw, &m) != nil || m.Embedder == "" {
-		return "", 0, false
-	}
-	return m.Embedder, m.Dim, true
 }
 
 // openAIOptions maps the configuration to the LLM client's options.

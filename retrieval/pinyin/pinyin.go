@@ -15,7 +15,9 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -66,6 +68,14 @@ func New() (*Table, error) {
 		return nil, fmt.Errorf("pinyin table: %w", err)
 	}
 	return t, nil
+}
+
+// Version identifies the table's data (a hash of it), so that what is
+// derived from it and stored, such as an index's pinyin → bigram map, can
+// be rebuilt when the table changes.
+func (t *Table) Version() string {
+	sum := sha256.Sum256(tableGz)
+	return hex.EncodeToString(sum[:8])
 }
 
 // Readings returns the toneless readings of r, most common first, or nil.
