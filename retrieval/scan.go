@@ -133,7 +133,7 @@ func scanFolder(ctx context.Context, loader knowledge.Loader, fsys fs.FS, prev *
 			s.skipped = append(s.skipped, knowledge.Skip{Path: p, Reason: err.Error()})
 			return nil
 		}
-		fmt.Fprintf(watch, "%s\x00%d\x00%d\n", p, info.Size(), info.ModTime().UnixNano())
+		writeWatchLine(watch, p, info)
 		fp := fingerprintOf(info)
 		rec := fileRec{path: p, fp: fp, trusted: trustworthy(fp, now)}
 		if old := prevFiles[p]; old != nil && old.trusted && old.fp == fp {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"strings"
 	"time"
@@ -33,13 +34,20 @@ func (e *Engine) fingerprint() (string, error) {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(h, "%s\x00%d\x00%d\n", p, info.Size(), info.ModTime().UnixNano())
+		writeWatchLine(h, p, info)
 		return nil
 	})
 	if err != nil {
 		return "", fmt.Errorf("scan knowledge folder: %w", err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// writeWatchLine adds a file to a folder fingerprint. fingerprint and
+// scanFolder both write it, and must agree: a reload records the
+// fingerprint that Watch compares with.
+func writeWatchLine(w io.Writer, p string, info fs.FileInfo) {
+	fmt.Fprintf(w, "%s\x00%d\x00%d\n", p, info.Size(), info.ModTime().UnixNano())
 }
 
 // Watch polls the knowledge folder every interval and reloads when it has

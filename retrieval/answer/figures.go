@@ -357,13 +357,7 @@ func termShare(folded string, terms map[string]bool) float64 {
 }
 
 // tokenSet is the set of lexical terms of folded text.
-func tokenSet(folded string) map[string]bool {
-	set := make(map[string]bool)
-	for _, t := range retrieval.Tokens(nil, folded) {
-		set[t] = true
-	}
-	return set
-}
+func tokenSet(folded string) map[string]bool { return tokenSetOf(retrieval.Tokens(nil, folded)) }
 
 // containsNumber reports whether text states the number v as a whole
 // number, not as part of a longer one (7 is not in 117 or 2022-02-17's 17
