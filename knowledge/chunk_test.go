@@ -48,6 +48,25 @@ func endsSentence(s string) bool {
 	return len(rs) > 0 && strings.ContainsRune(sentenceEnders, rs[len(rs)-1])
 }
 
+// sentenceAround returns the length in runes of the sentence of text that
+// spans offset at: from the sentence end or line break before it to the
+// one after.
+func sentenceAround(text []rune, at int) int {
+	ends := func(i int) bool {
+		r := text[i]
+		return r == '\n' || strings.ContainsRune("。！？；!;", r) || (r == '?' && (i+1 == len(text) || text[i+1] == ' '))
+	}
+	from := at
+	for from > 0 && !ends(from-1) {
+		from--
+	}
+	to := at
+	for to < len(text) && !ends(to) {
+		to++
+	}
+	return to - from
+}
+
 func TestChunkInvariantsSeeds(t *testing.T) {
 	c := seedCorpus(t)
 	for _, d := range c.Docs {
@@ -109,7 +128,10 @@ func checkChunkInvariants(t *testing.T, d Document, chunks []Chunk) {
 			t.Errorf("chunk %s: %d runes, want at most MaxChunk+%d = %d", c.ID, n, chunkMargin, MaxChunk+chunkMargin)
 		}
 		atLineEnd := c.End == len(text) || text[c.End] == '\n'
-		if !atLineEnd && !endsSentence(c.Text) && utf8.RuneCountInString(c.Text) < MaxChunk {
+		// A sentence longer than MaxChunk is cut at a comma (or hard at
+		// MaxChunk): then a chunk may end inside it.
+		cutLong := sentenceAround(text, c.End) > MaxChunk && endsWithAny(c.Text, "，,、")
+		if !atLineEnd && !endsSentence(c.Text) && !cutLong && utf8.RuneCountInString(c.Text) < MaxChunk {
 			t.Errorf("chunk %s ends mid-sentence: …%q | %q…", c.ID, tail(c.Text, 12), string(text[c.End:min(len(text), c.End+12)]))
 		}
 		if endsLeadIn(c.Text) && c.End < len(text) {
@@ -551,6 +573,32 @@ func TestChunksArticles(t *testing.T) {
 				if !found {
 					t.Errorf("no chunk holds %q", tt.contains)
 				}
+			}
+		})
+	}
+}
+
+// TestChunksCutOverlongSentence: a sentence longer than MaxChunk is cut at
+// its last comma that keeps the piece within MaxChunk, not hard in a word,
+// and nothing of it is lost (found by FuzzChunks: the invariant had
+// allowed a mid-sentence end only at MaxChunk itself).
+func TestChunksCutOverlongSentence(t *testing.T) {
+	long := strings.Repeat("N", 300) + "," + strings.Repeat("N", 400)
+	for _, tc := range []struct{ name, text string }{
+		{"plain", long},
+		{"article", "第一条 " + long + "\n第二条 其他。"},
+		{"section", "一、总体要求\n" + long},
+		{"then a sentence", strings.Repeat("N", 550) + "，" + strings.Repeat("N", 100) + "。" + strings.Repeat("M", 100)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := Document{ID: "a.txt", Title: "t", Text: cleanLines(tc.text)}
+			chunks := Chunks(d)
+			checkChunkInvariants(t, d, chunks)
+			if len(chunks) < 2 {
+				t.Fatalf("Chunks = %d chunks, want the overlong sentence in two", len(chunks))
+			}
+			if !endsWithAny(chunks[0].Text, "，,") {
+				t.Errorf("first chunk ends …%q, want it cut at the comma", tail(chunks[0].Text, 12))
 			}
 		})
 	}
