@@ -563,7 +563,8 @@ type sentence struct {
 
 // sentences splits a line after 。！？； (and their ASCII forms followed by
 // space), keeping closing quotes with their sentence. A sentence longer than
-// MaxChunk is cut at commas, or hard at MaxChunk as a last resort.
+// MaxChunk is cut at commas, else between words, or hard at MaxChunk as a
+// last resort.
 func sentences(line string) []sentence {
 	rs := []rune(line)
 	var out []sentence
@@ -603,13 +604,19 @@ func splitLong(rs []rune, base int) []sentence {
 	}
 	var out []sentence
 	start := 0
-	last := -1
+	comma, space := -1, -1
 	for i, r := range rs {
-		if r == '，' || r == ',' || r == '、' {
-			last = i + 1
+		switch {
+		case r == '，' || r == ',' || r == '、':
+			comma = i + 1
+		case isSpace(r):
+			space = i + 1
 		}
 		if i-start+1 >= MaxChunk {
-			cut := last
+			cut := comma
+			if cut <= start {
+				cut = space // between words, not inside one
+			}
 			if cut <= start {
 				cut = i + 1
 			}

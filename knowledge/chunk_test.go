@@ -128,9 +128,10 @@ func checkChunkInvariants(t *testing.T, d Document, chunks []Chunk) {
 			t.Errorf("chunk %s: %d runes, want at most MaxChunk+%d = %d", c.ID, n, chunkMargin, MaxChunk+chunkMargin)
 		}
 		atLineEnd := c.End == len(text) || text[c.End] == '\n'
-		// A sentence longer than MaxChunk is cut at a comma (or hard at
-		// MaxChunk): then a chunk may end inside it.
-		cutLong := sentenceAround(text, c.End) > MaxChunk && endsWithAny(c.Text, "，,、")
+		// A sentence longer than MaxChunk is cut at a comma, else between
+		// words, else hard at MaxChunk: then a chunk may end inside it.
+		cutLong := !atLineEnd && sentenceAround(text, c.End) > MaxChunk &&
+			(endsWithAny(c.Text, "，,、") || isSpace(text[c.End-1]) || isSpace(text[c.End]) || c.End-c.Start >= MaxChunk)
 		if !atLineEnd && !endsSentence(c.Text) && !cutLong && utf8.RuneCountInString(c.Text) < MaxChunk {
 			t.Errorf("chunk %s ends mid-sentence: …%q | %q…", c.ID, tail(c.Text, 12), string(text[c.End:min(len(text), c.End+12)]))
 		}
@@ -589,6 +590,7 @@ func TestChunksCutOverlongSentence(t *testing.T) {
 		{"article", "第一条 " + long + "\n第二条 其他。"},
 		{"section", "一、总体要求\n" + long},
 		{"then a sentence", strings.Repeat("N", 550) + "，" + strings.Repeat("N", 100) + "。" + strings.Repeat("M", 100)},
+		{"words", strings.Repeat("word ", 100) + "," + strings.Repeat("word ", 100)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := Document{ID: "a.txt", Title: "t", Text: cleanLines(tc.text)}
@@ -601,5 +603,12 @@ func TestChunksCutOverlongSentence(t *testing.T) {
 				t.Errorf("first chunk ends …%q, want it cut at the comma", tail(chunks[0].Text, 12))
 			}
 		})
+	}
+	// With no comma, between words, not inside one.
+	d := Document{ID: "a.txt", Title: "t", Text: strings.Repeat("word ", 200) + "end"}
+	chunks := Chunks(d)
+	checkChunkInvariants(t, d, chunks)
+	if len(chunks) < 2 || !strings.HasSuffix(chunks[0].Text, "word") || !strings.HasPrefix(chunks[1].Text, "word") {
+		t.Errorf("Chunks(200 words) = %d chunks, first ending …%q: want a cut between words", len(chunks), tail(chunks[0].Text, 12))
 	}
 }

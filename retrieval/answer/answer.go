@@ -92,6 +92,9 @@ type Answer struct {
 	// Evidence is everything retrieved, cited or not, for the answer log.
 	Evidence []retrieval.Evidence  `json:"-"`
 	Expanded []retrieval.Expansion `json:"expanded,omitempty"`
+	// Missing are the question's key words that have no counterpart in the
+	// knowledge base (an unknown name, an untranslated English word).
+	Missing []string `json:"missing,omitempty"`
 	// LLM details, when the LLM path ran.
 	Model            string   `json:"model,omitempty"`
 	PromptTokens     int      `json:"prompt_tokens,omitempty"`
@@ -172,6 +175,7 @@ func (an *Answerer) Ask(ctx context.Context, qu Question) (Answer, error) {
 	a.Script = q.Script.String()
 	a.Evidence = ev
 	a.Expanded = q.Expanded
+	a.Missing = q.Missing
 	if !a.Answered {
 		a.Path, a.Citations, a.Short = PathDeclined, nil, ""
 	}

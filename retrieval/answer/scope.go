@@ -195,13 +195,22 @@ func yearsIn(f string) []int {
 // Latin word of a Chinese question, and the all-capital words of an English
 // one (ISO, IEC, GM2D), which name organisations and standards that the
 // evidence must name too.
+//
+// An acronym the lexicon translated (CPC → 中共) is a word like any other:
+// the evidence holds its translation, not the letters.
 func codesOf(q *retrieval.Query) []string {
+	translated := make(map[string]bool)
+	for _, ex := range q.Expanded {
+		for _, w := range strings.Fields(ex.Source) {
+			translated[w] = true
+		}
+	}
 	var out []string
 	for _, w := range strings.FieldsFunc(q.Text, func(r rune) bool { return r >= 0x80 || !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		if len(w) < 2 || isDigitsOnly(w) {
 			continue
 		}
-		if q.English && (strings.ToUpper(w) != w || len(w) > 8) {
+		if q.English && (strings.ToUpper(w) != w || len(w) > 8 || translated[strings.ToLower(w)]) {
 			continue
 		}
 		out = appendStr(out, strings.ToLower(w))
