@@ -18,6 +18,10 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 		return c
 	}
 	words := strings.Fields(c.noun)
+	if len(words) == 1 && englishClassifiers[words[0]] != "" {
+		// "How many items": the measure word, not a noun to bind.
+		return counted{unit: englishClassifiers[words[0]], english: c.noun, count: c.count}
+	}
 	var zh []string
 	var groups [][]string // one per English word or phrase: its alternatives
 	for _, ex := range q.Expanded {
@@ -36,7 +40,14 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 			groups = append(groups, []string{w})
 		}
 	}
-	return counted{noun: strings.Join(zh, " "), unit: c.unit, english: c.noun, groups: groups}
+	return counted{noun: strings.Join(zh, " "), unit: c.unit, english: c.noun, groups: groups, count: c.count}
+}
+
+// englishClassifiers are the English nouns that only count (how many
+// items), with the Chinese measure word they stand for.
+var englishClassifiers = map[string]string{
+	"item": "项", "items": "项", "piece": "件", "pieces": "件", "time": "次", "times": "次",
+	"batch": "批", "batches": "批", "session": "届", "sessions": "届",
 }
 
 // containsPrefix reports whether a word of ws starts with w (an inflection:

@@ -73,19 +73,30 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	if ctotal == 0 {
 		return decline(miss{})
 	}
+	wantDate := yearQ.MatchString(q.Folded)
+	wantDay := wantDate && dayQ.MatchString(q.Folded)
 	var cands []candSentence
 	for i, v := range ev[:min(len(ev), 5)] {
 		ctxFold := an.lang.Fold(v.Chunk.Title + " " + strings.Join(v.Chunk.Section, " "))
 		for nth, s := range knowledge.Sentences(v.Chunk.Text) {
 			f := an.lang.Fold(s)
+			words := f
+			if wantDate && dateOnlyRe.MatchString(s) {
+				// A notice's signature date speaks for its document: the
+				// title is its words.
+				words = f + " " + ctxFold
+			}
 			var hit float64
 			for _, c := range concepts {
-				hit += c.match(f, ctxFold, ix)
+				hit += c.match(words, ctxFold, ix)
 			}
 			cover := hit / ctotal
 			score := cover - 0.03*float64(i)
 			if q.Quantity && hasCount(s) {
 				score += 0.05
+			}
+			if wantDay && dateDayRe.MatchString(an.lang.ToSimplified(s)) {
+				score += 0.1
 			}
 			cands = append(cands, candSentence{text: s, folded: f, ev: i, nth: nth, score: score, cover: cover})
 		}
@@ -100,7 +111,6 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	}
 	sc := an.scopeOf(q)
 	docNumber := docNumberQ.MatchString(q.Folded)
-	wantDate := yearQ.MatchString(q.Folded)
 	quantity := q.Quantity && !docNumber && !listQ.MatchString(q.Folded)
 	noun := an.countedTerms(q)
 	person := whoQ.MatchString(q.Folded) && roleQ.MatchString(q.Folded)
@@ -141,7 +151,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			}
 			fig = f
 		}
-		if wantDate && !listQ.MatchString(q.Folded) && dateRe.FindString(an.lang.ToSimplified(c.text)) == "" {
+		if wantDate && !listQ.MatchString(q.Folded) && dateSpanRe.FindString(an.lang.ToSimplified(c.text)) == "" {
 			if why.kind == missNone {
 				why = miss{kind: missFigure}
 			}
@@ -162,7 +172,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	short := ""
 	switch {
 	case docNumber:
-		if num, at := an.docNumber(ev, idf); num != "" {
+		if num, at := an.docNumber(ix, ev, idf); num != "" {
 			short, best, src = num, &candSentence{text: at, ev: best.ev}, ev[best.ev].Chunk
 			for i, v := range ev {
 				if strings.Contains(v.Chunk.Text, num) {
@@ -175,7 +185,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		short = fig.text
 	case wantDate:
 		// "When…?" leads with the date the sentence gives, if it gives one.
-		short = dateRe.FindString(an.lang.ToSimplified(best.text))
+		short = pickDate(q.Folded, an.lang.ToSimplified(best.text), an.lang.Fold, idf)
 	case whoQ.MatchString(q.Folded):
 		short = an.personName(best.text, q.Folded, idf)
 	}
@@ -201,7 +211,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		// Each part of a list answer brings its figure or date.
 		var figs []string
 		for _, c := range append([]*candSentence{best}, peers...) {
-			fig := dateRe.FindString(an.lang.ToSimplified(c.text))
+			fig := pickDate(q.Folded, an.lang.ToSimplified(c.text), an.lang.Fold, idf)
 			if quantity {
 				f, _ := an.pickFigure(q.Folded, noun, c.text, idf, false)
 				fig = f.text
@@ -336,7 +346,7 @@ var docNumberRe = regexp.MustCompile(`\p{Han}{1,8}[〔\[［(（]\d{4}[〕\]］)�
 // docNumber picks the issuing number that belongs to the document the
 // question describes: one standing on a line of its own (a document's own
 // number, not one it cites) in a chunk whose title and text best match.
-func (an *Answerer) docNumber(ev []retrieval.Evidence, idf map[string]float64) (string, string) {
+func (an *Answerer) docNumber(ix *retrieval.Index, ev []retrieval.Evidence, idf map[string]float64) (string, string) {
 	best, bestLine, bestScore := "", "", -1.0
 	for i, v := range ev[:min(len(ev), 5)] {
 		lines := strings.Split(v.Chunk.Text, "\n")
@@ -359,6 +369,17 @@ func (an *Answerer) docNumber(ev []retrieval.Evidence, idf map[string]float64) (
 				for t, w := range idf {
 					if strings.Contains(f, t) {
 						sc += w
+					}
+				}
+				// The title the number follows must be the one asked, not
+				// one that only contains it: 《贯彻实施〈深化…改革方案〉行动计划》
+				// is not 《深化…改革方案》. Its words the question lacks count
+				// against it.
+				if ts := titleRe.FindAllStringSubmatch(ctx, -1); len(locs) > 1 && len(ts) > 0 {
+					for _, t := range retrieval.Tokens(nil, an.lang.Fold(ts[len(ts)-1][1])) {
+						if _, asked := idf[t]; !asked && !isDigitsOnly(t) {
+							sc -= 0.3 * ix.IDF(t)
+						}
 					}
 				}
 				if strings.TrimSpace(line) == m {

@@ -160,7 +160,14 @@ type counted struct {
 	// of its words: a figure counts the noun when most words have one
 	// alternative next to it.
 	groups [][]string
+	// count is set when the question asks how many of a thing (how many,
+	// 多少项): a percentage is then no answer, unless it asks a share.
+	count bool
 }
+
+// shareQ spots questions that ask for a share or rate, answered by a
+// percentage.
+var shareQ = regexp.MustCompile(`百分|比例|比重|占比|率|percent|share|proportion|rate|ratio`)
 
 var (
 	// howManyZh finds 多少 / 几 with the measure word after it.
@@ -173,8 +180,9 @@ var (
 
 // countedNoun reads what a quantity question counts from its folded text.
 func countedNoun(folded string) counted {
+	share := shareQ.MatchString(folded)
 	if m := howManyEn.FindStringSubmatch(folded); m != nil {
-		return counted{noun: m[1]}
+		return counted{noun: m[1], count: !share && strings.Contains(m[0], "how many")}
 	}
 	loc := howManyZh.FindStringSubmatchIndex(folded)
 	if loc == nil {
@@ -183,6 +191,7 @@ func countedNoun(folded string) counted {
 	var c counted
 	if loc[2] >= 0 {
 		c.unit = folded[loc[2]:loc[3]]
+		c.count = !share
 	}
 	// 多少个秘书处: the noun follows the measure word.
 	after := []rune(folded[loc[1]:])
@@ -276,6 +285,8 @@ func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf m
 			continue
 		case containsNumber(qFolded, f.value):
 			continue // the question's own figure (2025年的目标)
+		case c.count && (f.unit == "%" || f.unit == "％"):
+			continue // "how many items" is not answered by a share
 		}
 		var score float64
 		if len(nounTerms) > 0 {
@@ -384,17 +395,20 @@ func isNumberRune(r rune) bool { return r >= '0' && r <= '9' || r == '.' || r ==
 // yearQ spots questions whose answer is a year or date.
 var yearQ = regexp.MustCompile(`哪一年|哪年|何年|哪些年|什么时候|何时|几月|哪天|哪一天|what year|which year|\bwhen\b|what date`)
 
-// dateRe finds a date or year: 2015年10月30日, 2023年7月, 2025年.
-var dateRe = regexp.MustCompile(`(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?`)
 
 // listQ spots questions that ask for several things ("分为哪几个阶段").
 var listQ = regexp.MustCompile(`哪几|哪些|有哪|which|what are`)
 
+var yearSpanParts = regexp.MustCompile(`^((?:19|20)\d{2})年?(?:-|–|—|－|~|～|至|到)((?:19|20)\d{2})年?$`)
+
 var dateParts = regexp.MustCompile(`^((?:19|20)\d{2})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$`)
 
 // englishDate writes 2015年10月30日 as "30 October 2015", 2023年7月 as
-// "July 2023" and 2025年 as "2025".
+// "July 2023", 2025年 as "2025" and 2007-2020年 as "2007–2020".
 func englishDate(s string) (string, bool) {
+	if m := yearSpanParts.FindStringSubmatch(s); m != nil {
+		return m[1] + "–" + m[2], true
+	}
 	m := dateParts.FindStringSubmatch(s)
 	if m == nil || m[0] != s {
 		return "", false

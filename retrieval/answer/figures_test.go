@@ -94,6 +94,11 @@ func TestPickFigure(t *testing.T) {
 		{"新建了多少项社会公用计量标准？", "1.新建社会公用计量标准19项", "19项", true},
 		{"浙江共确定多少个市县开展省级试点？", "2023年7月,浙江共确定25个市、县(市、区)政府开展省级试点", "25个", true},
 		{"要完成多少项任务？", "2025年前完成标准化改革。", "", false},
+		// "How many" is not answered by a share, unless it asks one.
+		{"到2025年培育多少项企业标准领跑者？", "企业标准覆盖率达到60%，培育进入企业标准领跑者榜单50项", "50项", true},
+		{"How many items will enter the forerunner lists by 2025?", "企业标准覆盖率达到60%，培育进入国家级企业标准领跑者榜单50项", "50项", true},
+		{"企业标准覆盖率要达到多少？", "企业标准覆盖率达到60%，培育进入领跑者榜单50项", "60%", true},
+		{"How many enterprises will be covered?", "企业标准覆盖率达到60%", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -105,6 +110,35 @@ func TestPickFigure(t *testing.T) {
 			f, ok := an.pickFigure(q.Folded, an.countedTerms(q), tt.sentence, idf, false)
 			if ok != tt.ok || f.text != tt.want {
 				t.Errorf("pickFigure(%q, %q) = %q, %v; want %q, %v", tt.q, tt.sentence, f.text, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestPickDate(t *testing.T) {
+	an := seeds(t)
+	ix := an.eng.Current()
+	tests := []struct{ q, sentence, want string }{
+		// The date bound to what is asked, in a sentence citing several.
+		{"《上海市标准化发展战略纲要》覆盖哪些年份？",
+			"为贯彻《贯彻实施〈深化标准化工作改革方案〉行动计划(2015-2016年)》,进一步深化《上海市标准化发展战略纲要(2007-2020年)》实施", "2007-2020年"},
+		{"贯彻实施行动计划的期限是哪些年？",
+			"为贯彻《贯彻实施〈深化标准化工作改革方案〉行动计划(2015-2016年)》,进一步深化《上海市标准化发展战略纲要(2007-2020年)》实施", "2015-2016年"},
+		// A day when a day is asked.
+		{"这份通知是哪天印发的？", "2015年印发，2015年10月30日起施行", "2015年10月30日"},
+		// Not the question's own year while another is given.
+		{"2015年方案要求何时完成奖励制度？", "2015年方案提出建立奖励制度(2018年底前完成)", "2018年"},
+		{"When was the notice issued?", "no date here", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			q := an.eng.Analyze(ix, tt.q)
+			idf := make(map[string]float64)
+			for _, term := range q.Terms {
+				idf[term.Text] = ix.IDF(term.Text) * term.Weight
+			}
+			if got := pickDate(q.Folded, tt.sentence, an.lang.Fold, idf); got != tt.want {
+				t.Errorf("pickDate(%q, %q) = %q, want %q", tt.q, tt.sentence, got, tt.want)
 			}
 		})
 	}

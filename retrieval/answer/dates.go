@@ -1,0 +1,80 @@
+package answer
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// dayQ spots "when" questions that ask for a day, not only a year: the
+// date a notice was signed (落款日期), issued on which day.
+var dayQ = regexp.MustCompile(`哪天|哪一天|几月几[日号]|几号|日期|成文|落款|what date|which day|what day|exact date|\bdated\b|date of`)
+
+// dateSpanRe finds a date or a span of years, a span first: 2007-2020年,
+// 2015年10月30日, 2023年7月, 2025年.
+var dateSpanRe = regexp.MustCompile(`(?:19|20)\d{2}\s*年?\s*(?:-|–|—|－|~|～|至|到)\s*(?:19|20)\d{2}年?|(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?`)
+
+// dateDayRe finds a full date: 2015年10月30日.
+var dateDayRe = regexp.MustCompile(`(?:19|20)\d{2}年\d{1,2}月\d{1,2}日`)
+
+// dateOnlyRe matches a sentence that is only a date: a notice's signature
+// line.
+var dateOnlyRe = regexp.MustCompile(`^\s*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日\s*$`)
+
+// pickDate chooses the date or span of years of sentence (Simplified) that
+// answers a "when" question: the one whose phrase (back to the previous
+// date or clause boundary, on to the next clause boundary, and the title
+// it stands in) holds most of the question's terms, weighted by idf; a
+// full date when the question asks for a day. A year the question itself
+// names is the question's, not the answer, while the sentence has
+// another. It returns "" when the sentence has no date.
+func pickDate(qFolded, simp string, fold func(string) string, idf map[string]float64) string {
+	locs := dateSpanRe.FindAllStringIndex(simp, -1)
+	if len(locs) == 0 {
+		return ""
+	}
+	wantDay := dayQ.MatchString(qFolded)
+	best, bestScore := "", -1.0
+	for k, loc := range locs {
+		d := simp[loc[0]:loc[1]]
+		lo := 0
+		if k > 0 {
+			lo = locs[k-1][1]
+		}
+		head := simp[lo:loc[0]]
+		if i := strings.LastIndexAny(head, "，,；;。：:"); i >= 0 {
+			_, n := utf8.DecodeRuneInString(head[i:])
+			head = head[i+n:]
+		}
+		// A span inside a title, 《…纲要(2007-2020年)》: the title is its phrase.
+		if i := strings.LastIndex(head, "《"); i >= 0 {
+			head = head[i:]
+		}
+		hi := len(simp)
+		if k+1 < len(locs) {
+			hi = locs[k+1][0]
+		}
+		tail := simp[loc[1]:hi]
+		if i := strings.IndexAny(tail, "，,；;。：:"); i >= 0 {
+			tail = tail[:i]
+		}
+		phrase := fold(head + tail)
+		var score float64
+		for t, w := range idf {
+			if strings.Contains(phrase, t) {
+				score += w
+			}
+		}
+		full := strings.HasSuffix(d, "日")
+		if wantDay && full {
+			score += 1000
+		}
+		if !full && strings.Contains(qFolded, strings.TrimSuffix(d, "年")) && len(locs) > 1 {
+			score -= 1000 // the question's own year
+		}
+		if score > bestScore {
+			best, bestScore = d, score
+		}
+	}
+	return strings.Join(strings.Fields(best), "")
+}
