@@ -235,9 +235,13 @@ type langReport struct {
 
 // norm folds text the way the grader compares it: script, case, pinyin,
 // and only letters and digits kept.
+//
+// Like the shared grader it converts script character by character and
+// phrase by phrase, without Taiwan wording: Fold would read 標準數位列全省第二
+// as 数字列 (數位, "digital"), and lose the 位列 a reviewer's evidence quotes.
 func norm(e *knowledgeBase, s string) string {
 	var b strings.Builder
-	for _, r := range e.Language().Fold(s) {
+	for _, r := range strings.ToLower(e.Language().ToSimplified(s)) {
 		if unicode.IsLetter(r) || unicode.IsNumber(r) {
 			b.WriteRune(r)
 		}

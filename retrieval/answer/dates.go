@@ -78,3 +78,43 @@ func pickDate(qFolded, simp string, fold func(string) string, idf map[string]flo
 	}
 	return strings.Join(strings.Fields(best), "")
 }
+
+// rankQ spots questions that ask for a rank (位列全省第二), not a count.
+var rankQ = regexp.MustCompile(`排名|排第|排在|位列|位居|名列|第几|几名|\brank(?:s|ed|ing)?\b|what place|which place|what position`)
+
+// rankRe finds a rank: 全省第二, 第1位, 首位, 前列.
+var rankRe = regexp.MustCompile(`(?:全国|全省|全市|全区|全球|世界)?(?:第[一二三四五六七八九十百\d]+(?:位|名)?|首位|前列|首)`)
+
+// ordinals are the English words for the ranks 1 to 10.
+var ordinals = []string{"", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
+
+// englishRank writes 全省第二 as "second (全省第二)".
+func englishRank(s string) string {
+	i := strings.Index(s, "第")
+	if i < 0 {
+		if strings.Contains(s, "首") {
+			return "first (" + s + ")"
+		}
+		return s
+	}
+	num := strings.TrimRight(s[i+len("第"):], "位名")
+	n, ok := hanValue(num)
+	if !ok {
+		n, ok = digitsValue(num)
+	}
+	if !ok || n < 1 || n >= len(ordinals) {
+		return s
+	}
+	return ordinals[n] + " (" + s + ")"
+}
+
+func digitsValue(s string) (int, bool) {
+	if s == "" || !isDigitsOnly(s) || len(s) > 4 {
+		return 0, false
+	}
+	n := 0
+	for _, r := range s {
+		n = n*10 + int(r-'0')
+	}
+	return n, true
+}

@@ -155,6 +155,9 @@ func (an *Answerer) englishLead(q *retrieval.Query, short string) string {
 	if d, ok := englishDate(short); ok {
 		return d
 	}
+	if rankQ.MatchString(q.Folded) {
+		return englishRank(short)
+	}
 	if whoQ.MatchString(q.Folded) {
 		if py := an.lang.Romanize(short); py != "" {
 			return py + " (" + short + ")"

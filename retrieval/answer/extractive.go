@@ -111,7 +111,8 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	}
 	sc := an.scopeOf(q)
 	docNumber := docNumberQ.MatchString(q.Folded)
-	quantity := q.Quantity && !docNumber && !listQ.MatchString(q.Folded)
+	rank := rankQ.MatchString(q.Folded)
+	quantity := q.Quantity && !docNumber && !rank && !listQ.MatchString(q.Folded)
 	noun := an.countedTerms(q)
 	person := whoQ.MatchString(q.Folded) && roleQ.MatchString(q.Folded)
 
@@ -157,6 +158,12 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			}
 			continue // "when?" is answered by a date
 		}
+		if rank && rankRe.FindString(c.text) == "" {
+			if why.kind == missNone {
+				why = miss{kind: missFigure}
+			}
+			continue // "where does it rank" is answered by a rank
+		}
 		if person && an.personName(c.text, q.Folded, idf) == "" {
 			if why.kind == missNone {
 				why = miss{kind: missFigure}
@@ -181,6 +188,8 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 				}
 			}
 		}
+	case rank:
+		short = rankRe.FindString(an.lang.ToSimplified(best.text))
 	case quantity:
 		short = fig.text
 	case wantDate:
