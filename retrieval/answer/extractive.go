@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -25,6 +26,10 @@ const (
 	// ("Why did Shanghai cancel its fund?" → "Shanghai set up a fund").
 	minWhyCoverage = 0.7
 )
+
+// lengthPenalty is what 100 runes of a sentence cost it against a shorter
+// one with the same coverage.
+const lengthPenalty = 0.03
 
 // whyQ spots questions that ask for a reason.
 var whyQ = regexp.MustCompile(`为什么|为何|为啥|何以|\bwhy\b|how come`)
@@ -73,6 +78,10 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	if ctotal == 0 {
 		return decline(miss{})
 	}
+	sc := an.scopeOf(q)
+	// The sentence is chosen by what the question asks; the words naming
+	// where (place, year, kind of document) count toward the threshold only.
+	content, ctotalContent := withoutScope(concepts, ctotal, an.scopeTokens(q, sc))
 	wantDate := yearQ.MatchString(q.Folded)
 	wantDay := wantDate && dayQ.MatchString(q.Folded)
 	var cands []candSentence
@@ -86,12 +95,17 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 				// title is its words.
 				words = f + " " + ctxFold
 			}
-			var hit float64
+			var hit, hitContent float64
 			for _, c := range concepts {
 				hit += c.match(words, ctxFold, ix)
 			}
+			for _, c := range content {
+				hitContent += c.match(words, ctxFold, ix)
+			}
 			cover := hit / ctotal
-			score := cover - 0.03*float64(i)
+			// Of two sentences that say as much, the shorter says it: a
+			// preamble that names everything is not the answer.
+			score := hitContent/ctotalContent - 0.03*float64(i) - lengthPenalty*float64(utf8.RuneCountInString(s))/100
 			if q.Quantity && hasCount(s) {
 				score += 0.05
 			}
@@ -109,7 +123,6 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		// "Why did X happen?" presupposes X: the answer must state it.
 		need = minWhyCoverage
 	}
-	sc := an.scopeOf(q)
 	docNumber := docNumberQ.MatchString(q.Folded)
 	rank := rankQ.MatchString(q.Folded)
 	quantity := q.Quantity && !docNumber && !rank && !listQ.MatchString(q.Folded)
@@ -405,6 +418,62 @@ func (an *Answerer) docNumber(ix *retrieval.Index, ev []retrieval.Evidence, idf 
 		bestLine = best
 	}
 	return best, bestLine
+}
+
+// scopeTokens are the terms of the words by which a question names where
+// its answer stands, rather than what it asks: the places (上海), years
+// (2015) and kind of document (工作方案, plan) that the scope check holds
+// the evidence to. A preamble that names them all ("为贯彻…上海…2015…方案")
+// must not outscore the sentence that answers.
+func (an *Answerer) scopeTokens(q *retrieval.Query, sc scope) map[string]bool {
+	set := make(map[string]bool)
+	add := func(s string) {
+		for _, t := range retrieval.Tokens(nil, an.lang.Fold(s)) {
+			set[t] = true
+		}
+	}
+	for _, p := range sc.places {
+		add(p)
+	}
+	for _, y := range append(slices.Clone(sc.years), sc.docYears...) {
+		add(strconv.Itoa(y))
+	}
+	for _, k := range sc.docKinds {
+		for _, d := range docKinds {
+			if d.asked == k {
+				for _, t := range d.title {
+					add(t)
+				}
+			}
+		}
+	}
+	return set
+}
+
+// withoutScope drops the concepts made only of scope terms, when what is
+// left still weighs at least half: then the question's other words choose
+// the sentence. A question of scope words alone keeps them.
+func withoutScope(cs []concept, total float64, scopeTerms map[string]bool) ([]concept, float64) {
+	var drop float64
+	isScope := func(c concept) bool {
+		for _, alt := range c.alts {
+			for _, t := range alt {
+				if !scopeTerms[t] {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	for _, c := range cs {
+		if isScope(c) {
+			drop += c.w
+		}
+	}
+	if drop == 0 || total-drop < total/2 {
+		return cs, total
+	}
+	return slices.DeleteFunc(slices.Clone(cs), isScope), total - drop
 }
 
 // concept is one thing the question asks about: a term of a Chinese

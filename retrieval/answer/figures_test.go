@@ -286,3 +286,34 @@ func TestAskScope(t *testing.T) {
 }
 
 var _ = retrieval.DefaultTopK
+
+func TestWithoutScope(t *testing.T) {
+	scopeTerms := map[string]bool{"上海": true, "2015": true, "方案": true}
+	c := func(w float64, alts ...string) concept {
+		var as [][]string
+		for _, a := range alts {
+			as = append(as, strings.Fields(a))
+		}
+		return concept{alts: as, w: w}
+	}
+	tests := []struct {
+		name     string
+		cs       []concept
+		total    float64
+		wantN    int
+		wantLeft float64
+	}{
+		{"scope words dropped", []concept{c(1, "上海"), c(1, "2015"), c(3, "信息 平台"), c(2, "依托")}, 7, 2, 5},
+		{"a concept with one content alternative stays", []concept{c(1, "方案", "计划"), c(3, "信息")}, 4, 2, 4},
+		{"scope words alone are kept", []concept{c(2, "上海"), c(2, "方案"), c(1, "内容")}, 5, 3, 5},
+		{"no scope words", []concept{c(1, "信息")}, 1, 1, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, left := withoutScope(tt.cs, tt.total, scopeTerms)
+			if len(got) != tt.wantN || left != tt.wantLeft {
+				t.Errorf("withoutScope = %d concepts weighing %v, want %d weighing %v", len(got), left, tt.wantN, tt.wantLeft)
+			}
+		})
+	}
+}
