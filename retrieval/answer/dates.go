@@ -118,3 +118,37 @@ func digitsValue(s string) (int, bool) {
 	}
 	return n, true
 }
+
+// negationQ finds a negated statement in a question (folded): 未能, 没有,
+// 不涉及, "not", "fail".
+var negationQ = regexp.MustCompile(`未能|没能|没有|并未|未曾|未被|从未|不再|不涉及|不包括|不含|不予|不能|不会|未|\bnot\b|n't\b|\bnever\b|\bfail(?:s|ed)?\b|\bwithout\b`)
+
+// negationText finds a negation in a sentence (Simplified).
+var negationText = regexp.MustCompile(`未[能曾被经予列纳达获]|尚未|并未|没|不[是再能会予得含包涉属宜应]|无法|并无|禁止|取消|停止`)
+
+// statesPremise reports whether a sentence (any script) states what a
+// why-question (folded) takes for granted: every figure and rank the
+// question states (第一, 24个月, 1万名), and a negation where the question
+// has one. "Why is Jiaxing first?" is not answered by "位列全省第二", nor
+// "why did Shanghai fail to host…" by "成功承办…".
+func (an *Answerer) statesPremise(qFolded, sentence string) bool {
+	simp := an.lang.ToSimplified(sentence)
+	qSimp := an.lang.ToSimplified(qFolded)
+	for _, f := range figures(qSimp) {
+		if f.kind == figYear || f.kind == figMarker {
+			continue
+		}
+		if !containsNumber(simp, f.value) && !strings.Contains(simp, f.text) {
+			return false
+		}
+	}
+	for _, r := range rankRe.FindAllString(qSimp, -1) {
+		if !strings.Contains(simp, strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(r, "全国"), "全省"), "全市")) {
+			return false
+		}
+	}
+	if negationQ.MatchString(qFolded) && !negationText.MatchString(simp) {
+		return false
+	}
+	return true
+}

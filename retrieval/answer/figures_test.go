@@ -317,3 +317,25 @@ func TestWithoutScope(t *testing.T) {
 		})
 	}
 }
+
+func TestStatesPremise(t *testing.T) {
+	an := seeds(t)
+	tests := []struct {
+		q, sentence string
+		want        bool
+	}{
+		{"嘉兴每百万人先进标准数为何位列全省第一？", "每百万人先进标准数位列全省第二", false},
+		{"嘉兴每百万人先进标准数为何位列全省第二？", "每百万人先进标准数位列全省第二", true},
+		{"上海为何未能成功承办第83届IEC大会？", "成功承办第83届IEC大会，连续20年举办标准化国际论坛。", false},
+		{"Why did Shanghai fail to host the IEC meeting?", "成功承办第83届IEC大会。", false},
+		{"嘉兴方案为什么不涉及农业领域？", "主动融入乡村振兴、数字乡村、未来乡村建设等时代命题", false},
+		{"为什么没有纳入考核？", "尚未纳入考核范围", true},
+		{"Why does the plan extend the drafting cycle to 24 months?", "地方标准平均制定周期缩短至12个月", false},
+		{"为什么要建设标准化人才高地？", "建设标准化人才高地。打造上海标准化智库。", true},
+	}
+	for _, tt := range tests {
+		if got := an.statesPremise(an.lang.Fold(tt.q), tt.sentence); got != tt.want {
+			t.Errorf("statesPremise(%q, %q) = %v, want %v", tt.q, tt.sentence, got, tt.want)
+		}
+	}
+}
