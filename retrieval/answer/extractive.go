@@ -611,6 +611,8 @@ func (an *Answerer) declineText(q *retrieval.Query, m miss) string {
 		switch {
 		case m.kind == missPlace && m.found != "":
 			why = fmt.Sprintf(" They give this for %s, not for the place you asked about.", m.found)
+		case m.kind == missYear && m.total:
+			why = fmt.Sprintf(" They give a running total up to %s, not the figure for %s alone.", m.asked, m.asked)
 		case m.kind == missYear && m.found != "":
 			why = fmt.Sprintf(" They give this for %s, not for %s.", m.found, m.asked)
 		case m.kind == missDocument:
@@ -622,6 +624,8 @@ func (an *Answerer) declineText(q *retrieval.Query, m miss) string {
 	switch {
 	case m.kind == missPlace && m.found != "":
 		why = fmt.Sprintf("文件中只有%s的相关内容，没有%s的。", m.found, m.asked)
+	case m.kind == missYear && m.total:
+		why = fmt.Sprintf("文件给出的是截至%s年的累计数，不是%s年当年的数字。", m.asked, m.asked)
 	case m.kind == missYear && m.found != "":
 		why = fmt.Sprintf("文件给出的是%s年的情况，不是%s年的。", m.found, m.asked)
 	case m.kind == missDocument:

@@ -239,6 +239,13 @@ func TestCheckScope(t *testing.T) {
 		{"2022年行动计划要培养多少名标准化工程师？", "标准化工程师及标准化岗位培训人员突破5000名。", plan2015, missDocument},
 		{"2015年的工作方案要培养多少名标准化工程师？", "标准化工程师及标准化岗位培训人员突破5000名。", plan2015, missNone},
 		{"上海承担了多少个IEEE秘书处？", "上海承担国际标准化技术组织ISO/IEC秘书处6个。", shanghai2022, missCode},
+		// A year's figure is not the running total to that year, and not a
+		// figure of "the last two years" on a page dated that year.
+		{"How many international standards did Shanghai lead in 2021 alone?", "截至2021年底，累计牵头制定国际标准115项。", shanghai2022, missYear},
+		{"How many international standards had Shanghai led by the end of 2021?", "截至2021年底，累计牵头制定国际标准115项。", shanghai2022, missNone},
+		{"2022年上海新培育评定了多少项上海标准？", "特别是近两年培育评定“上海标准”21项", shanghai2022, missYear},
+		{"2022年上海发布了什么行动计划？", "近日,上海市政府发布《上海市标准化发展行动计划》", shanghai2022, missNone},
+		{"浙江到2025年要建设多少个城市标准化试点？", "到2025年，累计建设城市标准化试点20个以上", knowledge.Chunk{Title: "浙江省国家标准化创新发展试点工作方案"}, missNone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

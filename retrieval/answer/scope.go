@@ -26,7 +26,19 @@ type scope struct {
 	codes    []string // Latin codes and acronyms the evidence must hold: iso, iec, gm2d
 	orgs     []string // organisations named, folded, without their place: 市场监管局, 国际电信联盟
 	people   []string // people named with their post: 副市长陈学军
+	// yearFigure is set for a quantity question about a year: its figure
+	// must be that year's, stated with the year (a news page's date does
+	// not make "近两年…21项" a 2022 figure), and not a running total
+	// ("截至2021年底累计…") unless the question asks for one.
+	yearFigure bool
+	cumulative bool // the question asks for a running total (截至, 累计, by the end of)
 }
+
+// cumulativeQ spots questions that ask for a running total.
+var cumulativeQ = regexp.MustCompile(`到\s*(?:19|20)\d{2}|(?:19|20)\d{2}\s*年?前|\bby\s+(?:19|20)\d{2}|截至|截止|累计|总共|一共|共有|总计|为止|以来|年底|底前|so far|in total|\btotal\b|cumulative|by the end|by end|as of|up to|until|since`)
+
+// cumulativeText spots a running total in a sentence (Simplified).
+var cumulativeText = regexp.MustCompile(`截至|截止|累计|以来|为止`)
 
 // miss says why a piece of evidence is out of the question's scope, for the
 // decline: asked is what the question names, found what the evidence is
@@ -34,6 +46,7 @@ type scope struct {
 type miss struct {
 	kind         missKind
 	asked, found string
+	total        bool // the evidence gives a running total to the year asked, not the year's figure
 }
 
 type missKind int
@@ -123,6 +136,8 @@ func (an *Answerer) scopeOf(q *retrieval.Query) scope {
 	for _, m := range titleRe.FindAllStringSubmatch(f, -1) {
 		sc.titles = append(sc.titles, strings.TrimSpace(m[1]))
 	}
+	sc.yearFigure = q.Quantity && len(sc.years) > 0
+	sc.cumulative = cumulativeQ.MatchString(f)
 	sc.codes = codesOf(q)
 	sc.orgs = an.orgsOf(q)
 	sc.people = titleNamePairs(an.lang.ToSimplified(q.Folded))
@@ -264,7 +279,11 @@ func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
 		own := yearsIn(sf)
 		ok := intersects(own, sc.years)
 		if !ok && len(own) == 0 {
-			ok = intersects(yearsIn(ctx), sc.years) || intersects(dateYears(c.Date), sc.years)
+			ok = intersects(yearsIn(ctx), sc.years) || !sc.yearFigure && intersects(dateYears(c.Date), sc.years)
+		}
+		if ok && sc.yearFigure && !sc.cumulative && cumulativeText.MatchString(an.lang.ToSimplified(sentence)) {
+			// "How many in 2021?" is not answered by the total to the end of 2021.
+			return miss{kind: missYear, asked: strconv.Itoa(sc.years[0]), total: true}
 		}
 		if !ok {
 			found := ""
