@@ -10,6 +10,17 @@ import (
 // date a notice was signed (落款日期), issued on which day.
 var dayQ = regexp.MustCompile(`哪天|哪一天|几月几[日号]|几号|日期|成文|落款|what date|which day|what day|exact date|\bdated\b|date of`)
 
+// exactDayQ spots questions that ask for the day itself: a year or a month
+// does not answer them.
+var exactDayQ = regexp.MustCompile(`哪天|哪一天|几月几[日号]|几号|落款|which day|what day|exact date`)
+
+// whichTimeQ spots "which year" questions, which ask for one date, not a list.
+var whichTimeQ = regexp.MustCompile(`\bwhich (?:year|month|day|date)\b`)
+
+// whichQ spots "which …" questions, a who-question when they name a post
+// (which vice mayor).
+var whichQ = regexp.MustCompile(`\bwhich\b|哪位|哪一位`)
+
 // dateSpanRe finds a date or a span of years, a span first: 2007-2020年,
 // 2015年10月30日, 2023年7月, 2025年.
 var dateSpanRe = regexp.MustCompile(`(?:19|20)\d{2}\s*年?\s*(?:-|–|—|－|~|～|至|到)\s*(?:19|20)\d{2}年?|(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?`)

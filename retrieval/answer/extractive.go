@@ -36,6 +36,11 @@ var whyQ = regexp.MustCompile(`为什么|为何|为啥|何以|\bwhy\b|how come`)
 
 type candSentence struct {
 	text   string // original
+	// note is the task note that closes the sentence's group in a work
+	// plan, "(市财政局牵头,市质量技监局配合,2017年底前完成)": who leads and by
+	// when, for every sentence of the task it ends. "" when the sentence
+	// holds it.
+	note   string
 	folded string
 	ev     int // index into evidence
 	nth    int // sentence number within its chunk
@@ -87,9 +92,13 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	var cands []candSentence
 	for i, v := range ev[:min(len(ev), 5)] {
 		ctxFold := an.lang.Fold(v.Chunk.Title + " " + strings.Join(v.Chunk.Section, " "))
-		for nth, s := range knowledge.Sentences(v.Chunk.Text) {
+		sents, notes := sentencesWithNotes(v.Chunk.Text)
+		for nth, s := range sents {
 			f := an.lang.Fold(s)
 			words := f
+			if notes[nth] != "" {
+				words = f + " " + an.lang.Fold(notes[nth])
+			}
 			if wantDate && dateOnlyRe.MatchString(s) {
 				// A notice's signature date speaks for its document: the
 				// title is its words.
@@ -112,7 +121,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			if wantDay && dateDayRe.MatchString(an.lang.ToSimplified(s)) {
 				score += 0.1
 			}
-			cands = append(cands, candSentence{text: s, folded: f, ev: i, nth: nth, score: score, cover: cover})
+			cands = append(cands, candSentence{text: s, note: notes[nth], folded: f, ev: i, nth: nth, score: score, cover: cover})
 		}
 	}
 	need := minCoverage
@@ -128,11 +137,14 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			return decline(miss{kind: missUnknown})
 		}
 	}
-	docNumber := docNumberQ.MatchString(q.Folded)
+	// "文号为国发〔2015〕13号的是哪份文件？" gives the number and asks the document.
+	docNumber := docNumberQ.MatchString(q.Folded) && !docNumberRe.MatchString(an.lang.ToSimplified(q.Text))
 	rank := rankQ.MatchString(q.Folded)
-	quantity := q.Quantity && !docNumber && !rank && !listQ.MatchString(q.Folded)
+	list := listQ.MatchString(q.Folded) && !whichTimeQ.MatchString(q.Folded)
+	quantity := q.Quantity && !docNumber && !rank && !list
 	noun := an.countedTerms(q)
-	person := whoQ.MatchString(q.Folded) && roleQ.MatchString(q.Folded)
+	person := (whoQ.MatchString(q.Folded) || whichQ.MatchString(q.Folded)) && roleQ.MatchString(q.Folded)
+	exactDay := wantDate && exactDayQ.MatchString(q.Folded)
 
 	// The best sentence in scope, by score; the first one out of scope
 	// says what the documents hold instead, for the decline.
@@ -173,7 +185,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			}
 			fig = f
 		}
-		if wantDate && !listQ.MatchString(q.Folded) && dateSpanRe.FindString(an.lang.ToSimplified(c.text)) == "" {
+		if withNote := an.lang.ToSimplified(c.text + c.note); wantDate && !list && dateSpanRe.FindString(withNote) == "" || exactDay && !dateDayRe.MatchString(withNote) {
 			if why.kind == missNone {
 				why = miss{kind: missFigure}
 			}
@@ -200,13 +212,15 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	short := ""
 	switch {
 	case docNumber:
-		if num, at := an.docNumber(ix, ev, idf); num != "" {
-			short, best, src = num, &candSentence{text: at, ev: best.ev}, ev[best.ev].Chunk
-			for i, v := range ev {
-				if strings.Contains(v.Chunk.Text, num) {
-					best.ev, src = i, v.Chunk
-					break
-				}
+		num, at := an.docNumber(ix, ev, idf)
+		if num == "" {
+			return decline(miss{kind: missFigure}) // a document number is answered by one
+		}
+		short, best, src = num, &candSentence{text: at, ev: best.ev}, ev[best.ev].Chunk
+		for i, v := range ev {
+			if strings.Contains(v.Chunk.Text, num) {
+				best.ev, src = i, v.Chunk
+				break
 			}
 		}
 	case rank:
@@ -215,7 +229,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		short = fig.text
 	case wantDate:
 		// "When…?" leads with the date the sentence gives, if it gives one.
-		short = pickDate(q.Folded, an.lang.ToSimplified(best.text), an.lang.Fold, idf)
+		short = pickDate(q.Folded, an.lang.ToSimplified(best.text+best.note), an.lang.Fold, idf)
 	case whoQ.MatchString(q.Folded):
 		short = an.personName(best.text, q.Folded, idf)
 	}
@@ -241,7 +255,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		// Each part of a list answer brings its figure or date.
 		var figs []string
 		for _, c := range append([]*candSentence{best}, peers...) {
-			fig := pickDate(q.Folded, an.lang.ToSimplified(c.text), an.lang.Fold, idf)
+			fig := pickDate(q.Folded, an.lang.ToSimplified(c.text+c.note), an.lang.Fold, idf)
 			if quantity {
 				f, _ := an.pickFigure(q.Folded, noun, c.text, idf, false)
 				fig = f.text
@@ -291,8 +305,13 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 // withFollowing returns a sentence, and when it is only a heading or a
 // fragment ("(一)组织保障。"), the sentences after it in its chunk, up to a
 // readable length: the content the heading announces.
+//
+// A sentence of a work plan's task brings the task's note along.
 func withFollowing(ev []retrieval.Evidence, c *candSentence) string {
 	const short, enough = 24, 60
+	if c.note != "" {
+		return c.text + c.note
+	}
 	if utf8.RuneCountInString(c.text) >= short {
 		return c.text
 	}
@@ -308,6 +327,32 @@ func withFollowing(ev []retrieval.Evidence, c *candSentence) string {
 		out += s
 	}
 	return out
+}
+
+// taskNoteRe finds a work plan's task note: the departments that lead or
+// assist and the deadline, in parentheses after the task, in either script.
+var taskNoteRe = regexp.MustCompile(`[(（][^()（）]{0,80}?(?:牵头|牽頭|配合|负责|負責|完成|推进|推進)[^()（）]{0,40}[)）]\s*$`)
+
+// sentencesWithNotes splits text into sentences (knowledge.Sentences) and
+// gives each the task note that ends its group on the same line: the
+// sentences of "完善…扶持政策。鼓励…专项资金。(市财政局牵头,…2017年底前完成)"
+// share the note, which the last of them holds.
+func sentencesWithNotes(text string) (sents, notes []string) {
+	for _, line := range strings.Split(text, "\n") {
+		ss := knowledge.Sentences(line)
+		ns := make([]string, len(ss))
+		note := ""
+		for k := len(ss) - 1; k >= 0; k-- {
+			if m := taskNoteRe.FindString(ss[k]); m != "" {
+				note = strings.TrimSpace(m)
+				continue // it holds its note
+			}
+			ns[k] = note
+		}
+		sents = append(sents, ss...)
+		notes = append(notes, ns...)
+	}
+	return sents, notes
 }
 
 // nearDuplicate reports whether two folded sentences share most of their
