@@ -35,7 +35,7 @@ const lengthPenalty = 0.03
 var whyQ = regexp.MustCompile(`为什么|为何|为啥|何以|\bwhy\b|how come`)
 
 type candSentence struct {
-	text   string // original
+	text string // original
 	// note is the task note that closes the sentence's group in a work
 	// plan, "(市财政局牵头,市质量技监局配合,2017年底前完成)": who leads and by
 	// when, for every sentence of the task it ends. "" when the sentence
