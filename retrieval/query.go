@@ -183,6 +183,18 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 			}
 		}
 	}
+	// A quoted name ("三新工程") the knowledge base has no words for is a
+	// subject it does not cover; a numbered summary ("四地", for four aims
+	// the text lists) is the asker's shorthand.
+	for _, m := range quotedRe.FindAllStringSubmatch(q.Folded, -1) {
+		name := strings.TrimSpace(m[1])
+		if r, _ := utf8.DecodeRuneInString(name); strings.ContainsRune("一二两三四五六七八九十百千", r) || unicode.IsDigit(r) {
+			continue
+		}
+		if hanRunes(name) >= 2 && !ix.lex.hasAll(tokens(nil, name)) {
+			q.Missing = appendNew(q.Missing, name)
+		}
+	}
 	// Questions of the forms laws answer in fixed words: a definition is
 	// "本法所称X，是指…", a purpose "为了…，制定本法".
 	for _, f := range draftingFormulas {
@@ -200,6 +212,9 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 	sort.Slice(q.Core, func(i, j int) bool { return q.Core[i].Text < q.Core[j].Text })
 	return q
 }
+
+// quotedRe finds a quoted name in a folded question: “…”, 「…」, "…".
+var quotedRe = regexp.MustCompile(`[“「『"]([^”」』"]{1,30})[”」』"]`)
 
 // draftingFormulas are the fixed wordings Chinese laws and regulations
 // answer some questions in: what a term means (本法所称…是指), when it takes

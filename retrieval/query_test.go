@@ -81,3 +81,27 @@ func TestDraftingFormulas(t *testing.T) {
 		}
 	}
 }
+
+func TestAnalyzeQuotedNames(t *testing.T) {
+	e, err := New(Options{Language: testLang()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ix := e.Current()
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"嘉兴的“火星基地”工程有哪些内容？", []string{"火星基地"}}, // a name the documents never use
+		{"“上海标准”覆盖哪些领域？", nil},                  // one they use
+		{"浙江要在哪“四地”建设上取得突破？", nil},              // the asker's numbered shorthand
+	}
+	for _, tt := range tests {
+		if got := e.Analyze(ix, tt.q).Missing; !slices.Equal(got, tt.want) {
+			t.Errorf("Analyze(%q).Missing = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}

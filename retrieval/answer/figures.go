@@ -173,7 +173,10 @@ var (
 	// howManyZh finds 多少 / 几 with the measure word after it.
 	howManyZh = regexp.MustCompile(`(?:有)?(?:多少|几)(个|项|家|名|所|次|条|种|批|类|位|座|件|部|台|处|人|届|级)?`)
 	// howManyEn finds what "how many …" counts, up to the verb.
-	howManyEn = regexp.MustCompile(`(?i)\b(?:how many|how much|number of)\s+((?:[\w/'-]+\s+){0,5}?[\w/'-]+?)\s+(?:does|did|do|has|have|had|is|are|was|were|will|would|can|could|in|by|for|at|on|from|that|were|under|did)\b`)
+	howManyEn = regexp.MustCompile(`(?i)\b(?:how many|how much|number of)\s+((?:[\w/'-]+\s+){0,5}?[\w/'-]+?)\s+(?:does|did|do|has|have|had|is|are|was|were|will|would|can|could|should|must|shall|may|might|in|by|for|at|on|from|that|under)\b`)
+	// howManyWordEn finds what "how many …" counts when a verb in the past
+	// tense, not an auxiliary, ends the noun phrase ("how many people attended").
+	howManyWordEn = regexp.MustCompile(`(?i)\bhow many\s+((?:[\w/'-]+\s+){0,3}?[\w/'-]+?)\s+\w+ed\b`)
 	// leadIn are the words that join a counted noun to 多少 (有多少, 共有多少).
 	leadIn = []string{"一共有", "共有", "总共", "一共", "累计", "共", "有", "是", "为", "达到", "达"}
 )
@@ -183,6 +186,10 @@ func countedNoun(folded string) counted {
 	share := shareQ.MatchString(folded)
 	if m := howManyEn.FindStringSubmatch(folded); m != nil {
 		return counted{noun: m[1], count: !share && strings.Contains(m[0], "how many")}
+	}
+	if m := howManyWordEn.FindStringSubmatch(folded); m != nil {
+		// "How many people attended…": no auxiliary verb ends the noun.
+		return counted{noun: m[1], count: !share}
 	}
 	loc := howManyZh.FindStringSubmatchIndex(folded)
 	if loc == nil {

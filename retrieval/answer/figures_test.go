@@ -99,6 +99,9 @@ func TestPickFigure(t *testing.T) {
 		{"How many items will enter the forerunner lists by 2025?", "企业标准覆盖率达到60%，培育进入国家级企业标准领跑者榜单50项", "50项", true},
 		{"企业标准覆盖率要达到多少？", "企业标准覆盖率达到60%，培育进入领跑者榜单50项", "60%", true},
 		{"How many enterprises will be covered?", "企业标准覆盖率达到60%", "", false},
+		// What English counts ends at a verb, auxiliary or not.
+		{"How many people attended the deployment meeting?", "浙江共确定25个市、县(市、区)政府开展省级试点", "", false},
+		{"How many national standards should Jiaxing lead?", "由嘉兴主导的国际标准有9项,国家标准有155项", "155项", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
