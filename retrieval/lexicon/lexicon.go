@@ -221,25 +221,48 @@ func (l *Lexicon) matchAt(words []string, b *[]byte) (int, Expansion, bool) {
 // verb "receive" rather than words of glosses containing "received"). A
 // glossary hit is followed by CC-CEDICT's exact candidates for the same key;
 // its word-of-a-gloss candidates would only add noise to a curated entry.
+//
+// Within a pass, the candidates of every form found are merged, the surface
+// form's first: "safeguards" is CC-CEDICT's 保障监督 but also, through
+// "safeguard", 保障.
 func (l *Lexicon) lookup(span, firsts, lasts []string, b *[]byte) (Expansion, bool) {
 	for pass := 0; pass < 3; pass++ {
+		var exp Expansion
+		found := false
 		for _, f := range firsts {
 			for _, la := range lasts {
 				if len(span) == 1 && la != f {
 					continue // one word: its variants are firsts
 				}
 				key := buildKey(b, span, f, la)
+				var e Expansion
 				switch pass {
 				case 0:
-					if terms, ok := l.glossary[string(key)]; ok {
-						return l.glossaryExpansion(string(key), terms), true
+					terms, ok := l.glossary[string(key)]
+					if !ok {
+						continue
 					}
+					e = l.glossaryExpansion(string(key), terms)
 				default:
-					if val, ok := l.cedict[string(key)]; ok && (pass == 2 || val[0] != '0') {
-						return Expansion{Source: string(key), Terms: strings.Fields(val[2:]), Exact: val[0] != '0'}, true
+					val, ok := l.cedict[string(key)]
+					if !ok || pass == 1 && val[0] == '0' {
+						continue
+					}
+					e = Expansion{Source: string(key), Terms: strings.Fields(val[2:]), Exact: val[0] != '0'}
+				}
+				if !found {
+					exp, found = e, true
+					continue
+				}
+				for _, t := range e.Terms {
+					if !contains(exp.Terms, t) {
+						exp.Terms = append(exp.Terms, t)
 					}
 				}
 			}
+		}
+		if found {
+			return exp, true
 		}
 	}
 	return Expansion{}, false
