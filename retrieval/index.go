@@ -370,6 +370,37 @@ func (ix *Index) position(id string) (int32, bool, error) {
 	return p, ok, nil
 }
 
+// DocumentChunks returns the chunks of the document with ID docID, in
+// document order: what a question about its structure (its parts, their
+// headings) reads. It finds the document by a linear scan of the
+// document IDs, once per call.
+func (ix *Index) DocumentChunks(docID string) ([]knowledge.Chunk, error) {
+	defer runtime.KeepAlive(ix)
+	for i := range ix.nDocs {
+		id, err := ix.docID(i)
+		if err != nil {
+			return nil, err
+		}
+		if id != docID {
+			continue
+		}
+		r, err := ix.doc(i)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]knowledge.Chunk, 0, r.Chunks)
+		for k := r.first; k < r.first+r.Chunks; k++ {
+			c, err := ix.chunk(k)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		return out, nil
+	}
+	return nil, nil
+}
+
 // docRaw returns document i's encoded record (valid while ix is reachable).
 func (ix *Index) docRaw(i int) ([]byte, error) {
 	if i < 0 || i >= ix.nDocs {

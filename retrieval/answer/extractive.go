@@ -27,6 +27,10 @@ const (
 	minWhyCoverage = 0.7
 )
 
+// minPartsMatch is the share of a question's content words that a group of
+// sibling headings must match to answer it with its parts.
+const minPartsMatch = 0.5
+
 // lengthPenalty is what 100 runes of a sentence cost it against a shorter
 // one with the same coverage.
 const lengthPenalty = 0.03
@@ -86,7 +90,8 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	sc := an.scopeOf(q)
 	// The sentence is chosen by what the question asks; the words naming
 	// where (place, year, kind of document) count toward the threshold only.
-	content, ctotalContent := withoutScope(concepts, ctotal, an.scopeTokens(q, sc))
+	scopeTerms := an.scopeTokens(q, sc)
+	content, ctotalContent := withoutScope(concepts, ctotal, scopeTerms)
 	wantDate := yearQ.MatchString(q.Folded)
 	wantDay := wantDate && dayQ.MatchString(q.Folded)
 	var cands []candSentence
@@ -204,6 +209,13 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			continue // "who is the director" is answered by a name
 		}
 		best = c
+	}
+	if partsQ.MatchString(q.Folded) && !docNumber && !wantDate && !person && !rank {
+		// A document's parts are its headings, which no one sentence lists.
+		if pa, match, ok := an.partsAnswer(ix, q, ev, sc, content); ok && match >= minPartsMatch &&
+			(best == nil || countedPartsQ.MatchString(q.Folded) || match >= 0.8 && match > best.cover) {
+			return pa
+		}
 	}
 	if best == nil {
 		return decline(why)

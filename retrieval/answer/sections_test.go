@@ -1,0 +1,99 @@
+package answer
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/policybot/policybot/knowledge"
+)
+
+func TestPartGroups(t *testing.T) {
+	chunks := []knowledge.Chunk{
+		{ID: "a#0"},
+		{ID: "a#1", Section: []string{"三、组织实施", "(一)第一阶段(2023年)"}},
+		{ID: "a#2", Section: []string{"三、组织实施", "(二)第二阶段(2024年)"}},
+		{ID: "a#3", Section: []string{"四、实施保障", "(一)组织保障"}},
+		{ID: "a#4", Section: []string{"四、实施保障", "(一)组织保障"}}, // a second chunk of one part
+		{ID: "a#5", Section: []string{"四、实施保障", "(二)政策保障。"}},
+	}
+	var got []string
+	for _, g := range partGroups(chunks) {
+		got = append(got, g.parent+": "+strings.Join(g.labels, "、"))
+	}
+	want := []string{": 组织实施、实施保障", "三、组织实施: 第一阶段(2023年)、第二阶段(2024年)", "四、实施保障: 组织保障、政策保障"}
+	if !slices.Equal(got, want) {
+		t.Errorf("partGroups = %q, want %q", got, want)
+	}
+}
+
+func TestAskedParts(t *testing.T) {
+	tests := []struct {
+		q    string
+		want int
+	}{
+		{"新闻发布会介绍的成果分为哪四个方面？", 4},
+		{"what four kinds of implementation safeguards does the plan list?", 4},
+		{"重点任务共分为几个方面？", 0},
+		{"which two projects will zhejiang carry out?", 0}, // projects: not a word for parts
+	}
+	for _, tt := range tests {
+		if got := askedParts(tt.q); got != tt.want {
+			t.Errorf("askedParts(%q) = %d, want %d", tt.q, got, tt.want)
+		}
+	}
+}
+
+// Questions about a document's parts are answered by its headings, each
+// cited with its heading line; other questions are not.
+func TestAskParts(t *testing.T) {
+	an := seeds(t)
+	tests := []struct {
+		q       string
+		want    []string // in the answer's own words
+		notWant string
+	}{
+		{q: "What four kinds of implementation safeguards does the Zhejiang work plan list?", want: []string{"组织保障", "政策保障", "人才保障", "文化保障"}},
+		{q: "上海2015年工作方案的重点任务及分工共分为几个方面？", want: []string{"6个", "强化标准化统筹协调", "夯实标准化支撑体系"}},
+		{q: "浙江试点工作方案的组织实施分为哪几个阶段？", want: []string{"第一阶段", "第三阶段"}},
+		{q: "Which body issued the 2015 notice on deepening standardization reform?", notWant: "重点任务及分工"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a, err := an.Ask(t.Context(), Question{Text: tt.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			own := an.lang.ToSimplified(leadOf(a.Text))
+			for _, w := range tt.want {
+				if !a.Answered || !strings.Contains(own, w) {
+					t.Errorf("Ask(%q) = %q, want %q in its own words", tt.q, a.Text, w)
+				}
+			}
+			if tt.notWant != "" && strings.Contains(own, tt.notWant) {
+				t.Errorf("Ask(%q) = %q, answered with the document's parts", tt.q, a.Text)
+			}
+			// Each part is grounded: a cited text holds its heading.
+			for _, w := range tt.want {
+				if strings.HasSuffix(w, "个") {
+					continue
+				}
+				cited := false
+				for _, c := range a.Citations {
+					cited = cited || strings.Contains(an.lang.ToSimplified(c.Text), w)
+				}
+				if !cited {
+					t.Errorf("Ask(%q): no citation holds %q", tt.q, w)
+				}
+			}
+		})
+	}
+}
+
+// leadOf is an answer's words before its first quote.
+func leadOf(s string) string {
+	if i := strings.IndexAny(s, "“"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
