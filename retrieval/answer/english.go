@@ -20,7 +20,7 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 	words := strings.Fields(c.noun)
 	if len(words) == 1 && englishClassifiers[words[0]] != "" {
 		// "How many items": the measure word, not a noun to bind.
-		return counted{unit: englishClassifiers[words[0]], english: c.noun, count: c.count}
+		return counted{unit: englishClassifiers[words[0]], english: c.noun, count: c.count, share: c.share}
 	}
 	var zh []string
 	var groups [][]string // one per English word or phrase: its alternatives
@@ -40,7 +40,7 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 			groups = append(groups, []string{w})
 		}
 	}
-	return counted{noun: strings.Join(zh, " "), unit: c.unit, english: c.noun, groups: groups, count: c.count}
+	return counted{noun: strings.Join(zh, " "), unit: c.unit, english: c.noun, groups: groups, count: c.count, share: c.share}
 }
 
 // englishClassifiers are the English nouns that only count (how many

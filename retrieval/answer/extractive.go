@@ -1,7 +1,9 @@
 package answer
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"slices"
 	"sort"
@@ -111,6 +113,12 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			}
 			var hit, hitContent float64
 			for _, c := range concepts {
+				if isScopeConcept(c, scopeTerms) {
+					// A document's title and headings state its place,
+					// year and kind for every sentence under them.
+					hit += c.match(words+" "+ctxFold, "", ix)
+					continue
+				}
 				hit += c.match(words, ctxFold, ix)
 			}
 			for _, c := range content {
@@ -158,6 +166,12 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return cands[order[a]].score > cands[order[b]].score })
+	if an.log.Enabled(context.Background(), slog.LevelDebug) {
+		for _, i := range order[:min(len(order), 5)] {
+			c := &cands[i]
+			an.log.Debug("candidate sentence", "score", c.score, "cover", c.cover, "need", need, "chunk", ev[c.ev].Chunk.ID, "text", c.text)
+		}
+	}
 	var best *candSentence
 	var fig figure
 	var why miss
@@ -520,16 +534,7 @@ func (an *Answerer) scopeTokens(q *retrieval.Query, sc scope) map[string]bool {
 // the sentence. A question of scope words alone keeps them.
 func withoutScope(cs []concept, total float64, scopeTerms map[string]bool) ([]concept, float64) {
 	var drop float64
-	isScope := func(c concept) bool {
-		for _, alt := range c.alts {
-			for _, t := range alt {
-				if !scopeTerms[t] {
-					return false
-				}
-			}
-		}
-		return true
-	}
+	isScope := func(c concept) bool { return isScopeConcept(c, scopeTerms) }
 	for _, c := range cs {
 		if isScope(c) {
 			drop += c.w
@@ -539,6 +544,19 @@ func withoutScope(cs []concept, total float64, scopeTerms map[string]bool) ([]co
 		return cs, total
 	}
 	return slices.DeleteFunc(slices.Clone(cs), isScope), total - drop
+}
+
+// isScopeConcept reports whether every term of every alternative of c is
+// a scope term.
+func isScopeConcept(c concept, scopeTerms map[string]bool) bool {
+	for _, alt := range c.alts {
+		for _, t := range alt {
+			if !scopeTerms[t] {
+				return false
+			}
+		}
+	}
+	return len(c.alts) > 0
 }
 
 // concept is one thing the question asks about: a term of a Chinese

@@ -163,11 +163,14 @@ type counted struct {
 	// count is set when the question asks how many of a thing (how many,
 	// 多少项): a percentage is then no answer, unless it asks a share.
 	count bool
+	// share is set when it asks for a share or rate: then only a
+	// percentage answers.
+	share bool
 }
 
 // shareQ spots questions that ask for a share or rate, answered by a
 // percentage.
-var shareQ = regexp.MustCompile(`百分|比例|比重|占比|率|percent|share|proportion|rate|ratio`)
+var shareQ = regexp.MustCompile(`百分|比例|比重|占比|率|\bpercent(?:age)?\b|\bshare\b|\bproportion\b|\brate\b|\bratio\b`)
 
 var (
 	// howManyZh finds 多少 / 几 with the measure word after it.
@@ -185,17 +188,17 @@ var (
 func countedNoun(folded string) counted {
 	share := shareQ.MatchString(folded)
 	if m := howManyEn.FindStringSubmatch(folded); m != nil {
-		return counted{noun: m[1], count: !share && strings.Contains(m[0], "how many")}
+		return counted{noun: m[1], count: !share && strings.Contains(m[0], "how many"), share: share}
 	}
 	if m := howManyWordEn.FindStringSubmatch(folded); m != nil {
 		// "How many people attended…": no auxiliary verb ends the noun.
-		return counted{noun: m[1], count: !share}
+		return counted{noun: m[1], count: !share, share: share}
 	}
 	loc := howManyZh.FindStringSubmatchIndex(folded)
 	if loc == nil {
-		return counted{}
+		return counted{share: share}
 	}
-	var c counted
+	c := counted{share: share}
 	if loc[2] >= 0 {
 		c.unit = folded[loc[2]:loc[3]]
 		c.count = !share
@@ -294,6 +297,8 @@ func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf m
 			continue // the question's own figure (2025年的目标)
 		case c.count && (f.unit == "%" || f.unit == "％"):
 			continue // "how many items" is not answered by a share
+		case c.share && f.unit != "%" && f.unit != "％":
+			continue // "what share" is answered by a percentage
 		}
 		var score float64
 		if len(nounTerms) > 0 {
@@ -354,7 +359,7 @@ func groupShare(folded string, groups [][]string) float64 {
 	n := 0
 	for _, g := range groups {
 		for _, alt := range g {
-			if ts := tokenSet(alt); len(ts) > 0 && termShare(folded, ts) >= 0.5 {
+			if ts := tokenSet(alt); len(ts) > 0 && termShare(folded, ts) > 0.5 {
 				n++
 				break
 			}

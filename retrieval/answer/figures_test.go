@@ -99,6 +99,9 @@ func TestPickFigure(t *testing.T) {
 		{"How many items will enter the forerunner lists by 2025?", "企业标准覆盖率达到60%，培育进入国家级企业标准领跑者榜单50项", "50项", true},
 		{"企业标准覆盖率要达到多少？", "企业标准覆盖率达到60%，培育进入领跑者榜单50项", "60%", true},
 		{"How many enterprises will be covered?", "企业标准覆盖率达到60%", "", false},
+		// "What share" is answered by a percentage only.
+		{"What share of science and technology projects must produce standards?", "截至2021年底,上海共牵头制定国际标准115项", "", false},
+		{"科技计划项目形成标准研究成果的比率要达到多少？", "共性关键技术和应用类科技计划项目形成标准研究成果的比率达到50%以上", "50%", true},
 		// What English counts ends at a verb, auxiliary or not.
 		{"How many people attended the deployment meeting?", "浙江共确定25个市、县(市、区)政府开展省级试点", "", false},
 		{"How many national standards should Jiaxing lead?", "由嘉兴主导的国际标准有9项,国家标准有155项", "155项", true},
