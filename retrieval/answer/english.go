@@ -69,7 +69,7 @@ var whoQ = regexp.MustCompile(`是谁|谁是|哪位|什么人|\bwho\b|\bwhom\b`)
 var roleQ = regexp.MustCompile(`长|主任|书记|主席|记者|编辑|总工程师|\b(?:director|mayor|deputy|head|chief|chairman|chair|secretary|minister|reporter|editor|engineer|commissioner)\b`)
 
 // titleNameRe finds a person named after a title: 局长陈学军、, 副市长陈通介绍.
-var titleNameRe = regexp.MustCompile(`(副市长|市长|副局长|局长|副主任|主任|总工程师|副书记|书记|副部长|部长|副厅长|厅长|副院长|院长|副主席|主席|秘书长|处长|会长|理事长|董事长|总经理|记者|责任编辑|编辑)[\s：:]*(\p{Han}{2,3}?)(?:[、，,。；;：:\s(（]|介绍|表示|指出|强调|说|共同|出席|和|及|等|在|于|对|是|$)`)
+var titleNameRe = regexp.MustCompile(`(副市长|市长|副局长|局长|副主任|主任|总工程师|副书记|书记|副部长|部长|副厅长|厅长|副院长|院长|副主席|主席|秘书长|处长|会长|理事长|董事长|总经理|记者|责任编辑|编辑)[\s：:]*(\p{Han}{2,3}?)(?:[、，,。；;：:\s(（]|以外|之外|外|介绍|表示|指出|强调|说|共同|出席|和|及|等|在|于|对|是|$)`)
 
 // personName picks the person of a sentence (Simplified) that a who-question
 // (folded) asks about: a name after a title. When the question names the

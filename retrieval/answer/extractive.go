@@ -33,6 +33,10 @@ const (
 // sibling headings must match to answer it with its parts.
 const minPartsMatch = 0.5
 
+// bylineRoleRe finds the roles a news page's byline names: a question
+// about them is answered by the byline, not by the story's words.
+var bylineRoleRe = regexp.MustCompile(`记者|通讯员|责任编辑|编辑|作者|撰稿`)
+
 // lengthPenalty is what 100 runes of a sentence cost it against a shorter
 // one with the same coverage.
 const lengthPenalty = 0.03
@@ -96,6 +100,10 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	content, ctotalContent := withoutScope(concepts, ctotal, scopeTerms)
 	wantDate := yearQ.MatchString(q.Folded)
 	wantDay := wantDate && dayQ.MatchString(q.Folded)
+	byline := ""
+	if whoQ.MatchString(q.Folded) {
+		byline = bylineRoleRe.FindString(an.lang.ToSimplified(q.Folded))
+	}
 	var cands []candSentence
 	for i, v := range ev[:min(len(ev), 5)] {
 		ctxFold := an.lang.Fold(v.Chunk.Title + " " + strings.Join(v.Chunk.Section, " "))
@@ -133,6 +141,11 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			}
 			if wantDay && dateDayRe.MatchString(an.lang.ToSimplified(s)) {
 				score += 0.1
+			}
+			if byline != "" && strings.Contains(an.lang.ToSimplified(s), byline) && an.personName(s, q.Folded, nil) != "" {
+				// "记者是谁": the byline answers, whatever else the question says.
+				score += 0.5
+				cover = max(cover, minCoverage)
 			}
 			cands = append(cands, candSentence{text: s, note: notes[nth], folded: f, ev: i, nth: nth, score: score, cover: cover})
 		}
@@ -260,7 +273,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		short = an.personName(best.text, q.Folded, idf)
 	}
 	var peers []*candSentence
-	if !docNumber {
+	if !docNumber && !person { // a who-question has one answer
 		peers = peerSentences(cands, best, inScope)
 		if quantity {
 			// The parts of a "how many" answer each carry a figure.

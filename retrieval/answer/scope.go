@@ -228,6 +228,9 @@ func codesOf(q *retrieval.Query) []string {
 		if q.English && (strings.ToUpper(w) != w || len(w) > 8 || translated[strings.ToLower(w)]) {
 			continue
 		}
+		if len(w) == 2 && strings.IndexAny(w, "0123456789") >= 0 {
+			continue // 2D, 5G: Chinese text often writes them out (二维码)
+		}
 		out = appendStr(out, strings.ToLower(w))
 	}
 	return out

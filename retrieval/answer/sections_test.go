@@ -97,3 +97,29 @@ func leadOf(s string) string {
 	}
 	return s
 }
+
+// End to end over the seeds: each answer heuristic of issue 11 leads with
+// what was asked.
+func TestAskLeads(t *testing.T) {
+	an := seeds(t)
+	tests := []struct{ q, want string }{
+		{"关于嘉兴标准化创新发展省级试点的这篇报道，记者是谁？", "郑小梅"},                                                        // the byline
+		{"Where does Jiaxing rank in Zhejiang for advanced standards per million people?", "second"}, // a rank
+		{"When did the CPC Central Committee and the State Council issue the National Standardization Development Outline?", "October 2021"},
+		{"By 2025, how many items does Zhejiang aim to get onto the national enterprise standard forerunner lists?", "50"},
+		{"完善市标准化推进专项资金等扶持政策要求在何时前完成？", "2017年"},                            // the task's note
+		{"上海市政府办公厅关于深化标准化改革促进标准化服务科技创新中心建设工作方案的通知落款日期是哪天？", "2015年10月30日"}, // the signature
+		{"上海2015年工作方案提出进一步深化实施的《上海市标准化发展战略纲要》覆盖哪些年份？", "2007-2020年"},       // the span in the title
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a, err := an.Ask(t.Context(), Question{Text: tt.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if own := an.lang.ToSimplified(leadOf(a.Text)); !a.Answered || !strings.Contains(own, tt.want) {
+				t.Errorf("Ask(%q) = %q, want it to lead with %q", tt.q, a.Text, tt.want)
+			}
+		})
+	}
+}
