@@ -109,6 +109,19 @@ func (f *Folder) Fold(s string) string {
 	return lowerCollapse(s)
 }
 
+// FoldPlain is Fold without Taiwan wording: Traditional → Simplified
+// character by character and phrase by phrase only. Where a Taiwan phrase
+// matches across a word boundary (標準數|位列 read as 數位, "digital", so
+// 数字列), FoldPlain keeps the words (标准数位列); an index holds the terms
+// of both.
+func (f *Folder) FoldPlain(s string) string {
+	s = width.Fold.String(s)
+	s = strings.Map(unicode.ToLower, s)
+	s = StripPinyin(s)
+	s = f.plain.Convert(s)
+	return lowerCollapse(s)
+}
+
 // lowerCollapse lowercases s and turns every run of white space into one
 // ASCII space, trimmed, in one pass.
 func lowerCollapse(s string) string {

@@ -20,10 +20,13 @@ import (
 
 // builder holds what a build needs.
 type builder struct {
-	fold     func(string) string
-	embedder Embedder
-	py       *pinyin.Table
-	progress func(done, total int)
+	fold func(string) string
+	// foldPlain, when set, is fold without Taiwan phrases: where the two
+	// differ, a chunk holds the terms of both (see knowledge.Folder.FoldPlain).
+	foldPlain func(string) string
+	embedder  Embedder
+	py        *pinyin.Table
+	progress  func(done, total int)
 }
 
 // embedBatch is how many chunk texts go to the embedder per call.
@@ -242,6 +245,31 @@ type worker struct {
 	toks  []string
 	tf    map[string]uint32
 	feats featureSet
+	// the plain fold's terms (addPlain)
+	plainToks []string
+	plainTF   map[string]uint32
+}
+
+// addPlain adds the terms of a chunk's plain fold that its fold lacks (a
+// Taiwan phrase read across a word boundary), each as often as the plain
+// fold has it, and returns how many occurrences it added.
+func (w *worker) addPlain(plain string) uint32 {
+	if w.plainTF == nil {
+		w.plainTF = make(map[string]uint32, 64)
+	}
+	clear(w.plainTF)
+	w.plainToks = tokens(w.plainToks[:0], plain)
+	for _, t := range w.plainToks {
+		w.plainTF[t]++
+	}
+	var added uint32
+	for t, n := range w.plainTF {
+		if have := w.tf[t]; n > have {
+			w.tf[t] = n
+			added += n - have
+		}
+	}
+	return added
 }
 
 // chunkDoc chunks, folds and tokenises one document, and embeds its chunks
@@ -260,11 +288,17 @@ func (b builder) chunkDoc(w *worker, d knowledge.Document, local *HashEmbedder) 
 		for _, t := range w.toks {
 			w.tf[t]++
 		}
+		n := uint32(len(w.toks))
+		if b.foldPlain != nil {
+			if plain := b.foldPlain(text); plain != folded {
+				n += w.addPlain(plain)
+			}
+		}
 		terms := make([]termTF, 0, len(w.tf))
 		for t, n := range w.tf {
 			terms = append(terms, termTF{t, n})
 		}
-		o := chunkOut{id: c.ID, rec: appendChunk(nil, c), terms: terms, n: uint32(len(w.toks))}
+		o := chunkOut{id: c.ID, rec: appendChunk(nil, c), terms: terms, n: n}
 		if local != nil {
 			w.feats.reset()
 			w.feats.addText(folded, w.toks)

@@ -63,6 +63,9 @@ type Language struct {
 // half-width, lowercased, pinyin annotations dropped, whitespace collapsed.
 func (l *Language) Fold(s string) string { return l.folder.Fold(s) }
 
+// FoldPlain is Fold without Taiwan phrases (knowledge.Folder.FoldPlain).
+func (l *Language) FoldPlain(s string) string { return l.folder.FoldPlain(s) }
+
 // ToSimplified converts Traditional characters to Simplified ones,
 // character by character (quotes keep the source's words).
 func (l *Language) ToSimplified(s string) string { return l.folder.ToSimplified(s) }
@@ -168,6 +171,8 @@ func (e *Engine) Open(ctx context.Context) (BuildStats, error) {
 		case err == nil:
 			e.cur.Store(ix)
 		case errors.Is(err, ErrNoIndex):
+		case errors.Is(err, ErrStaleIndex):
+			e.log.Info("index was built by another version of policybot: rebuilding", "dir", e.store.dir, "err", err)
 		default:
 			e.log.Warn("stored index unusable: rebuilding", "dir", e.store.dir, "err", err)
 		}
@@ -244,7 +249,7 @@ func (e *Engine) rebuild(ctx context.Context, prev *Index) (BuildStats, *Index, 
 			}
 		}
 	}
-	b := builder{fold: e.folder.Fold, embedder: e.embedder, py: e.py, progress: e.progress}
+	b := builder{fold: e.folder.Fold, foldPlain: e.folder.FoldPlain, embedder: e.embedder, py: e.py, progress: e.progress}
 	var out *generation
 	newGen := func() (*generation, error) {
 		if e.store == nil {

@@ -45,6 +45,32 @@ func twoScripts() fstest.MapFS {
 	}
 }
 
+// TestTaiwanPhraseAcrossWords: a Taiwan phrase that the text only seems to
+// hold across a word boundary (標準數|位列 read as 數位, "digital") does
+// not take the words from the index: both readings are searchable.
+func TestTaiwanPhraseAcrossWords(t *testing.T) {
+	e, err := New(Options{Language: testLang(), Docs: fstest.MapFS{
+		"jx.txt":    {Data: []byte("嘉興報告\n每百萬人先進標準數位列全省第二。\n")},
+		"other.txt": {Data: []byte("数字经济报告\n推进数字化转型，发展数位经济。\n")},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if df := e.Current().DF("位列"); df != 1 {
+		t.Errorf("DF(位列) = %d, want 1: the plain reading of 數位列 is indexed", df)
+	}
+	ev, err := e.Search(context.Background(), "每百万人先进标准数位列全省第几？", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ev) == 0 || ev[0].Chunk.DocID != "jx.txt" {
+		t.Errorf("Search(…位列全省第几) = %v, want jx.txt first", ev)
+	}
+}
+
 func TestSearchAcrossScriptsAndLanguages(t *testing.T) {
 	e, err := New(Options{Language: testLang(), Docs: twoScripts()})
 	if err != nil {

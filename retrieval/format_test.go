@@ -375,6 +375,39 @@ func TestOldFormatRebuilds(t *testing.T) {
 	}
 }
 
+// TestOtherAnalysisRebuilds: an index whose chunks were cut and folded by
+// another analysis version is rebuilt from the documents at open, not
+// served with terms the questions no longer produce.
+func TestOtherAnalysisRebuilds(t *testing.T) {
+	data := t.TempDir()
+	e, _ := New(Options{Language: testLang(), Docs: twoScripts(), DataDir: data})
+	if _, err := e.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	gen := e.Current().dir
+	path := filepath.Join(gen, manifestFile)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := strings.Replace(string(raw), fmt.Sprintf(`"analysis": %d`, analysisVersion), `"analysis": 1`, 1)
+	if old == string(raw) {
+		t.Fatalf("manifest has no analysis version: %s", raw)
+	}
+	if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	e2, _ := New(Options{Language: testLang(), Docs: twoScripts(), DataDir: data, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	st, err := e2.Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Embedded == 0 || !strings.Contains(logs.String(), "another version of policybot") {
+		t.Errorf("other analysis version: %s, log %q; want a rebuild", st, logs.String())
+	}
+}
+
 // TestStoredPinyinMapMatchesVocabulary: the map stored with the index
 // gives, for every reading, what a scan of the vocabulary gives.
 func TestStoredPinyinMapMatchesVocabulary(t *testing.T) {

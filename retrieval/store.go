@@ -30,6 +30,12 @@ import (
 // loadable. A generation is never modified after it is written (DAMAGED
 // aside), so processes may read one while another writes the next.
 
+// analysisVersion names how documents are chunked, folded and tokenised.
+// Bump it with any change to those: an index built by another version is
+// rebuilt from the documents on open, since its terms no longer match the
+// questions' (an index file's format is storeVersion's business).
+const analysisVersion = 2
+
 const (
 	storeVersion = 2
 	currentFile  = "CURRENT"
@@ -41,6 +47,7 @@ const (
 
 type manifest struct {
 	Version  int              `json:"version"`
+	Analysis int              `json:"analysis"`
 	Embedder string           `json:"embedder"`
 	Dim      int              `json:"dim"`
 	BuiltAt  time.Time        `json:"built_at"`
@@ -51,6 +58,10 @@ type manifest struct {
 
 // ErrNoIndex means the data directory holds no index yet.
 var ErrNoIndex = errors.New("no index in data directory")
+
+// ErrStaleIndex means the stored index was built by a policybot that
+// chunks, folds or tokenises documents otherwise: it is rebuilt.
+var ErrStaleIndex = errors.New("index built by another version of policybot")
 
 // store persists index generations under a directory.
 type store struct {
@@ -99,6 +110,9 @@ func (s *store) load(ctx context.Context) (*Index, error) {
 	}
 	if m.Version != storeVersion {
 		return nil, fmt.Errorf("index format %d, this policybot reads %d", m.Version, storeVersion)
+	}
+	if m.Analysis != analysisVersion {
+		return nil, fmt.Errorf("%w: analysis version %d, this policybot's is %d", ErrStaleIndex, m.Analysis, analysisVersion)
 	}
 	if why, err := os.ReadFile(filepath.Join(gen, damagedFile)); err == nil {
 		return nil, fmt.Errorf("index %s was found damaged: %s", gen, strings.TrimSpace(string(why)))
@@ -161,7 +175,7 @@ func (s *store) commit(g *generation, ix *Index) error {
 			return ix.vectors.Save(p)
 		}},
 		{manifestFile, func(p string) error {
-			m := manifest{Version: storeVersion, Embedder: ix.embedder, Dim: ix.dim, BuiltAt: ix.builtAt,
+			m := manifest{Version: storeVersion, Analysis: analysisVersion, Embedder: ix.embedder, Dim: ix.dim, BuiltAt: ix.builtAt,
 				Chunks: ix.Len(), Docs: ix.nDocs, Files: files}
 			raw, err := json.MarshalIndent(m, "", "  ")
 			if err != nil {

@@ -111,13 +111,16 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		for nth, s := range sents {
 			f := an.lang.Fold(s)
 			words := f
+			if plain := an.lang.FoldPlain(s); plain != f {
+				words = f + "\n" + plain // a Taiwan phrase read across a word boundary
+			}
 			if notes[nth] != "" {
-				words = f + " " + an.lang.Fold(notes[nth])
+				words += " " + an.lang.Fold(notes[nth])
 			}
 			if wantDate && dateOnlyRe.MatchString(s) {
 				// A notice's signature date speaks for its document: the
 				// title is its words.
-				words = f + " " + ctxFold
+				words += " " + ctxFold
 			}
 			var hit, hitContent float64
 			for _, c := range concepts {
