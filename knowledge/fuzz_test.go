@@ -147,8 +147,9 @@ var (
 	fuzzFolder     *Folder
 )
 
-// FuzzFold: folding is idempotent, Fold(Fold(s)) == Fold(s), and its
-// output is valid UTF-8, lower case, with single inner spaces.
+// FuzzFold: folding is idempotent, Fold(Fold(s)) == Fold(s) and the same
+// for FoldPlain, and its output is valid UTF-8, lower case, with single
+// inner spaces.
 func FuzzFold(f *testing.F) {
 	for _, s := range []string{"0ā準(A)0", "積體電路與人工智慧", "ＩＳＯ／ＩＥＣ１２３", "標(biāo)準(zhǔn)化 發展", "什么",
 		"標（ｂｉāｏ）準", "準(A)(B)", "  上海\t\n 标准\u3000\u00a0化  ", "İSTANBUL ǅ ẞ", "\xff\xfe標"} {
@@ -167,6 +168,10 @@ func FuzzFold(f *testing.F) {
 		}
 		if strings.Contains(once, "  ") || strings.TrimSpace(once) != once {
 			t.Errorf("Fold(%q) = %q: spaces not collapsed", s, once)
+		}
+		plain := fuzzFolder.FoldPlain(s)
+		if twice := fuzzFolder.FoldPlain(plain); twice != plain {
+			t.Errorf("FoldPlain(FoldPlain(%q)) = %q, want FoldPlain(%q) = %q", s, twice, s, plain)
 		}
 	})
 }
