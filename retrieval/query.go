@@ -53,8 +53,11 @@ type Query struct {
 	// Chinese question's unknown bigrams, they count against the evidence.
 	Unplaced []string
 	Runs     []string // the question's Han runs between question words
-	Quantity bool     // asks for a number
-	English  bool     // mostly English: crosses into Chinese through the lexicon
+	// Quoted are the names the question puts in quotes (folded): “浙江标准”,
+	// "going global". Evidence must name them.
+	Quoted   []string
+	Quantity bool // asks for a number
+	English  bool // mostly English: crosses into Chinese through the lexicon
 	Expanded []Expansion
 }
 
@@ -188,8 +191,11 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 	// the text lists) is the asker's shorthand.
 	for _, m := range quotedRe.FindAllStringSubmatch(q.Folded, -1) {
 		name := strings.TrimSpace(m[1])
-		if r, _ := utf8.DecodeRuneInString(name); strings.ContainsRune("一二两三四五六七八九十百千", r) || unicode.IsDigit(r) {
+		if r, _ := utf8.DecodeRuneInString(name); strings.ContainsRune("一二两三四五六七八九十百千", r) {
 			continue
+		}
+		if n := utf8.RuneCountInString(name); n >= 2 && n <= 16 {
+			q.Quoted = appendNew(q.Quoted, name)
 		}
 		if hanRunes(name) >= 2 && !ix.lex.hasAll(tokens(nil, name)) {
 			q.Missing = appendNew(q.Missing, name)

@@ -44,6 +44,15 @@ const lengthPenalty = 0.03
 // whyQ spots questions that ask for a reason.
 var whyQ = regexp.MustCompile(`为什么|为何|为啥|何以|\bwhy\b|how come`)
 
+// becomesWhatRe finds 为什么 that reads "为 + 什么" after a verb: 上升为什么
+// 标准 ("raised to what standard"), 成为什么, 列为什么 — no why-question.
+var becomesWhatRe = regexp.MustCompile(`[成作升化定列称视改变分选评建划转认]为什么`)
+
+// isWhy reports whether a question (folded) asks for a reason.
+func isWhy(folded string) bool {
+	return whyQ.MatchString(becomesWhatRe.ReplaceAllString(folded, ""))
+}
+
 type candSentence struct {
 	text string // original
 	// note is the task note that closes the sentence's group in a work
@@ -114,8 +123,12 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			if plain := an.lang.FoldPlain(s); plain != f {
 				words = f + "\n" + plain // a Taiwan phrase read across a word boundary
 			}
+			sctx := ctxFold
 			if notes[nth] != "" {
-				words += " " + an.lang.Fold(notes[nth])
+				// The task's note (who leads, by when) counts like its
+				// headings: at half weight, or every task of a plan would
+				// answer "who leads…?".
+				sctx += " " + an.lang.Fold(notes[nth])
 			}
 			if wantDate && dateOnlyRe.MatchString(s) {
 				// A notice's signature date speaks for its document: the
@@ -130,10 +143,10 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 					hit += c.match(words+" "+ctxFold, "", ix)
 					continue
 				}
-				hit += c.match(words, ctxFold, ix)
+				hit += c.match(words, sctx, ix)
 			}
 			for _, c := range content {
-				hitContent += c.match(words, ctxFold, ix)
+				hitContent += c.match(words, sctx, ix)
 			}
 			cover := hit / ctotal
 			// Of two sentences that say as much, the shorter says it: a
@@ -157,7 +170,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	if q.English {
 		need = minEnglishCoverage
 	}
-	whyQuestion := whyQ.MatchString(q.Folded)
+	whyQuestion := isWhy(q.Folded)
 	if whyQuestion {
 		// "Why did X happen?" presupposes X: the answer must state it, and
 		// a word for X that the documents never use (废止) says they don't.
@@ -182,6 +195,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return cands[order[a]].score > cands[order[b]].score })
+	docOf := an.numberedDocs(ix, q, ev)
 	if an.log.Enabled(context.Background(), slog.LevelDebug) {
 		for _, i := range order[:min(len(order), 5)] {
 			c := &cands[i]
@@ -199,6 +213,15 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		}
 		if whyQuestion && !an.statesPremise(q.Folded, c.text) {
 			continue // "why did X fail?" where the documents say X succeeded
+		}
+		if !an.namesQuoted(q, c, ev[c.ev].Chunk, ix) {
+			continue // the question's quoted name is the subject
+		}
+		if num, ok := docOf.holds(ev[c.ev].Chunk.DocID); !ok {
+			if why.kind == missNone || why.kind == missFigure {
+				why = miss{kind: missDocument, asked: num}
+			}
+			continue // "沪府办发〔2015〕45号提出的…" is about that document
 		}
 		if m := an.check(sc, c.text, ev[c.ev].Chunk); m.kind != missNone {
 			if why.kind == missNone || why.kind == missFigure {
@@ -344,6 +367,106 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	return Answer{Text: an.inScript(q.Script, b.String()), Short: an.inScript(q.Script, short), Answered: true, Citations: cites, Path: PathExtractive}
 }
 
+// numberedDocs are the documents of the evidence that hold the issuing
+// numbers a question names: a question about 沪府办发〔2015〕45号 is about that
+// document, not one that cites it, nor another.
+type numberedDocs struct {
+	nums []string        // the numbers the question names (Simplified)
+	has  map[string]bool // document ID → it holds them all
+}
+
+func (an *Answerer) numberedDocs(ix *retrieval.Index, q *retrieval.Query, ev []retrieval.Evidence) numberedDocs {
+	nd := numberedDocs{nums: docNumberRe.FindAllString(an.lang.ToSimplified(q.Text), -1)}
+	if len(nd.nums) == 0 {
+		return nd
+	}
+	nd.has = make(map[string]bool)
+	for _, v := range ev[:min(len(ev), 5)] {
+		id := v.Chunk.DocID
+		if _, done := nd.has[id]; done {
+			continue
+		}
+		chunks, err := ix.DocumentChunks(id)
+		if err != nil {
+			continue
+		}
+		var b strings.Builder
+		for _, c := range chunks {
+			b.WriteString(an.lang.ToSimplified(c.Title + "\n" + c.Text))
+		}
+		all := strings.Join(strings.Fields(b.String()), "")
+		holds := true
+		for _, n := range nd.nums {
+			holds = holds && strings.Contains(all, numberCore(n))
+		}
+		nd.has[id] = holds
+	}
+	return nd
+}
+
+// numberCore is the part of an issuing number that a question's words
+// cannot run into: the issuer's last two characters, the year and the
+// number (办发〔2015〕67号 of "文号为国办发〔2015〕67号").
+func numberCore(n string) string {
+	n = strings.Join(strings.Fields(n), "")
+	i := strings.IndexAny(n, "〔[［(（")
+	if i < 0 {
+		return n
+	}
+	head := []rune(n[:i])
+	return string(head[max(0, len(head)-2):]) + n[i:]
+}
+
+// holds reports whether document id holds the numbers asked about (true
+// when none is), and the first number.
+func (nd numberedDocs) holds(id string) (string, bool) {
+	if len(nd.nums) == 0 {
+		return "", true
+	}
+	return nd.nums[0], nd.has[id]
+}
+
+// namesQuoted reports whether a sentence (or its chunk's title and
+// headings) names every name the question quotes: all the terms of a
+// Chinese one, or one of the Chinese terms an English one was expanded into
+// (“going global” → 走出去); an English name the lexicon did not expand
+// cannot be checked.
+func (an *Answerer) namesQuoted(q *retrieval.Query, c *candSentence, chunk knowledge.Chunk, ix *retrieval.Index) bool {
+	if len(q.Quoted) == 0 {
+		return true
+	}
+	text := c.folded + " " + an.lang.FoldPlain(c.text) + " " + an.lang.Fold(chunk.Title+" "+strings.Join(chunk.Section, " "))
+	for _, name := range q.Quoted {
+		if retrieval.HanRunes(name) == 0 && !q.English {
+			if !strings.Contains(text, name) {
+				return false // a code: “1+X”
+			}
+			continue
+		}
+		if retrieval.HanRunes(name) > 0 {
+			for _, t := range retrieval.Tokens(nil, name) {
+				if !strings.Contains(text, t) {
+					return false
+				}
+			}
+			continue
+		}
+		for _, ex := range q.Expanded {
+			if !strings.Contains(name, ex.Source) {
+				continue
+			}
+			found := false
+			for _, term := range ex.Terms {
+				found = found || strings.Contains(text, an.lang.Fold(term))
+			}
+			if !found {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // withFollowing returns a sentence, and when it is only a heading or a
 // fragment ("(一)组织保障。"), the sentences after it in its chunk, up to a
 // readable length: the content the heading announces.
@@ -351,22 +474,18 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 // A sentence of a work plan's task brings the task's note along.
 func withFollowing(ev []retrieval.Evidence, c *candSentence) string {
 	const short, enough = 24, 60
-	if c.note != "" {
-		return c.text + c.note
-	}
-	if utf8.RuneCountInString(c.text) >= short {
-		return c.text
-	}
-	sents := knowledge.Sentences(ev[c.ev].Chunk.Text)
-	if c.nth >= len(sents) || sents[c.nth] != c.text {
-		return c.text
-	}
 	out := c.text
-	for _, s := range sents[c.nth+1:] {
-		if utf8.RuneCountInString(out) >= enough {
-			break
+	sents := knowledge.Sentences(ev[c.ev].Chunk.Text)
+	if utf8.RuneCountInString(c.text) < short && c.nth < len(sents) && sents[c.nth] == c.text {
+		for _, s := range sents[c.nth+1:] {
+			if utf8.RuneCountInString(out) >= enough {
+				break
+			}
+			out += s
 		}
-		out += s
+	}
+	if c.note != "" && !strings.Contains(out, c.note) {
+		out += c.note
 	}
 	return out
 }

@@ -123,3 +123,63 @@ func TestAskLeads(t *testing.T) {
 		})
 	}
 }
+
+func TestIsWhy(t *testing.T) {
+	tests := []struct {
+		q    string
+		want bool
+	}{
+		{"上海为什么废止了标准化条例？", true},
+		{"why did shanghai drop it?", true},
+		{"推动一批地方标准上升为什么标准？", false}, // 上升为 + 什么
+		{"浙江要成为什么样的标杆？", false},
+		{"专家认为什么最重要？", false},
+	}
+	for _, tt := range tests {
+		if got := isWhy(tt.q); got != tt.want {
+			t.Errorf("isWhy(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestNumberCore(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"文号为国办发〔2015〕67号", "办发〔2015〕67号"},
+		{"沪府办发〔2015〕45号", "办发〔2015〕45号"},
+		{"国发〔2015〕 13号", "国发〔2015〕13号"},
+	}
+	for _, tt := range tests {
+		if got := numberCore(tt.in); got != tt.want {
+			t.Errorf("numberCore(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// A quoted name and an issuing number in a question are its subject: the
+// evidence must name the one and come from (or cite) the other.
+func TestAskQuotedAndNumbered(t *testing.T) {
+	an := seeds(t)
+	tests := []struct {
+		q    string
+		want string // "" for a decline
+	}{
+		{"沪府办发〔2015〕45号文件提出的“1+X”试点推进机制是什么？", ""},               // 1+X is Zhejiang's
+		{"文号为国办发〔2015〕67号的行动计划覆盖哪几年？", "2015-2016"},              // cited by the 2015 plan
+		{"Which departments lead the \"going global\" task in Zhejiang's work plan?", ""}, // 走出去 is Shanghai's
+		{"上海2015年方案中“走出去”战略的任务由哪些部门牵头？", "牵头"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a, err := an.Ask(t.Context(), Question{Text: tt.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tt.want == "" && a.Answered:
+				t.Errorf("Ask(%q) = %q, want a decline", tt.q, a.Text)
+			case tt.want != "" && (!a.Answered || !strings.Contains(an.lang.ToSimplified(a.Text), tt.want)):
+				t.Errorf("Ask(%q) = %q, want %q", tt.q, a.Text, tt.want)
+			}
+		})
+	}
+}
