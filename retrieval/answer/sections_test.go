@@ -163,8 +163,8 @@ func TestAskQuotedAndNumbered(t *testing.T) {
 		q    string
 		want string // "" for a decline
 	}{
-		{"沪府办发〔2015〕45号文件提出的“1+X”试点推进机制是什么？", ""},               // 1+X is Zhejiang's
-		{"文号为国办发〔2015〕67号的行动计划覆盖哪几年？", "2015-2016"},              // cited by the 2015 plan
+		{"沪府办发〔2015〕45号文件提出的“1+X”试点推进机制是什么？", ""},                                         // 1+X is Zhejiang's
+		{"文号为国办发〔2015〕67号的行动计划覆盖哪几年？", "2015-2016"},                                       // cited by the 2015 plan
 		{"Which departments lead the \"going global\" task in Zhejiang's work plan?", ""}, // 走出去 is Shanghai's
 		{"上海2015年方案中“走出去”战略的任务由哪些部门牵头？", "牵头"},
 	}
