@@ -281,6 +281,12 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		if num == "" {
 			return decline(miss{kind: missFigure}) // a document number is answered by one
 		}
+		if severalQ.MatchString(q.Folded) {
+			// "它们的文号分别是什么？": every number of the line, in order.
+			if all := docNumberRe.FindAllString(at, -1); len(all) > 1 {
+				num = strings.Join(all, "、")
+			}
+		}
 		short, best, src = num, &candSentence{text: at, ev: best.ev}, ev[best.ev].Chunk
 		for i, v := range ev {
 			if strings.Contains(v.Chunk.Text, num) {
@@ -573,6 +579,9 @@ func peerSentences(cands []candSentence, best *candSentence, inScope map[*candSe
 	return peers
 }
 
+// severalQ spots questions that ask for several of a thing at once.
+var severalQ = regexp.MustCompile(`分别|各自|两份|两个|几份|哪些|\bboth\b|\beach\b|\brespectively\b|numbers`)
+
 // docNumberQ spots questions about a document's issuing number (文号).
 var docNumberQ = regexp.MustCompile(`文号|发文字号|文件编号|document number|reference number|file number`)
 
@@ -821,6 +830,8 @@ func (an *Answerer) declineText(q *retrieval.Query, m miss) string {
 		switch {
 		case m.kind == missPlace && m.found != "":
 			why = fmt.Sprintf(" They give this for %s, not for the place you asked about.", m.found)
+		case m.kind == missYear && m.total && m.asked == "":
+			why = " They give a running total, not a yearly figure."
 		case m.kind == missYear && m.total:
 			why = fmt.Sprintf(" They give a running total up to %s, not the figure for %s alone.", m.asked, m.asked)
 		case m.kind == missYear && m.found != "":
@@ -834,6 +845,8 @@ func (an *Answerer) declineText(q *retrieval.Query, m miss) string {
 	switch {
 	case m.kind == missPlace && m.found != "":
 		why = fmt.Sprintf("文件中只有%s的相关内容，没有%s的。", m.found, m.asked)
+	case m.kind == missYear && m.total && m.asked == "":
+		why = "文件给出的是累计数，不是每年的数字。"
 	case m.kind == missYear && m.total:
 		why = fmt.Sprintf("文件给出的是截至%s年的累计数，不是%s年当年的数字。", m.asked, m.asked)
 	case m.kind == missYear && m.found != "":

@@ -32,7 +32,11 @@ type scope struct {
 	// ("截至2021年底累计…") unless the question asks for one.
 	yearFigure bool
 	cumulative bool // the question asks for a running total (截至, 累计, by the end of)
+	perYear    bool // it asks for a yearly figure (每年, annually)
 }
+
+// perYearQ spots questions about a yearly figure.
+var perYearQ = regexp.MustCompile(`每年|年均|每一年|逐年|\bannual(?:ly)?\b|\bper year\b|\beach year\b|\ba year\b|\bevery year\b|\byearly\b`)
 
 // cumulativeQ spots questions that ask for a running total.
 var cumulativeQ = regexp.MustCompile(`到\s*(?:19|20)\d{2}|(?:19|20)\d{2}\s*年?前|\bby\s+(?:19|20)\d{2}|截至|截止|累计|总共|一共|共有|总计|为止|以来|年底|底前|so far|in total|\btotal\b|cumulative|by the end|by end|as of|up to|until|since`)
@@ -136,8 +140,10 @@ func (an *Answerer) scopeOf(q *retrieval.Query) scope {
 	for _, m := range titleRe.FindAllStringSubmatch(f, -1) {
 		sc.titles = append(sc.titles, strings.TrimSpace(m[1]))
 	}
-	sc.yearFigure = q.Quantity && len(sc.years) > 0
 	sc.cumulative = cumulativeQ.MatchString(f)
+	// "每年评选多少个" asks a yearly figure, for any year.
+	sc.perYear = q.Quantity && perYearQ.MatchString(f)
+	sc.yearFigure = q.Quantity && (len(sc.years) > 0 || sc.perYear)
 	sc.codes = codesOf(q)
 	sc.orgs = an.orgsOf(q)
 	sc.people = titleNamePairs(an.lang.ToSimplified(q.Folded))
@@ -295,6 +301,10 @@ func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
 			}
 			return miss{kind: missYear, asked: strconv.Itoa(sc.years[0]), found: found}
 		}
+	}
+	if sc.perYear && !sc.cumulative && cumulativeText.MatchString(an.lang.ToSimplified(sentence)) {
+		// "How many a year?" is not answered by a running total.
+		return miss{kind: missYear, total: true}
 	}
 	title := an.lang.Fold(c.Title)
 	if len(sc.docYears) > 0 {

@@ -111,6 +111,9 @@ func (an *Answerer) partsAnswer(ix *retrieval.Index, q *retrieval.Query, ev []re
 				continue
 			}
 			g.score = an.partsMatch(ix, g, content, asked) / total
+			if an.quotesHeading(q, g.parent) {
+				g.score = 1 // “全面深化标准化改革”这一举措下列了几项: the heading named
+			}
 			if best == nil || g.score > best.score {
 				best = g
 			}
@@ -120,6 +123,21 @@ func (an *Answerer) partsAnswer(ix *retrieval.Index, q *retrieval.Query, ev []re
 		return Answer{}, 0, false
 	}
 	return an.partsText(q, best, ev), best.score, true
+}
+
+// quotesHeading reports whether the question quotes the heading (its
+// words, numbering aside).
+func (an *Answerer) quotesHeading(q *retrieval.Query, heading string) bool {
+	h := an.lang.Fold(headingLabel(heading))
+	if h == "" {
+		return false
+	}
+	for _, name := range q.Quoted {
+		if retrieval.HanRunes(name) >= 4 && (strings.Contains(h, name) || strings.Contains(name, h)) {
+			return true
+		}
+	}
+	return false
 }
 
 // englishNumbers are the number words a question may give a count of parts in.
