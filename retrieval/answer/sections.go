@@ -19,18 +19,19 @@ import (
 
 // partsQ spots questions that ask for the parts of something: a list, or
 // how many parts.
-var partsQ = regexp.MustCompile(`哪[几两二三四五六七八九十]|几[个项类大]|有哪|哪些|分为|包括|\bwhich\b|\bwhat are\b|how many|\bwhat (?:two|three|four|five|six|seven|eight|nine|ten)\b`)
+var partsQ = regexp.MustCompile(`哪[几两二三四五六七八九十]|几[个项类大点条]|有哪|哪些|分为|包括|\bwhich\b|\bwhat are\b|how many|\bwhat (?:two|three|four|five|six|seven|eight|nine|ten)\b`)
 
 // countedPartsQ spots questions that name the number of parts or ask for
 // it: then the headings answer before any one sentence does.
 var countedPartsQ = regexp.MustCompile(`[哪几][两二三四五六七八九十]?(?:个|项|类|大|种)?(?:方面|部分|阶段|类|种|板块|环节|举措|措施|保障|任务|原则)|(?:two|three|four|five|six|seven|eight|nine|ten|how many)\s+(?:\w+\s+){0,3}?(?:kinds|types|aspects|parts|phases|stages|categories|areas|measures|safeguards|tasks|principles|pillars)\b`)
 
 // headingMarkerRe is the numbering that opens a heading: 一、 (一) 1. 第一章.
-var headingMarkerRe = regexp.MustCompile(`^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．]|第[一二三四五六七八九十百\d]+[章节条部分])\s*`)
+var headingMarkerRe = regexp.MustCompile(`^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．]|第[一二三四五六七八九十百\d]+[章节条部分]|第[一二三四五六七八九十]+[，,、：:])\s*`)
 
 // partGroup is a set of sibling sections of one document.
 type partGroup struct {
-	depth  int      // their level in the heading path
+	quotes []string // an enumeration's item sentences, quoted for each part
+	depth  int      // their level in the heading path; -1 for an enumeration
 	parent string   // the heading above them ("" at the top level)
 	labels []string // their headings, marker and full stop removed
 	chunks []knowledge.Chunk
@@ -103,7 +104,7 @@ func (an *Answerer) partsAnswer(ix *retrieval.Index, q *retrieval.Query, ev []re
 		if err != nil || len(chunks) == 0 {
 			continue
 		}
-		for _, g := range partGroups(chunks) {
+		for _, g := range append(partGroups(chunks), an.enumerations(chunks)...) {
 			if len(g.labels) < 2 || asked > 0 && len(g.labels) != asked {
 				continue
 			}
@@ -111,7 +112,10 @@ func (an *Answerer) partsAnswer(ix *retrieval.Index, q *retrieval.Query, ev []re
 				continue
 			}
 			g.score = an.partsMatch(ix, g, content, asked) / total
-			if an.quotesHeading(q, g.parent) {
+			switch {
+			case an.quotesLabels(q, g):
+				g.score = 1.1 // 哪三个“更加聚焦”: what every part is
+			case utf8.RuneCountInString(g.parent) <= 40 && an.quotesHeading(q, g.parent):
 				g.score = 1 // “全面深化标准化改革”这一举措下列了几项: the heading named
 			}
 			if best == nil || g.score > best.score {
@@ -125,15 +129,36 @@ func (an *Answerer) partsAnswer(ix *retrieval.Index, q *retrieval.Query, ev []re
 	return an.partsText(q, best, ev), best.score, true
 }
 
-// quotesHeading reports whether the question quotes the heading (its
-// words, numbering aside).
+// quotesHeading reports whether the question quotes the heading: most of
+// its words, numbering aside.
 func (an *Answerer) quotesHeading(q *retrieval.Query, heading string) bool {
 	h := an.lang.Fold(headingLabel(heading))
 	if h == "" {
 		return false
 	}
 	for _, name := range q.Quoted {
-		if retrieval.HanRunes(name) >= 4 && (strings.Contains(h, name) || strings.Contains(name, h)) {
+		n := retrieval.HanRunes(name)
+		if n >= 4 && (strings.Contains(h, name) && 5*n >= 3*retrieval.HanRunes(h) || strings.Contains(name, h)) {
+			return true
+		}
+	}
+	return false
+}
+
+// quotesLabels reports whether the question quotes what most of the
+// group's labels say (哪三个“更加聚焦”).
+func (an *Answerer) quotesLabels(q *retrieval.Query, g *partGroup) bool {
+	for _, name := range q.Quoted {
+		if retrieval.HanRunes(name) < 2 {
+			continue
+		}
+		n := 0
+		for _, l := range g.labels {
+			if strings.Contains(an.lang.Fold(l), name) {
+				n++
+			}
+		}
+		if 4*n >= 3*len(g.labels) {
 			return true
 		}
 	}
@@ -230,7 +255,10 @@ func (an *Answerer) partsText(q *retrieval.Query, g *partGroup, ev []retrieval.E
 	var cites []Citation
 	for i, c := range chunks {
 		opening := c.Text
-		if ss := knowledge.Sentences(c.Text); len(ss) > 0 {
+		switch ss := knowledge.Sentences(c.Text); {
+		case i < len(g.quotes):
+			opening = g.quotes[i]
+		case len(ss) > 0:
 			opening = ss[0]
 		}
 		if rs := []rune(opening); len(rs) > 80 {
@@ -246,7 +274,9 @@ func (an *Answerer) partsText(q *retrieval.Query, g *partGroup, ev []retrieval.E
 				v = e // with its retrieval scores
 			}
 		}
-		if h := c.Section[g.depth]; !strings.Contains(c.Text, headingLabel(h)) {
+		if g.depth < 0 || g.depth >= len(c.Section) {
+			// an enumeration: its items stand in the chunks' text
+		} else if h := c.Section[g.depth]; !strings.Contains(c.Text, headingLabel(h)) {
 			// The section's first chunk, as the document reads: its
 			// heading line, then the chunk.
 			v.Chunk.Text = h + "\n" + c.Text
@@ -254,4 +284,90 @@ func (an *Answerer) partsText(q *retrieval.Query, g *partGroup, ev []retrieval.E
 		cites = append(cites, an.cite(i+1, v))
 	}
 	return Answer{Text: an.inScript(q.Script, b.String()), Short: an.inScript(q.Script, short), Answered: true, Citations: cites, Path: PathExtractive}
+}
+
+// ordinalRe finds the ordinal that opens an item of an enumeration in
+// running text: 一是…, 第一，…, 其一，….
+var ordinalRe = regexp.MustCompile(`^\s*(?:([一二三四五六七八九十]+)是|第([一二三四五六七八九十]+)[，,、：:]|其([一二三四五六七八九十]+)[，,、：:])`)
+
+// ordinalOf returns an item's ordinal and its kind (是, 第, 其), or 0.
+func ordinalOf(s string) (int, string, int) {
+	m := ordinalRe.FindStringSubmatchIndex(s)
+	if m == nil {
+		return 0, "", 0
+	}
+	for k, kind := range []string{"是", "第", "其"} {
+		if lo := m[2+2*k]; lo >= 0 {
+			n, ok := hanValue(s[lo:m[3+2*k]])
+			if !ok {
+				return 0, "", 0
+			}
+			return n, kind, m[1]
+		}
+	}
+	return 0, "", 0
+}
+
+// enumerations finds the enumerations of a document's running text (一是…
+// 二是… 三是…, in one paragraph or over several): each a group whose
+// "heading" is the sentence before its first item (近年来，上海…取得了一系列
+// 重要成果。 or 第一，更加聚焦上海城市的特点和需要。) and whose labels are the
+// items' first clauses.
+func (an *Answerer) enumerations(chunks []knowledge.Chunk) []*partGroup {
+	type sent struct {
+		text  string
+		chunk int
+	}
+	var sents []sent
+	for i, c := range chunks {
+		for _, s := range knowledge.Sentences(c.Text) {
+			sents = append(sents, sent{s, i})
+		}
+	}
+	var out []*partGroup
+	for i := 0; i < len(sents); i++ {
+		n, kind, _ := ordinalOf(sents[i].text)
+		if n != 1 {
+			continue
+		}
+		g := &partGroup{depth: -1}
+		if i > 0 {
+			// The lead-in's last clause: what the items are of.
+			lead := strings.TrimRight(sents[i-1].text, "。：:；; ")
+			if k := strings.LastIndexAny(lead, "，,"); k >= 0 && utf8.RuneCountInString(lead) > 40 {
+				_, w := utf8.DecodeRuneInString(lead[k:])
+				lead = lead[k+w:]
+			}
+			g.parent = lead
+		}
+		next := 1
+		for j := i; j < len(sents) && next <= 12; j++ {
+			m, k, end := ordinalOf(sents[j].text)
+			switch {
+			case m == next && k == kind:
+				g.labels = append(g.labels, firstClause(sents[j].text[end:]))
+				g.chunks = append(g.chunks, chunks[sents[j].chunk])
+				g.quotes = append(g.quotes, sents[j].text)
+				next++
+			case m == 1 && k == kind && j > i, k == "第" && kind != "第" && m > 0:
+				j = len(sents) // a new enumeration, or the next higher item
+			}
+		}
+		if len(g.labels) >= 2 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// firstClause is an item's words up to its first clause break, at most 30
+// runes: 标准化制度体系不断健全 of 一是标准化制度体系不断健全。在全国….
+func firstClause(s string) string {
+	if i := strings.IndexAny(s, "，,。；;：:！？"); i >= 0 {
+		s = s[:i]
+	}
+	if rs := []rune(strings.TrimSpace(s)); len(rs) > 30 {
+		return string(rs[:30]) + "…"
+	}
+	return strings.TrimSpace(s)
 }

@@ -57,6 +57,10 @@ func TestAskParts(t *testing.T) {
 		{q: "上海2015年工作方案的重点任务及分工共分为几个方面？", want: []string{"6个", "强化标准化统筹协调", "夯实标准化支撑体系"}},
 		{q: "浙江试点工作方案的组织实施分为哪几个阶段？", want: []string{"第一阶段", "第三阶段"}},
 		{q: "Which body issued the 2015 notice on deepening standardization reform?", notWant: "重点任务及分工"},
+		// An enumeration in running text (一是…二是…), named by its lead-in or by what every item says.
+		{q: "《行动计划》总体考虑中“更加聚焦上海城市的特点和需要”这部分一共分了几点？", want: []string{"4个", "围绕产业能级提升", "加强国际合作交流"}},
+		{q: "上海《行动计划》的总体考虑包括哪三个“更加聚焦”？", want: []string{"更加聚焦创新引领", "更加聚焦协同和保障"}},
+		{q: "浙江方案“全面深化标准化改革”这一举措下列了几项具体内容？", want: []string{"5个", "提升标准化数位化治理能力"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -181,5 +185,24 @@ func TestAskQuotedAndNumbered(t *testing.T) {
 				t.Errorf("Ask(%q) = %q, want %q", tt.q, a.Text, tt.want)
 			}
 		})
+	}
+}
+
+func TestEnumerations(t *testing.T) {
+	an := seeds(t)
+	chunks := []knowledge.Chunk{
+		{ID: "a#0", Text: "近年来，上海取得了一系列重要成果。\n一是制度体系不断健全。在全国实现“四个率先”。\n二是支撑体系日趋完善。"},
+		{ID: "a#1", Text: "三是影响力持续提升。累计牵头制定国际标准115项。\n第一，更加聚焦特点。一是围绕产业能级提升，形成先进标准。二是践行人民城市理念。"},
+	}
+	var got []string
+	for _, g := range an.enumerations(chunks) {
+		got = append(got, g.parent+": "+strings.Join(g.labels, "、"))
+	}
+	want := []string{
+		"近年来，上海取得了一系列重要成果: 制度体系不断健全、支撑体系日趋完善、影响力持续提升", // over two chunks, ended by 第一
+		"第一，更加聚焦特点: 围绕产业能级提升、践行人民城市理念",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("enumerations = %q, want %q", got, want)
 	}
 }
