@@ -103,6 +103,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		return decline(miss{})
 	}
 	sc := an.scopeOf(q)
+	an.withDocPlaces(&sc, ix, ev[:min(len(ev), 5)])
 	// The sentence is chosen by what the question asks; the words naming
 	// where (place, year, kind of document) count toward the threshold only.
 	scopeTerms := an.scopeTokens(q, sc)

@@ -31,6 +31,10 @@ type scope struct {
 	// not make "近两年…21项" a 2022 figure), and not a running total
 	// ("截至2021年底累计…") unless the question asks for one.
 	yearFigure bool
+	// docPlaces are the places each document of the evidence is about, by
+	// ID: those its opening names (上海市人民政府办公厅印发…), for the
+	// sentences and headings that name none.
+	docPlaces  map[string][]string
 	cumulative bool // the question asks for a running total (截至, 累计, by the end of)
 	perYear    bool // it asks for a yearly figure (每年, annually)
 }
@@ -161,7 +165,7 @@ func (an *Answerer) orgsOf(q *retrieval.Query) []string {
 	var out []string
 	for _, run := range q.Runs {
 		for _, m := range orgRe.FindAllString(run, -1) {
-			m = strings.TrimLeft(m, "个项家名所位")
+			m = strings.TrimLeft(m, "一二两三四五六七八九十几多个项家名所位类种批")
 			for _, p := range an.lang.Places(m) {
 				if i := strings.Index(m, p); i == 0 {
 					m = strings.TrimLeft(m[len(p):], "省市县区")
@@ -281,7 +285,7 @@ func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
 			return miss{kind: missCode, asked: p}
 		}
 	}
-	if m := an.checkPlaces(sc.places, sf, ctx); m.kind != missNone {
+	if m := an.checkPlaces(sc.places, sf, ctx, sc.docPlaces[c.DocID]); m.kind != missNone {
 		return m
 	}
 	if len(sc.years) > 0 {
@@ -335,7 +339,7 @@ func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
 // sentence is about: those it names itself, or when it names none, those
 // of its section path and document title. A sentence about another place
 // answers for that place only.
-func (an *Answerer) checkPlaces(asked []string, sentence, ctx string) miss {
+func (an *Answerer) checkPlaces(asked []string, sentence, ctx string, docPlaces []string) miss {
 	if len(asked) == 0 {
 		return miss{}
 	}
@@ -356,6 +360,9 @@ func (an *Answerer) checkPlaces(asked []string, sentence, ctx string) miss {
 	if len(about) == 0 {
 		about = an.lang.Places(ctx)
 	}
+	if len(about) == 0 {
+		about = docPlaces
+	}
 	for _, p := range asked {
 		if !slices.Contains(about, p) {
 			m := miss{kind: missPlace, asked: p}
@@ -366,6 +373,31 @@ func (an *Answerer) checkPlaces(asked []string, sentence, ctx string) miss {
 		}
 	}
 	return miss{}
+}
+
+// withDocPlaces fills sc.docPlaces for the documents of the evidence: the
+// places named in the title and first lines of each one's first chunk.
+func (an *Answerer) withDocPlaces(sc *scope, ix *retrieval.Index, ev []retrieval.Evidence) {
+	if len(sc.places) == 0 {
+		return
+	}
+	sc.docPlaces = make(map[string][]string)
+	for _, v := range ev {
+		id := v.Chunk.DocID
+		if _, done := sc.docPlaces[id]; done {
+			continue
+		}
+		sc.docPlaces[id] = nil
+		chunks, err := ix.DocumentChunks(id)
+		if err != nil || len(chunks) == 0 {
+			continue
+		}
+		opening := chunks[0].Text
+		if rs := []rune(opening); len(rs) > 200 {
+			opening = string(rs[:200])
+		}
+		sc.docPlaces[id] = an.lang.Places(an.lang.Fold(chunks[0].Title + "\n" + opening))
+	}
 }
 
 // namesKind reports whether a title names a kind of document.

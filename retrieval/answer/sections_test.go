@@ -206,3 +206,28 @@ func TestEnumerations(t *testing.T) {
 		t.Errorf("enumerations = %q, want %q", got, want)
 	}
 }
+
+// A sentence and headings that name no place are about the place of their
+// document's opening (上海市人民政府办公厅印发…); a number of things is no
+// organisation (两类政府标准).
+func TestScopeDocumentPlaceAndOrgs(t *testing.T) {
+	an := seeds(t)
+	plan := knowledge.Chunk{DocID: "plan.txt", Title: "关于深化标准化改革的工作方案"}
+	q := an.eng.Analyze(an.eng.Current(), "上海2015年方案鼓励企业制定什么样的企业标准？")
+	sc := an.scopeOf(q)
+	sentence := "鼓励企业制定具有自主知识产权的高水平企业标准。"
+	if m := an.check(sc, sentence, plan); m.kind != missPlace {
+		t.Errorf("check without the document's place = %+v, want a place miss", m)
+	}
+	sc.docPlaces = map[string][]string{"plan.txt": {"上海"}}
+	if m := an.check(sc, sentence, plan); m.kind != missNone {
+		t.Errorf("check with the document's place 上海 = %+v, want in scope", m)
+	}
+	sc.docPlaces = map[string][]string{"plan.txt": {"浙江"}}
+	if m := an.check(sc, sentence, plan); m.kind != missPlace || m.found != "浙江" {
+		t.Errorf("check with the document's place 浙江 = %+v, want a place miss naming 浙江", m)
+	}
+	if orgs := an.orgsOf(an.eng.Analyze(an.eng.Current(), "要聚焦哪两类政府标准？")); len(orgs) != 0 {
+		t.Errorf("orgsOf(…两类政府标准) = %q, want none", orgs)
+	}
+}
