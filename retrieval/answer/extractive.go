@@ -244,7 +244,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			}
 			fig = f
 		}
-		if withNote := an.lang.ToSimplified(c.text + c.note); wantDate && !list && dateSpanRe.FindString(withNote) == "" || exactDay && !dateDayRe.MatchString(withNote) {
+		if dated := an.datedText(c, ev); wantDate && !list && dateSpanRe.FindString(dated) == "" || exactDay && !dateDayRe.MatchString(dated) {
 			if why.kind == missNone {
 				why = miss{kind: missFigure}
 			}
@@ -301,7 +301,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		short = fig.text
 	case wantDate:
 		// "When…?" leads with the date the sentence gives, if it gives one.
-		short = pickDate(q.Folded, an.lang.ToSimplified(best.text+best.note), an.lang.Fold, idf)
+		short = pickDate(q.Folded, an.datedText(best, ev), an.lang.Fold, idf)
 	case whoQ.MatchString(q.Folded):
 		short = an.personName(best.text, q.Folded, idf)
 	}
@@ -327,7 +327,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		// Each part of a list answer brings its figure or date.
 		var figs []string
 		for _, c := range append([]*candSentence{best}, peers...) {
-			fig := pickDate(q.Folded, an.lang.ToSimplified(c.text+c.note), an.lang.Fold, idf)
+			fig := pickDate(q.Folded, an.datedText(c, ev), an.lang.Fold, idf)
 			if quantity {
 				f, _ := an.pickFigure(q.Folded, noun, c.text, idf, false)
 				fig = f.text
@@ -372,6 +372,23 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		fmt.Fprintf(&b, "\n“%s”[%d]", an.lang.ToSimplified(withFollowing(ev, m)), n)
 	}
 	return Answer{Text: an.inScript(q.Script, b.String()), Short: an.inScript(q.Script, short), Answered: true, Citations: cites, Path: PathExtractive}
+}
+
+// datedText is what dates a sentence (Simplified): the sentence with its
+// task's note, or when they give no date, the nearest heading of its chunk
+// that does ("(二)第二阶段(2024年)" for the tasks of that phase).
+func (an *Answerer) datedText(c *candSentence, ev []retrieval.Evidence) string {
+	s := an.lang.ToSimplified(c.text + c.note)
+	if dateSpanRe.MatchString(s) || c.ev >= len(ev) {
+		return s
+	}
+	sec := ev[c.ev].Chunk.Section
+	for i := len(sec) - 1; i >= 0; i-- {
+		if h := an.lang.ToSimplified(sec[i]); dateSpanRe.MatchString(h) {
+			return s + " " + h
+		}
+	}
+	return s
 }
 
 // numberedDocs are the documents of the evidence that hold the issuing
