@@ -676,6 +676,9 @@ func (an *Answerer) scopeTokens(q *retrieval.Query, sc scope) map[string]bool {
 	for _, p := range sc.places {
 		add(p)
 	}
+	for _, n := range docNumberRe.FindAllString(an.lang.ToSimplified(q.Text), -1) {
+		add(n) // the document the question is about
+	}
 	for _, y := range append(slices.Clone(sc.years), sc.docYears...) {
 		add(strconv.Itoa(y))
 	}
