@@ -237,6 +237,9 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		if quantity {
 			f, ok := an.pickFigure(q.Folded, noun, c.text, idf, false)
 			if !ok {
+				f, ok = an.countNamed(noun, c.text)
+			}
+			if !ok {
 				if why.kind == missNone {
 					why = miss{kind: missFigure}
 				}

@@ -439,3 +439,46 @@ func englishDate(s string) (string, bool) {
 	}
 	return m[1], true
 }
+
+// parenTailRe is a parenthetical ending an item: 基地(杭州).
+var parenTailRe = regexp.MustCompile(`[(（][^()（）]{0,12}[)）]\s*$`)
+
+// countNamed counts, for a "how many" question whose sentence states no
+// number, the things it names of the kind asked: "设在杭州的ISO基地有几个？"
+// and "ISO国际标准化会议基地(杭州)、ISO国际标准化培训基地(杭州)" make 2个. The
+// kind is the counted noun's last two characters; its names must stand in
+// an enumeration (、 和 及).
+func (an *Answerer) countNamed(c counted, sentence string) (figure, bool) {
+	head := []rune(an.lang.ToSimplified(c.noun))
+	if len(head) < 2 || c.english != "" {
+		return figure{}, false
+	}
+	kind := string(head[len(head)-2:])
+	if retrieval.HanRunes(kind) != 2 {
+		return figure{}, false
+	}
+	// The longest run of 、-separated items that end with the kind (a
+	// parenthetical and an 等… tail aside): ISO…会议基地(杭州)、ISO…培训基地(杭州)等.
+	n, run := 0, 0
+	for _, seg := range strings.Split(an.lang.ToSimplified(sentence), "、") {
+		if i := strings.Index(seg, "等"); i >= 0 {
+			seg = seg[:i]
+		}
+		seg = strings.TrimSpace(parenTailRe.ReplaceAllString(seg, ""))
+		if strings.HasSuffix(seg, kind) {
+			run++
+			n = max(n, run)
+		} else {
+			run = 0
+		}
+	}
+	if n < 2 {
+		return figure{}, false
+	}
+	unit := c.unit
+	if unit == "" {
+		unit = "个"
+	}
+	text := strconv.Itoa(n) + unit
+	return figure{text: text, value: strconv.Itoa(n), unit: unit, kind: figCount}, true
+}

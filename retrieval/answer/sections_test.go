@@ -232,3 +232,21 @@ func TestScopeDocumentPlaceAndOrgs(t *testing.T) {
 		t.Errorf("orgsOf(…两类政府标准) = %q, want none", orgs)
 	}
 }
+
+func TestCountNamed(t *testing.T) {
+	an := seeds(t)
+	tests := []struct {
+		q, sentence, want string
+	}{
+		{"设在杭州的ISO基地有几个？", "加强金砖国家标准化(浙江)研究中心、ISO国际标准化会议基地(杭州)、ISO国际标准化培训基地(杭州)等能力建设。", "2个"},
+		{"上海市质量技监局共有多少名工作人员？", "培养标准化专业从业人员,标准化工程师及标准化岗位培训人员突破5000名。", ""}, // no enumeration of them
+		{"嘉兴要建设多少个城市标准化试点？", "浙江共确定25个市、县(市、区)政府开展省级试点", ""},
+	}
+	for _, tt := range tests {
+		q := an.eng.Analyze(an.eng.Current(), tt.q)
+		f, ok := an.countNamed(an.countedTerms(q), tt.sentence)
+		if got := f.text; ok != (tt.want != "") || got != tt.want {
+			t.Errorf("countNamed(%q, %q) = %q, %v; want %q", tt.q, tt.sentence, got, ok, tt.want)
+		}
+	}
+}
