@@ -2,6 +2,7 @@ package answer
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -76,23 +77,35 @@ var titleNameRe = regexp.MustCompile(`(副市长|市长|副局长|局长|副主�
 // post (市科委副主任), only a name after that title, with the question's
 // words for the organisation just before it, answers; otherwise the name
 // whose context best matches the question's terms.
-func (an *Answerer) personName(sentence, question string, idf map[string]float64) string {
+func (an *Answerer) personName(sentence string, q *retrieval.Query, idf map[string]float64) string {
+	question := q.Folded
 	simp := an.lang.ToSimplified(sentence)
 	role, org := askedRole(question)
+	roles, orgGroups := englishPost(q)
 	best, bestScore := "", -1.0
 	for _, m := range titleNameRe.FindAllStringSubmatchIndex(simp, -1) {
 		name := simp[m[4]:m[5]]
 		if r, _ := utf8.DecodeRuneInString(name); !strings.ContainsRune(surnames, r) {
 			continue // 研究院长三角: 院长 is not a title here
 		}
+		before := []rune(an.lang.Fold(simp[:m[2]]))
+		near := string(before[max(0, len(before)-10):])
 		if role != "" {
 			if simp[m[2]:m[3]] != role {
 				continue
 			}
-			before := []rune(an.lang.Fold(simp[:m[2]]))
-			near := string(before[max(0, len(before)-8):])
 			if org != "" && termShare(near, tokenSet(org)) < 0.5 {
 				continue
+			}
+		}
+		if len(roles) > 0 {
+			// "the director of the Development and Reform Commission": a
+			// name after such a title, with the organisation before it.
+			if !slices.Contains(roles, simp[m[2]:m[3]]) {
+				continue
+			}
+			if len(orgGroups) > 0 && groupShare(near, orgGroups) == 0 {
+				continue // not one word of the organisation next to the title
 			}
 		}
 		ctx := an.lang.Fold(simp[max(0, m[0]-36):m[3]])
@@ -107,6 +120,39 @@ func (an *Answerer) personName(sentence, question string, idf map[string]float64
 		}
 	}
 	return best
+}
+
+// englishPostRe finds the post an English who-question asks about, and the
+// organisation after "of".
+var englishPostRe = regexp.MustCompile(`\b(deputy director|vice director|director|director general|deputy mayor|vice mayor|mayor|chief engineer|deputy head|head|reporter|correspondent|editor)\b(?:\s+of\s+(?:the\s+)?([\w\s'-]+?))?(?:\s+(?:who|at|in|on|attend\w*|present\w*|spoke|said)\b|[?.,]|$)`)
+
+// englishPosts maps an English post to the Chinese titles that hold it.
+var englishPosts = map[string][]string{
+	"director": {"局长", "主任"}, "director general": {"局长", "主任"}, "head": {"局长", "主任", "处长"},
+	"deputy director": {"副局长", "副主任"}, "vice director": {"副局长", "副主任"}, "deputy head": {"副局长", "副主任"},
+	"mayor": {"市长"}, "deputy mayor": {"副市长"}, "vice mayor": {"副市长"}, "chief engineer": {"总工程师"},
+	"reporter": {"记者"}, "correspondent": {"记者", "通讯员"}, "editor": {"编辑", "责任编辑"},
+}
+
+// englishPost reads the post an English who-question names, as Chinese
+// titles, and the Chinese alternatives of the organisation it names after
+// "of", one group per English word or phrase.
+func englishPost(q *retrieval.Query) (roles []string, org [][]string) {
+	if !q.English {
+		return nil, nil
+	}
+	m := englishPostRe.FindStringSubmatch(q.Folded)
+	if m == nil {
+		return nil, nil
+	}
+	roles = englishPosts[m[1]]
+	for _, ex := range q.Expanded {
+		if m[2] == "" || !strings.Contains(m[2], ex.Source) || len(q.Places) > 0 && slices.Contains(q.Places, ex.Terms[0]) {
+			continue // the place is the scope check's
+		}
+		org = append(org, ex.Terms)
+	}
+	return roles, org
 }
 
 // askedRole reads the post a Chinese who-question names and the words for

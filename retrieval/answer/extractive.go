@@ -159,7 +159,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			if wantDay && dateDayRe.MatchString(an.lang.ToSimplified(s)) {
 				score += 0.1
 			}
-			if byline != "" && strings.Contains(an.lang.ToSimplified(s), byline) && an.personName(s, q.Folded, nil) != "" {
+			if byline != "" && strings.Contains(an.lang.ToSimplified(s), byline) && an.personName(s, q, nil) != "" {
 				// "记者是谁": the byline answers, whatever else the question says.
 				score += 0.5
 				cover = max(cover, minCoverage)
@@ -259,7 +259,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			}
 			continue // "where does it rank" is answered by a rank
 		}
-		if person && an.personName(c.text, q.Folded, idf) == "" {
+		if person && an.personName(c.text, q, idf) == "" {
 			if why.kind == missNone {
 				why = miss{kind: missFigure}
 			}
@@ -306,7 +306,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		// "When…?" leads with the date the sentence gives, if it gives one.
 		short = pickDate(q.Folded, an.datedText(best, ev), an.lang.Fold, idf)
 	case whoQ.MatchString(q.Folded):
-		short = an.personName(best.text, q.Folded, idf)
+		short = an.personName(best.text, q, idf)
 	}
 	var peers []*candSentence
 	if !docNumber && !person { // a who-question has one answer
@@ -527,7 +527,7 @@ var taskNoteRe = regexp.MustCompile(`[(（][^()（）]{0,80}?(?:牵头|牽頭|�
 // share the note, which the last of them holds.
 func sentencesWithNotes(text string) (sents, notes []string) {
 	for _, line := range strings.Split(text, "\n") {
-		ss := knowledge.Sentences(line)
+		ss := mergeAttributions(knowledge.Sentences(line))
 		ns := make([]string, len(ss))
 		note := ""
 		for k := len(ss) - 1; k >= 0; k-- {
@@ -541,6 +541,24 @@ func sentencesWithNotes(text string) (sents, notes []string) {
 		notes = append(notes, ns...)
 	}
 	return sents, notes
+}
+
+// attributionRe matches a short sentence that only says who spoke the
+// one before it: "嘉兴市市场监管局局长李陈源表示。"
+var attributionRe = regexp.MustCompile(`^.{0,40}(?:表示|指出|强调|認為|认为|介绍|介紹|說|说)[。.]?$`)
+
+// mergeAttributions joins an attribution to the quote it closes, so that
+// "局长表示…的什么" finds the quote with its speaker.
+func mergeAttributions(ss []string) []string {
+	out := ss[:0:0]
+	for _, s := range ss {
+		if n := len(out); n > 0 && utf8.RuneCountInString(s) <= 40 && attributionRe.MatchString(strings.TrimSpace(s)) {
+			out[n-1] += s
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // nearDuplicate reports whether two folded sentences share most of their

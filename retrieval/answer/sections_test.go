@@ -250,3 +250,36 @@ func TestCountNamed(t *testing.T) {
 		}
 	}
 }
+
+func TestMergeAttributions(t *testing.T) {
+	got := mergeAttributions([]string{"“持续提高先进标准的供给力和支撑力。”", "嘉兴市市场监管局局长李陈源表示。", "推进工业领域标准化建设。"})
+	want := []string{"“持续提高先进标准的供给力和支撑力。”嘉兴市市场监管局局长李陈源表示。", "推进工业领域标准化建设。"}
+	if !slices.Equal(got, want) {
+		t.Errorf("mergeAttributions = %q, want %q", got, want)
+	}
+}
+
+// An English who-question's post and organisation bind the name: the
+// director of the market regulator is not the director of another body.
+func TestAskEnglishPost(t *testing.T) {
+	an := seeds(t)
+	tests := []struct{ q, want string }{
+		{"Who is the director of the Jiaxing Municipal Administration for Market Regulation?", "Li Chenyuan"},
+		{"Who is the director of the Jiaxing Development and Reform Commission?", ""},
+		{"嘉兴市市场监管局局长表示，要持续提高先进标准的哪两种力？", "供给力"}, // the quote with its speaker
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a, err := an.Ask(t.Context(), Question{Text: tt.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tt.want == "" && a.Answered:
+				t.Errorf("Ask(%q) = %q, want a decline", tt.q, a.Text)
+			case tt.want != "" && (!a.Answered || !strings.Contains(an.lang.ToSimplified(a.Text), tt.want)):
+				t.Errorf("Ask(%q) = %q, want %q", tt.q, a.Text, tt.want)
+			}
+		})
+	}
+}
