@@ -69,6 +69,11 @@ type Index struct {
 	byIDOnce sync.Once
 	byID     map[string]int32
 	byIDErr  error
+	// docByID maps document IDs to positions, for questions about a
+	// document's structure; built on first use.
+	docByIDOnce sync.Once
+	docByID     map[string]int
+	docByIDErr  error
 
 	// readAs is the pinyin → bigram map when the stored one was built from
 	// another pinyin table; built on first use.
@@ -375,30 +380,65 @@ func (ix *Index) position(id string) (int32, bool, error) {
 // headings) reads. It finds the document by a linear scan of the
 // document IDs, once per call.
 func (ix *Index) DocumentChunks(docID string) ([]knowledge.Chunk, error) {
-	defer runtime.KeepAlive(ix)
-	for i := range ix.nDocs {
-		id, err := ix.docID(i)
-		if err != nil {
-			return nil, err
-		}
-		if id != docID {
-			continue
-		}
-		r, err := ix.doc(i)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]knowledge.Chunk, 0, r.Chunks)
-		for k := r.first; k < r.first+r.Chunks; k++ {
-			c, err := ix.chunk(k)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, c)
-		}
-		return out, nil
+	return ix.documentChunks(docID, -1)
+}
+
+// DocumentOpening returns the first chunk of the document with ID docID
+// (its title and opening lines), or false.
+func (ix *Index) DocumentOpening(docID string) (knowledge.Chunk, bool, error) {
+	cs, err := ix.documentChunks(docID, 1)
+	if err != nil || len(cs) == 0 {
+		return knowledge.Chunk{}, false, err
 	}
-	return nil, nil
+	return cs[0], true, nil
+}
+
+// documentChunks returns the first max chunks (all when max < 0) of the
+// document with ID docID.
+func (ix *Index) documentChunks(docID string, max int) ([]knowledge.Chunk, error) {
+	defer runtime.KeepAlive(ix)
+	i, ok, err := ix.docPosition(docID)
+	if err != nil || !ok {
+		return nil, err
+	}
+	r, err := ix.doc(i)
+	if err != nil {
+		return nil, err
+	}
+	n := r.Chunks
+	if max >= 0 {
+		n = min(n, max)
+	}
+	out := make([]knowledge.Chunk, 0, n)
+	for k := r.first; k < r.first+n; k++ {
+		c, err := ix.chunk(k)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// docPosition returns the position of the document with ID docID, from a
+// map built at the first call.
+func (ix *Index) docPosition(docID string) (int, bool, error) {
+	ix.docByIDOnce.Do(func() {
+		ids, err := ix.docIDs()
+		if err != nil {
+			ix.docByIDErr = err
+			return
+		}
+		ix.docByID = make(map[string]int, len(ids))
+		for i, id := range ids {
+			ix.docByID[id] = i
+		}
+	})
+	if ix.docByIDErr != nil {
+		return 0, false, ix.docByIDErr
+	}
+	i, ok := ix.docByID[docID]
+	return i, ok, nil
 }
 
 // docRaw returns document i's encoded record (valid while ix is reachable).

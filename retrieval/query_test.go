@@ -105,3 +105,30 @@ func TestAnalyzeQuotedNames(t *testing.T) {
 		}
 	}
 }
+
+func TestDocumentChunks(t *testing.T) {
+	e, err := New(Options{Language: testLang(), Docs: twoScripts()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ix := e.Current()
+	cs, err := ix.DocumentChunks("trad.txt")
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("DocumentChunks(trad.txt) = %d chunks, %v", len(cs), err)
+	}
+	for i, c := range cs {
+		if c.DocID != "trad.txt" || i > 0 && c.Start < cs[i-1].End {
+			t.Errorf("chunk %d = %s [%d,%d): not trad.txt's, in order", i, c.ID, c.Start, c.End)
+		}
+	}
+	first, ok, err := ix.DocumentOpening("trad.txt")
+	if err != nil || !ok || first.ID != cs[0].ID {
+		t.Errorf("DocumentOpening(trad.txt) = %s, %v, %v; want %s", first.ID, ok, err, cs[0].ID)
+	}
+	if cs, err := ix.DocumentChunks("nope.txt"); err != nil || cs != nil {
+		t.Errorf("DocumentChunks(nope.txt) = %v, %v; want nothing", cs, err)
+	}
+}

@@ -388,15 +388,15 @@ func (an *Answerer) withDocPlaces(sc *scope, ix *retrieval.Index, ev []retrieval
 			continue
 		}
 		sc.docPlaces[id] = nil
-		chunks, err := ix.DocumentChunks(id)
-		if err != nil || len(chunks) == 0 {
+		first, ok, err := ix.DocumentOpening(id)
+		if err != nil || !ok {
 			continue
 		}
-		opening := chunks[0].Text
+		opening := first.Text
 		if rs := []rune(opening); len(rs) > 200 {
 			opening = string(rs[:200])
 		}
-		sc.docPlaces[id] = an.lang.Places(an.lang.Fold(chunks[0].Title + "\n" + opening))
+		sc.docPlaces[id] = an.lang.Places(an.lang.Fold(first.Title + "\n" + opening))
 	}
 }
 
