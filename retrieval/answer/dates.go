@@ -161,5 +161,8 @@ func (an *Answerer) statesPremise(qFolded, sentence string) bool {
 	if negationQ.MatchString(qFolded) && !negationText.MatchString(simp) {
 		return false
 	}
+	if strings.Contains(qSimp, "倒数") && !strings.Contains(simp, "倒数") {
+		return false // "why is it second from last?" where it is second
+	}
 	return true
 }

@@ -212,6 +212,11 @@ func TestScopeOf(t *testing.T) {
 		{q: "上海承担了多少个ISO/IEC秘书处？", codes: []string{"iso", "iec"}},
 		{q: "“十四五”期间浙江要做什么？", years: []int{2021, 2022, 2023, 2024, 2025}},
 		{q: "2021-2023年的目标", years: []int{2021, 2022, 2023}},
+		// A place between the year and the kind of document.
+		{q: "In the 2015 Shanghai plan, how many bodies cooperate?", docYears: []int{2015}, docKinds: []string{"plan"}},
+		{q: "According to Shanghai's 2015 work plan, who leads?", docYears: []int{2015}, docKinds: []string{"work plan"}},
+		// An English word in a Chinese question is no code.
+		{q: "这些技术服务的deadline是哪天？"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -299,6 +304,24 @@ func TestAskScope(t *testing.T) {
 }
 
 var _ = retrieval.DefaultTopK
+
+func TestIsRunningTotal(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"截至2021年底，累计牵头制定国际标准115项", true},
+		{"近年来累计培育评定上海标准21项", true},
+		{"到2025年，累计发布“浙江制造”标准4000项以上", false}, // a target
+		{"2025年前累计建设试点20个", false},
+		{"培育评定上海标准21项", false},
+	}
+	for _, tt := range tests {
+		if got := isRunningTotal(tt.s); got != tt.want {
+			t.Errorf("isRunningTotal(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
 
 func TestWithoutScope(t *testing.T) {
 	scopeTerms := map[string]bool{"上海": true, "2015": true, "方案": true}

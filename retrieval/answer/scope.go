@@ -40,13 +40,26 @@ type scope struct {
 }
 
 // perYearQ spots questions about a yearly figure.
-var perYearQ = regexp.MustCompile(`每年|年均|每一年|逐年|\bannual(?:ly)?\b|\bper year\b|\beach year\b|\ba year\b|\bevery year\b|\byearly\b`)
+var perYearQ = regexp.MustCompile(`每年|年均|每一年|逐年|每届|每次|每期|\bper session\b|\beach round\b|\bannual(?:ly)?\b|\bper year\b|\beach year\b|\ba year\b|\bevery year\b|\byearly\b`)
 
 // cumulativeQ spots questions that ask for a running total.
 var cumulativeQ = regexp.MustCompile(`到\s*(?:19|20)\d{2}|(?:19|20)\d{2}\s*年?前|\bby\s+(?:19|20)\d{2}|截至|截止|累计|总共|一共|共有|总计|为止|以来|年底|底前|so far|in total|\btotal\b|cumulative|by the end|by end|as of|up to|until|since`)
 
 // cumulativeText spots a running total in a sentence (Simplified).
 var cumulativeText = regexp.MustCompile(`截至|截止|累计|以来|为止`)
+
+// targetText spots a target sentence: 到2025年, 2025年前.
+var targetText = regexp.MustCompile(`到\s*(?:19|20)\d{2}|(?:19|20)\d{2}\s*年?(?:底)?前`)
+
+// isRunningTotal reports whether a sentence (Simplified) states a running
+// total to a date: 截至2021年底累计…; a target's 累计 (到2025年累计发布…) is
+// the target itself.
+func isRunningTotal(simp string) bool {
+	if strings.Contains(simp, "截至") || strings.Contains(simp, "截止") {
+		return true
+	}
+	return cumulativeText.MatchString(simp) && !targetText.MatchString(simp)
+}
 
 // miss says why a piece of evidence is out of the question's scope, for the
 // decline: asked is what the question names, found what the evidence is
@@ -82,7 +95,7 @@ var (
 	docNumberYearRe = regexp.MustCompile(`[〔\[［(（]((?:19|20)\d{2})[〕\]］)）]`)
 	// docYearRe finds a year attached to a document: 2022年行动计划, the
 	// 2022 action plan.
-	docYearRe = regexp.MustCompile(`((?:19|20)\d{2})\s*(?:年)?\s*(?:的|版|年度)?\s*(?:《)?\s*(` + docKindAlternatives + `)`)
+	docYearRe = regexp.MustCompile(`((?:19|20)\d{2})\s*(?:年)?\s*(?:的|版|年度)?\s*(?:\p{Han}{2,3}?|[a-z]+(?:'s)?\s+)??(?:《)?\s*(` + docKindAlternatives + `)`)
 	// fiveYearRe finds five-year plan periods: 十四五 (2021–2025).
 	fiveYearRe = regexp.MustCompile(`十([一二三四五六七八九])五|(\d{2})(?:th|st|nd|rd) five[- ]year`)
 	// titleRe finds a document title in 《》.
@@ -241,6 +254,9 @@ func codesOf(q *retrieval.Query) []string {
 		if len(w) == 2 && strings.IndexAny(w, "0123456789") >= 0 {
 			continue // 2D, 5G: Chinese text often writes them out (二维码)
 		}
+		if !q.English && len(w) >= 4 && strings.ToLower(w) == w && strings.IndexAny(w, "0123456789") < 0 {
+			continue // "deadline是哪天": an English word, not a code
+		}
 		out = appendStr(out, strings.ToLower(w))
 	}
 	return out
@@ -294,7 +310,7 @@ func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
 		if !ok && len(own) == 0 {
 			ok = intersects(yearsIn(ctx), sc.years) || !sc.yearFigure && intersects(dateYears(c.Date), sc.years)
 		}
-		if ok && sc.yearFigure && !sc.cumulative && cumulativeText.MatchString(an.lang.ToSimplified(sentence)) {
+		if ok && sc.yearFigure && !sc.cumulative && isRunningTotal(an.lang.ToSimplified(sentence)) {
 			// "How many in 2021?" is not answered by the total to the end of 2021.
 			return miss{kind: missYear, asked: strconv.Itoa(sc.years[0]), total: true}
 		}
@@ -306,7 +322,7 @@ func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
 			return miss{kind: missYear, asked: strconv.Itoa(sc.years[0]), found: found}
 		}
 	}
-	if sc.perYear && !sc.cumulative && cumulativeText.MatchString(an.lang.ToSimplified(sentence)) {
+	if sc.perYear && !sc.cumulative && isRunningTotal(an.lang.ToSimplified(sentence)) {
 		// "How many a year?" is not answered by a running total.
 		return miss{kind: missYear, total: true}
 	}
