@@ -104,7 +104,9 @@ type Answer struct {
 	// DeclineReason says why a declined question was declined: coverage
 	// (the evidence covers too little of it), unknown (words the knowledge
 	// base never uses), place, year, document, code (the evidence is about
-	// another one), figure (no number for a how-many question), llm.
+	// another one), figure (no number for a how-many question), premise
+	// (the evidence contradicts the question: 六大先导产业 where it says
+	// 三大), llm.
 	DeclineReason string  `json:"decline_reason,omitempty"`
 	Timings       Timings `json:"timings"`
 }

@@ -215,6 +215,11 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		if whyQuestion && !an.statesPremise(q.Folded, c.text) {
 			continue // "why did X fail?" where the documents say X succeeded
 		}
+		if !an.sameCategoryCounts(q, c.text) {
+			// "上海的六大先导产业" where the documents name 三大先导产业: the
+			// premise is wrong, and another sentence would only mislead.
+			return decline(miss{kind: missPremise})
+		}
 		if !an.namesQuoted(q, c, ev[c.ev].Chunk, ix) {
 			continue // the question's quoted name is the subject
 		}
@@ -236,8 +241,15 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		}
 		if quantity {
 			f, ok := an.pickFigure(q.Folded, noun, c.text, idf, false)
+			if !ok && len(q.Quoted) > 0 && noun.english == "" {
+				// 「浙江製造」標準累計要發多少項: the quoted name is what is counted.
+				f, ok = an.pickFigure(q.Folded, counted{noun: q.Quoted[0], unit: noun.unit, count: noun.count}, c.text, idf, false)
+			}
 			if !ok {
 				f, ok = an.countNamed(noun, c.text)
+			}
+			if !ok {
+				f, ok = countDepartments(q.Folded, an.lang.ToSimplified(c.text+c.note))
 			}
 			if !ok {
 				if why.kind == missNone {
@@ -247,7 +259,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			}
 			fig = f
 		}
-		if dated := an.datedText(c, ev); wantDate && !list && dateSpanRe.FindString(dated) == "" || exactDay && !dateDayRe.MatchString(dated) {
+		if dated := an.datedText(c, ev); wantDate && !list && dateSpanRe.FindString(dated) == "" && !ongoingRe.MatchString(dated) || exactDay && !dateDayRe.MatchString(dated) {
 			if why.kind == missNone {
 				why = miss{kind: missFigure}
 			}
@@ -305,6 +317,10 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	case wantDate:
 		// "When…?" leads with the date the sentence gives, if it gives one.
 		short = pickDate(q.Folded, an.datedText(best, ev), an.lang.Fold, idf)
+		if short == "" {
+			// A task with no deadline: "持续推进" is its answer.
+			short = ongoingRe.FindString(an.datedText(best, ev))
+		}
 	case whoQ.MatchString(q.Folded):
 		short = an.personName(best.text, q, idf)
 	}
@@ -376,6 +392,45 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	}
 	return Answer{Text: an.inScript(q.Script, b.String()), Short: an.inScript(q.Script, short), Answered: true, Citations: cites, Path: PathExtractive}
 }
+
+// departmentsQ spots "how many departments lead (or assist)" questions.
+var departmentsQ = regexp.MustCompile(`(?:几|多少)\s*(?:个|家)?\s*(?:部门|单位|机构)\s*(?:牵头|配合|负责|参与)|how many (?:departments|bodies|agencies|units|organi[sz]ations)\b.*\b(lead|cooperat|assist|responsible)`)
+
+// countDepartments answers "几个部门牵头？" from a task's note: the
+// departments listed before 牵头 (or 配合, when that is asked), a
+// parenthetical such as 市水务局(市海洋局) counting as one.
+func countDepartments(qFolded, simp string) (figure, bool) {
+	m := departmentsQ.FindStringSubmatch(qFolded)
+	if m == nil {
+		return figure{}, false
+	}
+	role := "牵头"
+	if strings.Contains(m[0], "配合") || strings.Contains(m[0], "cooperat") || strings.Contains(m[0], "assist") {
+		role = "配合"
+	}
+	note := taskNoteRe.FindString(simp)
+	i := strings.Index(note, role)
+	if i < 0 {
+		return figure{}, false
+	}
+	list := note[:i]
+	if k := strings.LastIndexAny(list, ",，"); k >= 0 {
+		list = list[k:]
+	}
+	list = strings.TrimLeft(list, "(（,，")
+	list = nestedParenRe.ReplaceAllString(list, "")
+	n := len(strings.Split(list, "、"))
+	if strings.TrimSpace(list) == "" {
+		return figure{}, false
+	}
+	return figure{text: strconv.Itoa(n) + "个", value: strconv.Itoa(n), unit: "个", kind: figCount}, true
+}
+
+// nestedParenRe is a parenthetical inside a note's list: (市海洋局).
+var nestedParenRe = regexp.MustCompile(`[(（][^()（）]*[)）]`)
+
+// ongoingRe finds a task's note that sets no deadline: 持续推进.
+var ongoingRe = regexp.MustCompile(`持续推进|长期坚持|长期推进|常态化推进`)
 
 // datedText is what dates a sentence (Simplified): the sentence with its
 // task's note, or when they give no date, the nearest heading of its chunk
@@ -453,6 +508,24 @@ func (nd numberedDocs) holds(id string) (string, bool) {
 	return nd.nums[0], nd.has[id]
 }
 
+// categoryRe finds a numbered category: 三大先导产业, 六大高端产业.
+var categoryRe = regexp.MustCompile(`([一二两三四五六七八九十]+)大(\p{Han}{2})`)
+
+// sameCategoryCounts reports whether a sentence numbers the categories the
+// question numbers as the question does: "六大先导产业" asked is not
+// answered by "三大先导产业".
+func (an *Answerer) sameCategoryCounts(q *retrieval.Query, sentence string) bool {
+	simp := an.lang.ToSimplified(sentence)
+	for _, m := range categoryRe.FindAllStringSubmatch(an.lang.ToSimplified(q.Text), -1) {
+		for _, s := range categoryRe.FindAllStringSubmatch(simp, -1) {
+			if s[2] == m[2] && s[1] != m[1] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // namesQuoted reports whether a sentence (or its chunk's title and
 // headings) names every name the question quotes: all the terms of a
 // Chinese one, or one of the Chinese terms an English one was expanded into
@@ -519,7 +592,7 @@ func withFollowing(ev []retrieval.Evidence, c *candSentence) string {
 
 // taskNoteRe finds a work plan's task note: the departments that lead or
 // assist and the deadline, in parentheses after the task, in either script.
-var taskNoteRe = regexp.MustCompile(`[(（][^()（）]{0,80}?(?:牵头|牽頭|配合|负责|負責|完成|推进|推進)[^()（）]{0,40}[)）]\s*$`)
+var taskNoteRe = regexp.MustCompile(`[(（](?:[^()（）]|[(（][^()（）]{0,12}[)）]){0,80}?(?:牵头|牽頭|配合|负责|負責|完成|推进|推進)(?:[^()（）]|[(（][^()（）]{0,12}[)）]){0,40}[)）]\s*$`)
 
 // sentencesWithNotes splits text into sentences (knowledge.Sentences) and
 // gives each the task note that ends its group on the same line: the
@@ -880,6 +953,8 @@ func (an *Answerer) declineText(q *retrieval.Query, m miss) string {
 			why = fmt.Sprintf(" They give this for %s, not for %s.", m.found, m.asked)
 		case m.kind == missDocument:
 			why = " The document you asked about is not in the knowledge base, or does not say this."
+		case m.kind == missPremise:
+			why = " They say otherwise than the question assumes."
 		}
 		return fmt.Sprintf("The documents in the knowledge base do not say: %q.%s I found no passage that answers it, so I won't guess.", q.Text, why)
 	}
@@ -895,6 +970,8 @@ func (an *Answerer) declineText(q *retrieval.Query, m miss) string {
 		why = fmt.Sprintf("文件给出的是%s年的情况，不是%s年的。", m.found, m.asked)
 	case m.kind == missDocument:
 		why = "知识库中没有您所问的文件，或该文件没有提到这一点。"
+	case m.kind == missPremise:
+		why = "文件的说法与问题的前提不符。"
 	}
 	text := fmt.Sprintf("知识库中的文件没有提到这个问题的答案：“%s”。%s为避免误导，我不作推测。", an.lang.ToSimplified(q.Text), why)
 	if q.Script == knowledge.ScriptTraditional {

@@ -80,10 +80,11 @@ const (
 	missDocument                 // from another document
 	missCode                     // lacks a code or acronym the question names
 	missFigure                   // no number for a how-many question, no name for a who-question
+	missPremise                  // the evidence contradicts what the question takes for granted
 )
 
 func (k missKind) String() string {
-	return [...]string{"coverage", "unknown", "place", "year", "document", "code", "figure"}[k]
+	return [...]string{"coverage", "unknown", "place", "year", "document", "code", "figure", "premise"}[k]
 }
 
 var (

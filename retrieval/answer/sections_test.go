@@ -283,3 +283,29 @@ func TestAskEnglishPost(t *testing.T) {
 		})
 	}
 }
+
+func TestCountDepartmentsAndCategories(t *testing.T) {
+	an := seeds(t)
+	tests := []struct{ q, want string }{
+		{"2015方案里那个三年行动计划，一共几个部门牵头？", "9个"},  // the departments before 牵头, 市水务局(市海洋局) one
+		{"浙江到2025年「浙江製造」標準累計要發多少項？", "4000"}, // the quoted name is what is counted
+		{"上海的六大先导产业是哪些？", ""},                // the documents name 三大先导产业
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a, err := an.Ask(t.Context(), Question{Text: tt.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tt.want == "" && (a.Answered || a.DeclineReason != "premise"):
+				t.Errorf("Ask(%q) = %q (%s), want a premise decline", tt.q, a.Text, a.DeclineReason)
+			case tt.want != "" && !strings.Contains(an.lang.ToSimplified(leadOf(a.Text)), tt.want):
+				t.Errorf("Ask(%q) = %q, want it to lead with %q", tt.q, a.Text, tt.want)
+			}
+		})
+	}
+	if f, ok := countDepartments("几个部门牵头", "(市气象局、市水务局(市海洋局)牵头,持续推进)"); !ok || f.text != "2个" {
+		t.Errorf("countDepartments = %q, %v; want 2个", f.text, ok)
+	}
+}
