@@ -229,7 +229,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			}
 			continue // "沪府办发〔2015〕45号提出的…" is about that document
 		}
-		if m := an.check(sc, c.text, ev[c.ev].Chunk); m.kind != missNone {
+		if m := an.check(sc, c.text+c.note, ev[c.ev].Chunk); m.kind != missNone {
 			if why.kind == missNone || why.kind == missFigure {
 				why = m // what the documents hold instead says more than a missing figure
 			}

@@ -257,6 +257,9 @@ func TestCheckScope(t *testing.T) {
 		{"2022年上海新培育评定了多少项上海标准？", "特别是近两年培育评定“上海标准”21项", shanghai2022, missYear},
 		{"2022年上海发布了什么行动计划？", "近日,上海市政府发布《上海市标准化发展行动计划》", shanghai2022, missNone},
 		{"浙江到2025年要建设多少个城市标准化试点？", "到2025年，累计建设城市标准化试点20个以上", knowledge.Chunk{Title: "浙江省国家标准化创新发展试点工作方案"}, missNone},
+		// A month with its year is the month's.
+		{"Which tasks of the 2015 plan were due by the end of June 2017?", "建立奖励制度。(市人力资源社会保障局牵头,2017年底前完成)", plan2015, missYear},
+		{"2015年方案中哪些任务要在2016年6月底前完成？", "调整联席会议成员。(市质量技监局牵头,2016年6月底前完成)", plan2015, missNone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -37,6 +38,30 @@ type scope struct {
 	docPlaces  map[string][]string
 	cumulative bool // the question asks for a running total (截至, 累计, by the end of)
 	perYear    bool // it asks for a yearly figure (每年, annually)
+	// months are the months the question names with their year, as the
+	// documents write them: 2017年6月 (of "June 2017", 2017年6月底).
+	months []string
+}
+
+// monthYearRe finds a month with its year in a folded question: 2017年6月,
+// june 2017.
+var monthYearRe = regexp.MustCompile(`((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月|\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+(?:of\s+)?((?:19|20)\d{2})\b`)
+
+var monthNumbers = map[string]int{"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
+	"july": 7, "august": 8, "september": 9, "october": 10, "november": 11, "december": 12}
+
+// monthsOf lists the months a question names, written 2017年6月.
+func monthsOf(folded string) []string {
+	var out []string
+	for _, m := range monthYearRe.FindAllStringSubmatch(folded, -1) {
+		if m[1] != "" {
+			n, _ := strconv.Atoi(m[2])
+			out = appendStr(out, fmt.Sprintf("%s年%d月", m[1], n))
+			continue
+		}
+		out = appendStr(out, fmt.Sprintf("%s年%d月", m[4], monthNumbers[m[3]]))
+	}
+	return out
 }
 
 // perYearQ spots questions about a yearly figure.
@@ -159,6 +184,7 @@ func (an *Answerer) scopeOf(q *retrieval.Query) scope {
 		sc.titles = append(sc.titles, strings.TrimSpace(m[1]))
 	}
 	sc.cumulative = cumulativeQ.MatchString(f)
+	sc.months = monthsOf(f)
 	// "每年评选多少个" asks a yearly figure, for any year.
 	sc.perYear = q.Quantity && perYearQ.MatchString(f)
 	sc.yearFigure = q.Quantity && (len(sc.years) > 0 || sc.perYear)
@@ -321,6 +347,15 @@ func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
 				found = strconv.Itoa(own[0])
 			}
 			return miss{kind: missYear, asked: strconv.Itoa(sc.years[0]), found: found}
+		}
+	}
+	if len(sc.months) > 0 {
+		simp := strings.ReplaceAll(an.lang.ToSimplified(sentence), " ", "")
+		for _, mo := range sc.months {
+			if !strings.Contains(simp, mo) {
+				// "due by June 2017" is not answered by a 2017年底 deadline.
+				return miss{kind: missYear, asked: mo}
+			}
 		}
 	}
 	if sc.perYear && !sc.cumulative && isRunningTotal(an.lang.ToSimplified(sentence)) {
