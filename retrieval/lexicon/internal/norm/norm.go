@@ -91,7 +91,7 @@ func IsStop(w string) bool {
 		"him", "they", "them", "their", "we", "our", "us", "you", "your", "i",
 		"me", "my", "can", "could", "will", "would", "shall", "should",
 		"might", "must", "any", "some", "all", "each", "every", "also", "very",
-		"just", "only", "too", "one", "ones", "sb", "sth", "etc", "according", "regarding":
+		"just", "only", "too", "one", "ones", "sb", "sth", "etc", "according", "regarding", "want", "wants", "wanted", "intend", "intends":
 		return true
 	}
 	return false
