@@ -42,7 +42,7 @@ var bylineRoleRe = regexp.MustCompile(`记者|通讯员|责任编辑|编辑|作�
 const lengthPenalty = 0.03
 
 // whyQ spots questions that ask for a reason.
-var whyQ = regexp.MustCompile(`为什么|为何|为啥|何以|什么原因|原因是|原因何在|啥原因|\bwhy\b|how come|what is the reason|for what reason`)
+var whyQ = regexp.MustCompile(`为什么|为何|为啥|何以|什么原因|原因是|原因何在|啥原因|\bwhy\b|how come|what is the reason|for what reason|\bexplain\b|reasons? for`)
 
 // becomesWhatRe finds 为什么 that reads "为 + 什么" after a verb: 上升为什么
 // 标准 ("raised to what standard"), 成为什么, 列为什么 — no why-question.
