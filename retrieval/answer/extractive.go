@@ -59,7 +59,10 @@ type candSentence struct {
 	// plan, "(市财政局牵头,市质量技监局配合,2017年底前完成)": who leads and by
 	// when, for every sentence of the task it ends. "" when the sentence
 	// holds it.
-	note   string
+	note string
+	// period is the period its paragraph counts figures over, when the
+	// sentence names none: 截至2021年底 (sentencesInContext).
+	period string
 	folded string
 	ev     int // index into evidence
 	nth    int // sentence number within its chunk
@@ -117,7 +120,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	var cands []candSentence
 	for i, v := range ev[:min(len(ev), 5)] {
 		ctxFold := an.lang.Fold(v.Chunk.Title + " " + strings.Join(v.Chunk.Section, " "))
-		sents, notes := sentencesWithNotes(v.Chunk.Text)
+		sents, notes, periods := sentencesInContext(v.Chunk.Text)
 		for nth, s := range sents {
 			f := an.lang.Fold(s)
 			words := f
@@ -164,7 +167,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 				score += 0.5
 				cover = max(cover, minCoverage)
 			}
-			cands = append(cands, candSentence{text: s, note: notes[nth], folded: f, ev: i, nth: nth, score: score, cover: cover})
+			cands = append(cands, candSentence{text: s, note: notes[nth], period: periods[nth], folded: f, ev: i, nth: nth, score: score, cover: cover})
 		}
 	}
 	need := minCoverage
@@ -229,7 +232,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			}
 			continue // "沪府办发〔2015〕45号提出的…" is about that document
 		}
-		if m := an.check(sc, c.text+c.note, ev[c.ev].Chunk); m.kind != missNone {
+		if m := an.check(sc, c.period+c.text+c.note, ev[c.ev].Chunk); m.kind != missNone {
 			if why.kind == missNone || why.kind == missFigure {
 				why = m // what the documents hold instead says more than a missing figure
 			}
@@ -599,6 +602,19 @@ var taskNoteRe = regexp.MustCompile(`[(（](?:[^()（）]|[(（][^()（）]{0,12
 // sentences of "完善…扶持政策。鼓励…专项资金。(市财政局牵头,…2017年底前完成)"
 // share the note, which the last of them holds.
 func sentencesWithNotes(text string) (sents, notes []string) {
+	sents, notes, _ = sentencesInContext(text)
+	return sents, notes
+}
+
+// periodLeadRe finds the period a paragraph's figures are counted over:
+// 截至2021年底, 截至目前, 近年来.
+var periodLeadRe = regexp.MustCompile(`^(?:截至|截止)[^，,。]{0,12}|^近(?:年来|几年|两年|三年|五年)`)
+
+// sentencesInContext is sentencesWithNotes, and for each sentence without
+// a year of its own, the period its paragraph opened with ("截至2021年底，
+// 累计牵头制定国际标准115项…。获得…奖115项。": the second is a running total
+// too).
+func sentencesInContext(text string) (sents, notes, periods []string) {
 	for _, line := range strings.Split(text, "\n") {
 		ss := mergeAttributions(knowledge.Sentences(line))
 		ns := make([]string, len(ss))
@@ -610,10 +626,22 @@ func sentencesWithNotes(text string) (sents, notes []string) {
 			}
 			ns[k] = note
 		}
+		ps := make([]string, len(ss))
+		period := ""
+		for k, s := range ss {
+			if m := periodLeadRe.FindString(strings.TrimSpace(s)); m != "" {
+				period = m
+				continue
+			}
+			if !yearInTextRe.MatchString(s) {
+				ps[k] = period
+			}
+		}
 		sents = append(sents, ss...)
 		notes = append(notes, ns...)
+		periods = append(periods, ps...)
 	}
-	return sents, notes
+	return sents, notes, periods
 }
 
 // attributionRe matches a short sentence that only says who spoke the

@@ -309,3 +309,19 @@ func TestCountDepartmentsAndCategories(t *testing.T) {
 		t.Errorf("countDepartments = %q, %v; want 2个", f.text, ok)
 	}
 }
+
+func TestSentencesInContextPeriods(t *testing.T) {
+	_, _, periods := sentencesInContext("三是影响力持续提升。截至2021年底，累计牵头制定国际标准115项。获得创新贡献奖项目奖115项。2022年新增10项。\n下一段没有期间。")
+	want := []string{"", "", "截至2021年底", "", ""}
+	if !slices.Equal(periods, want) {
+		t.Errorf("periods = %q, want %q", periods, want)
+	}
+	an := seeds(t)
+	a, err := an.Ask(t.Context(), Question{Text: "上海标准创新贡献奖每届评多少项？"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Answered {
+		t.Errorf("Ask(每届评多少项) = %q, want a decline: the documents give a running total", a.Text)
+	}
+}
