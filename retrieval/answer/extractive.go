@@ -284,8 +284,11 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	}
 	if partsQ.MatchString(q.Folded) && !docNumber && !wantDate && !person && !rank {
 		// A document's parts are its headings, which no one sentence lists.
-		if pa, match, ok := an.partsAnswer(ix, q, ev, sc, content); ok && match >= minPartsMatch &&
-			(best == nil || countedPartsQ.MatchString(q.Folded) || match >= 0.8 && match > best.cover) {
+		// An enumeration's lead-in is a sentence, which matches words more
+		// easily than a heading: it answers over a sentence only when the
+		// question counts parts.
+		if pa, match, enum, ok := an.partsAnswer(ix, q, ev, sc, content); ok && match >= minPartsMatch &&
+			(best == nil || countedPartsQ.MatchString(q.Folded) || !enum && match >= 0.8 && match > best.cover) {
 			return pa
 		}
 	}

@@ -84,13 +84,15 @@ func partGroups(chunks []knowledge.Chunk) []*partGroup {
 // The share is of the concepts' weight alone: the English words the
 // lexicon has no Chinese for ("list", "set out") are the question's
 // grammar here more often than a subject the documents lack.
-func (an *Answerer) partsAnswer(ix *retrieval.Index, q *retrieval.Query, ev []retrieval.Evidence, sc scope, content []concept) (Answer, float64, bool) {
+func (an *Answerer) partsAnswer(ix *retrieval.Index, q *retrieval.Query, ev []retrieval.Evidence, sc scope, content []concept) (a Answer, match float64, enumeration, ok bool) {
 	var total float64
 	for _, c := range content {
-		total += c.w
+		if !c.isNumber() {
+			total += c.w
+		}
 	}
 	if total == 0 {
-		return Answer{}, 0, false
+		return Answer{}, 0, false, false
 	}
 	asked := askedParts(q.Folded)
 	var best *partGroup
@@ -124,9 +126,9 @@ func (an *Answerer) partsAnswer(ix *retrieval.Index, q *retrieval.Query, ev []re
 		}
 	}
 	if best == nil {
-		return Answer{}, 0, false
+		return Answer{}, 0, false, false
 	}
-	return an.partsText(q, best, ev), best.score, true
+	return an.partsText(q, best, ev), best.score, best.depth < 0, true
 }
 
 // quotesHeading reports whether the question quotes the heading: most of
@@ -207,9 +209,8 @@ func (an *Answerer) partsMatch(ix *retrieval.Index, g *partGroup, content []conc
 	text := an.lang.Fold(headingLabel(g.parent)) + " " + strings.Join(common, " ")
 	var got float64
 	for _, c := range content {
-		if asked > 0 && c.isNumber() {
-			got += c.w
-			continue
+		if c.isNumber() {
+			continue // a number of parts is a filter (asked), not a match
 		}
 		got += c.match(text, "", ix)
 	}
