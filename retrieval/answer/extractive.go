@@ -333,6 +333,10 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	var peers []*candSentence
 	if !docNumber && !person { // a who-question has one answer
 		peers = peerSentences(cands, best, inScope)
+		if n, head := namedItems(an.lang.ToSimplified(q.Folded)); n > 1 {
+			// "要实施哪两项工程？": the sentences of the chunk that name one.
+			peers = itemPeers(cands, best, withFollowing(ev, best), head, n-1, an.lang.ToSimplified)
+		}
 		if quantity {
 			// The parts of a "how many" answer each carry a figure.
 			peers = slices.DeleteFunc(peers, func(c *candSentence) bool {
@@ -695,6 +699,59 @@ func (c *candSentence) before(d *candSentence, ev []retrieval.Evidence) bool {
 		return a.Start < b.Start
 	}
 	return c.nth < d.nth
+}
+
+// namedItemsRe finds a question for a number of named things: 哪两项工程,
+// 哪三个制度, 哪两种"力".
+var namedItemsRe = regexp.MustCompile(`哪([两二三四五六七八九十])\s*(?:个|项|种|类|条|部|家|大)?\s*[“”"「」]?(\p{Han}{1,8}?)[“”"「」]?(?:[，,？?。的]|$)`)
+
+// namedItems returns how many things a question (Simplified) asks for and
+// the word that names them (the last two characters of the noun: 工程, 制度).
+func namedItems(simp string) (int, string) {
+	m := namedItemsRe.FindStringSubmatch(simp)
+	if m == nil {
+		return 0, ""
+	}
+	n, _ := hanValue(m[1])
+	rs := []rune(m[2])
+	return n, string(rs[max(0, len(rs)-2):])
+}
+
+// itemPeers picks, after best, up to n sentences of best's chunk that name
+// a thing of the kind asked (head), in the chunk's order, other than those
+// best's quote holds.
+func itemPeers(cands []candSentence, best *candSentence, quoted, head string, n int, simp func(string) string) []*candSentence {
+	var pool []*candSentence
+	for i := range cands {
+		c := &cands[i]
+		if c == best || c.ev != best.ev || !strings.Contains(simp(c.text), head) || strings.Contains(quoted, c.text) || c.text == best.text {
+			continue // not of the kind, or already quoted with best
+		}
+		pool = append(pool, c)
+	}
+	// The sentences naming most things of the kind first (…企业制度和…增信制度),
+	// then by score.
+	sort.SliceStable(pool, func(i, j int) bool {
+		ni, nj := strings.Count(simp(pool[i].text), head), strings.Count(simp(pool[j].text), head)
+		if ni != nj {
+			return ni > nj
+		}
+		return pool[i].score > pool[j].score
+	})
+	var out []*candSentence
+	for _, c := range pool {
+		dup := false
+		for _, p := range out {
+			dup = dup || p.text == c.text
+		}
+		if !dup {
+			out = append(out, c)
+		}
+		if len(out) == n {
+			break
+		}
+	}
+	return out
 }
 
 // peerSentences finds sentences as good as the best one, from elsewhere in

@@ -325,3 +325,31 @@ func TestSentencesInContextPeriods(t *testing.T) {
 		t.Errorf("Ask(每届评多少项) = %q, want a decline: the documents give a running total", a.Text)
 	}
 }
+
+func TestNamedItems(t *testing.T) {
+	tests := []struct {
+		q    string
+		n    int
+		head string
+	}{
+		{"浙江为强化产业链、供应链标准协同，要实施哪两项工程？", 2, "工程"},
+		{"浙江要探索哪两项标准相关制度，以探索新机制？", 2, "制度"},
+		{"要持续提高先进标准的哪两种“力”？", 2, "力"},
+		{"有哪些工程？", 0, ""},
+	}
+	for _, tt := range tests {
+		if n, head := namedItems(tt.q); n != tt.n || head != tt.head {
+			t.Errorf("namedItems(%q) = %d, %q; want %d, %q", tt.q, n, head, tt.n, tt.head)
+		}
+	}
+	an := seeds(t)
+	a, err := an.Ask(t.Context(), Question{Text: "浙江为强化产业链、供应链标准协同，要实施哪两项工程？"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"稳链工程", "领航工程"} {
+		if !strings.Contains(an.lang.ToSimplified(a.Text), w) {
+			t.Errorf("Ask(哪两项工程) = %q, want %s", a.Text, w)
+		}
+	}
+}
