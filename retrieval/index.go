@@ -379,8 +379,11 @@ func (ix *Index) position(id string) (int32, bool, error) {
 // document order: what a question about its structure (its parts, their
 // headings) reads. It finds the document by a linear scan of the
 // document IDs, once per call.
-func (ix *Index) DocumentChunks(docID string) ([]knowledge.Chunk, error) {
-	return ix.documentChunks(docID, -1)
+//
+// At most max chunks are returned (all when max < 0): a question reads a
+// document's structure within a bound, however long the document.
+func (ix *Index) DocumentChunks(docID string, max int) ([]knowledge.Chunk, error) {
+	return ix.documentChunks(docID, max)
 }
 
 // DocumentOpening returns the first chunk of the document with ID docID

@@ -115,7 +115,7 @@ func TestDocumentChunks(t *testing.T) {
 		t.Fatal(err)
 	}
 	ix := e.Current()
-	cs, err := ix.DocumentChunks("trad.txt")
+	cs, err := ix.DocumentChunks("trad.txt", -1)
 	if err != nil || len(cs) == 0 {
 		t.Fatalf("DocumentChunks(trad.txt) = %d chunks, %v", len(cs), err)
 	}
@@ -124,11 +124,14 @@ func TestDocumentChunks(t *testing.T) {
 			t.Errorf("chunk %d = %s [%d,%d): not trad.txt's, in order", i, c.ID, c.Start, c.End)
 		}
 	}
+	if two, err := ix.DocumentChunks("trad.txt", 1); err != nil || len(two) != 1 {
+		t.Errorf("DocumentChunks(trad.txt, 1) = %d chunks, %v; want 1", len(two), err)
+	}
 	first, ok, err := ix.DocumentOpening("trad.txt")
 	if err != nil || !ok || first.ID != cs[0].ID {
 		t.Errorf("DocumentOpening(trad.txt) = %s, %v, %v; want %s", first.ID, ok, err, cs[0].ID)
 	}
-	if cs, err := ix.DocumentChunks("nope.txt"); err != nil || cs != nil {
+	if cs, err := ix.DocumentChunks("nope.txt", -1); err != nil || cs != nil {
 		t.Errorf("DocumentChunks(nope.txt) = %v, %v; want nothing", cs, err)
 	}
 }

@@ -478,7 +478,7 @@ func (an *Answerer) numberedDocs(ix *retrieval.Index, q *retrieval.Query, ev []r
 		if _, done := nd.has[id]; done {
 			continue
 		}
-		chunks, err := ix.DocumentChunks(id)
+		chunks, err := ix.DocumentChunks(id, maxStructureChunks)
 		if err != nil {
 			continue
 		}

@@ -17,6 +17,11 @@ import (
 // whose headings share the word it asks for (…保障). No one sentence
 // lists them.
 
+// maxStructureChunks bounds how much of a document a question reads for
+// its structure (parts, enumerations, the numbers it holds): about 600 KB
+// of text, whatever the document's length.
+const maxStructureChunks = 2000
+
 // partsQ spots questions that ask for the parts of something: a list, or
 // how many parts.
 var partsQ = regexp.MustCompile(`哪[几两二三四五六七八九十]|几[个项类大点条]|有哪|哪些|分为|包括|\bwhich\b|\bwhat are\b|how many|\bwhat (?:two|three|four|five|six|seven|eight|nine|ten)\b`)
@@ -102,7 +107,7 @@ func (an *Answerer) partsAnswer(ix *retrieval.Index, q *retrieval.Query, ev []re
 			continue
 		}
 		seen[v.Chunk.DocID] = true
-		chunks, err := ix.DocumentChunks(v.Chunk.DocID)
+		chunks, err := ix.DocumentChunks(v.Chunk.DocID, maxStructureChunks)
 		if err != nil || len(chunks) == 0 {
 			continue
 		}
