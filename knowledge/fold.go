@@ -101,24 +101,22 @@ func NewTextFolder() (*Folder, error) {
 // Fold(s) (FuzzFold): width and case are folded before pinyin annotations
 // are dropped, so an annotation is judged as the result shows it. "準(A)"
 // folds to "准", since "准(a)" would lose "(a)" on a second pass.
-func (f *Folder) Fold(s string) string {
-	s = width.Fold.String(s)
-	s = strings.Map(unicode.ToLower, s)
-	s = StripPinyin(s)
-	s = f.t2s.Convert(s)
-	return lowerCollapse(s)
-}
+func (f *Folder) Fold(s string) string { return fold(s, f.t2s) }
 
 // FoldPlain is Fold without Taiwan wording: Traditional → Simplified
 // character by character and phrase by phrase only. Where a Taiwan phrase
 // matches across a word boundary (標準數|位列 read as 數位, "digital", so
 // 数字列), FoldPlain keeps the words (标准数位列); an index holds the terms
 // of both.
-func (f *Folder) FoldPlain(s string) string {
+func (f *Folder) FoldPlain(s string) string { return fold(s, f.plain) }
+
+// fold folds width and case, drops pinyin annotations, converts script
+// with c and collapses white space.
+func fold(s string, c *Converter) string {
 	s = width.Fold.String(s)
 	s = strings.Map(unicode.ToLower, s)
 	s = StripPinyin(s)
-	s = f.plain.Convert(s)
+	s = c.Convert(s)
 	return lowerCollapse(s)
 }
 

@@ -83,13 +83,7 @@ func TestDraftingFormulas(t *testing.T) {
 }
 
 func TestAnalyzeQuotedNames(t *testing.T) {
-	e, err := New(Options{Language: testLang()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	e := openEngine(t, Options{Language: testLang()})
 	ix := e.Current()
 	tests := []struct {
 		q    string
@@ -107,14 +101,7 @@ func TestAnalyzeQuotedNames(t *testing.T) {
 }
 
 func TestDocumentChunks(t *testing.T) {
-	e, err := New(Options{Language: testLang(), Docs: twoScripts()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	ix := e.Current()
+	ix := openEngine(t, Options{Language: testLang(), Docs: twoScripts()}).Current()
 	cs, err := ix.DocumentChunks("trad.txt", -1)
 	if err != nil || len(cs) == 0 {
 		t.Fatalf("DocumentChunks(trad.txt) = %d chunks, %v", len(cs), err)
@@ -134,4 +121,17 @@ func TestDocumentChunks(t *testing.T) {
 	if cs, err := ix.DocumentChunks("nope.txt", -1); err != nil || cs != nil {
 		t.Errorf("DocumentChunks(nope.txt) = %v, %v; want nothing", cs, err)
 	}
+}
+
+// openEngine returns an engine over opts, opened.
+func openEngine(t *testing.T, opts Options) *Engine {
+	t.Helper()
+	e, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

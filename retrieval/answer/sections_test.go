@@ -174,18 +174,7 @@ func TestAskQuotedAndNumbered(t *testing.T) {
 		{"上海2015年方案中“走出去”战略的任务由哪些部门牵头？", "牵头"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.q, func(t *testing.T) {
-			a, err := an.Ask(t.Context(), Question{Text: tt.q})
-			if err != nil {
-				t.Fatal(err)
-			}
-			switch {
-			case tt.want == "" && a.Answered:
-				t.Errorf("Ask(%q) = %q, want a decline", tt.q, a.Text)
-			case tt.want != "" && (!a.Answered || !strings.Contains(an.lang.ToSimplified(a.Text), tt.want)):
-				t.Errorf("Ask(%q) = %q, want %q", tt.q, a.Text, tt.want)
-			}
-		})
+		t.Run(tt.q, func(t *testing.T) { askWant(t, an, tt.q, tt.want) })
 	}
 }
 
@@ -269,18 +258,7 @@ func TestAskEnglishPost(t *testing.T) {
 		{"嘉兴市市场监管局局长表示，要持续提高先进标准的哪两种力？", "供给力"}, // the quote with its speaker
 	}
 	for _, tt := range tests {
-		t.Run(tt.q, func(t *testing.T) {
-			a, err := an.Ask(t.Context(), Question{Text: tt.q})
-			if err != nil {
-				t.Fatal(err)
-			}
-			switch {
-			case tt.want == "" && a.Answered:
-				t.Errorf("Ask(%q) = %q, want a decline", tt.q, a.Text)
-			case tt.want != "" && (!a.Answered || !strings.Contains(an.lang.ToSimplified(a.Text), tt.want)):
-				t.Errorf("Ask(%q) = %q, want %q", tt.q, a.Text, tt.want)
-			}
-		})
+		t.Run(tt.q, func(t *testing.T) { askWant(t, an, tt.q, tt.want) })
 	}
 }
 
@@ -351,5 +329,21 @@ func TestNamedItems(t *testing.T) {
 		if !strings.Contains(an.lang.ToSimplified(a.Text), w) {
 			t.Errorf("Ask(哪两项工程) = %q, want %s", a.Text, w)
 		}
+	}
+}
+
+// askWant asks q and checks the answer holds want (in any script), or,
+// when want is "", that q is declined.
+func askWant(t *testing.T, an *Answerer, q, want string) {
+	t.Helper()
+	a, err := an.Ask(t.Context(), Question{Text: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case want == "" && a.Answered:
+		t.Errorf("Ask(%q) = %q, want a decline", q, a.Text)
+	case want != "" && (!a.Answered || !strings.Contains(an.lang.ToSimplified(a.Text), want)):
+		t.Errorf("Ask(%q) = %q, want %q", q, a.Text, want)
 	}
 }
