@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/policybot/policybot/knowledge"
@@ -113,6 +114,8 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	content, ctotalContent := withoutScope(concepts, ctotal, scopeTerms)
 	wantDate := yearQ.MatchString(q.Folded)
 	wantDay := wantDate && dayQ.MatchString(q.Folded)
+	// When an event was held may be a news page's date; a deadline never is.
+	eventDay := !deadlineQ.MatchString(q.Folded)
 	byline := ""
 	if whoQ.MatchString(q.Folded) {
 		byline = bylineRoleRe.FindString(an.lang.ToSimplified(q.Folded))
@@ -262,7 +265,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			}
 			fig = f
 		}
-		if dated := an.datedText(c, ev); wantDate && !list && dateSpanRe.FindString(dated) == "" && !ongoingRe.MatchString(dated) || exactDay && !dateDayRe.MatchString(dated) {
+		if dated := an.datedText(c, ev, eventDay); wantDate && !list && dateSpanRe.FindString(dated) == "" && !ongoingRe.MatchString(dated) || exactDay && !dateDayRe.MatchString(dated) {
 			if why.kind == missNone {
 				why = miss{kind: missFigure}
 			}
@@ -322,10 +325,10 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		short = fig.text
 	case wantDate:
 		// "When…?" leads with the date the sentence gives, if it gives one.
-		short = pickDate(q.Folded, an.datedText(best, ev), an.lang.Fold, idf)
+		short = pickDate(q.Folded, an.datedText(best, ev, eventDay), an.lang.Fold, idf)
 		if short == "" {
 			// A task with no deadline: "持续推进" is its answer.
-			short = ongoingRe.FindString(an.datedText(best, ev))
+			short = ongoingRe.FindString(an.datedText(best, ev, eventDay))
 		}
 	case whoQ.MatchString(q.Folded):
 		short = an.personName(best.text, q, idf)
@@ -356,7 +359,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		// Each part of a list answer brings its figure or date.
 		var figs []string
 		for _, c := range append([]*candSentence{best}, peers...) {
-			fig := pickDate(q.Folded, an.datedText(c, ev), an.lang.Fold, idf)
+			fig := pickDate(q.Folded, an.datedText(c, ev, eventDay), an.lang.Fold, idf)
 			if quantity {
 				f, _ := an.pickFigure(q.Folded, noun, c.text, idf, false)
 				fig = f.text
@@ -439,16 +442,35 @@ func countDepartments(qFolded, simp string) (figure, bool) {
 // nestedParenRe is a parenthetical inside a note's list: (市海洋局).
 var nestedParenRe = regexp.MustCompile(`[(（][^()（）]*[)）]`)
 
+// deadlineQ spots questions about a deadline.
+var deadlineQ = regexp.MustCompile(`deadline|by when|期限|截止|时限|何时前|什么时候前|哪年前|底前|前完成|完成时间`)
+
+// todayRe finds an event a news page dates by its own day: 在今天上午举行的….
+var todayRe = regexp.MustCompile(`(?:今天|今日|当天|当日)[^，,。]{0,4}(?:举行|召开|发布|举办|印发|宣布|开幕|签署)`)
+
+// chineseDate writes a document date 2022-02-17 as 2022年2月17日, or "".
+func chineseDate(d string) string {
+	t, err := time.Parse("2006-01-02", strings.TrimSpace(d))
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+}
+
 // ongoingRe finds a task's note that sets no deadline: 持续推进.
 var ongoingRe = regexp.MustCompile(`持续推进|长期坚持|长期推进|常态化推进`)
 
 // datedText is what dates a sentence (Simplified): the sentence with its
 // task's note, or when they give no date, the nearest heading of its chunk
 // that does ("(二)第二阶段(2024年)" for the tasks of that phase).
-func (an *Answerer) datedText(c *candSentence, ev []retrieval.Evidence) string {
+func (an *Answerer) datedText(c *candSentence, ev []retrieval.Evidence, eventDay bool) string {
 	s := an.lang.ToSimplified(c.text + c.note)
 	if dateSpanRe.MatchString(s) || c.ev >= len(ev) {
 		return s
+	}
+	if d := chineseDate(ev[c.ev].Chunk.Date); eventDay && d != "" && todayRe.MatchString(s) {
+		// "在今天上午举行的…发布会": a news page's today is its date.
+		return s + " " + d
 	}
 	sec := ev[c.ev].Chunk.Section
 	for i := len(sec) - 1; i >= 0; i-- {

@@ -111,10 +111,11 @@ func TestAskLeads(t *testing.T) {
 		{"Where does Jiaxing rank in Zhejiang for advanced standards per million people?", "second"}, // a rank
 		{"When did the CPC Central Committee and the State Council issue the National Standardization Development Outline?", "October 2021"},
 		{"By 2025, how many items does Zhejiang aim to get onto the national enterprise standard forerunner lists?", "50"},
-		{"完善市标准化推进专项资金等扶持政策要求在何时前完成？", "2017年"},                            // the task's note
-		{"上海市政府办公厅关于深化标准化改革促进标准化服务科技创新中心建设工作方案的通知落款日期是哪天？", "2015年10月30日"}, // the signature
-		{"上海2015年工作方案提出进一步深化实施的《上海市标准化发展战略纲要》覆盖哪些年份？", "2007-2020年"},       // the span in the title
-		{"浙江在哪一年组织开展试点的中期评估？", "2024年"},                                    // the phase's heading: (二)第二阶段(2024年)
+		{"完善市标准化推进专项资金等扶持政策要求在何时前完成？", "2017年"},                                                            // the task's note
+		{"上海市政府办公厅关于深化标准化改革促进标准化服务科技创新中心建设工作方案的通知落款日期是哪天？", "2015年10月30日"},                                 // the signature
+		{"上海2015年工作方案提出进一步深化实施的《上海市标准化发展战略纲要》覆盖哪些年份？", "2007-2020年"},                                       // the span in the title
+		{"When was the Shanghai government press conference on the action plan held?", "17 February 2022"}, // the news page's today
+		{"浙江在哪一年组织开展试点的中期评估？", "2024年"},                                                                    // the phase's heading: (二)第二阶段(2024年)
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
