@@ -38,6 +38,13 @@ const minPartsMatch = 0.5
 // about them is answered by the byline, not by the story's words.
 var bylineRoleRe = regexp.MustCompile(`记者|通讯员|责任编辑|编辑|作者|撰稿`)
 
+// A sentence a little under the threshold still answers when it holds most
+// of what the question asks (its place, year and document words aside).
+const (
+	nearMiss = 0.08
+	minAsked = 0.5
+)
+
 // lengthPenalty is what 100 runes of a sentence cost it against a shorter
 // one with the same coverage.
 const lengthPenalty = 0.03
@@ -69,6 +76,7 @@ type candSentence struct {
 	nth    int // sentence number within its chunk
 	score  float64
 	cover  float64
+	asked  float64 // the share of the question's content (scope words aside) it holds
 }
 
 // extractive answers from the evidence alone: it picks the sentence that
@@ -170,7 +178,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 				score += 0.5
 				cover = max(cover, minCoverage)
 			}
-			cands = append(cands, candSentence{text: s, note: notes[nth], period: periods[nth], folded: f, ev: i, nth: nth, score: score, cover: cover})
+			cands = append(cands, candSentence{text: s, note: notes[nth], period: periods[nth], folded: f, ev: i, nth: nth, score: score, cover: cover, asked: hitContent / ctotalContent})
 		}
 	}
 	need := minCoverage
@@ -215,7 +223,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	inScope := make(map[*candSentence]bool)
 	for _, i := range order {
 		c := &cands[i]
-		if c.cover < need {
+		if c.cover < need && !(c.cover >= need-nearMiss && c.asked >= minAsked) {
 			continue
 		}
 		if whyQuestion && !an.statesPremise(q.Folded, c.text) {
