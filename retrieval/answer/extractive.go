@@ -229,7 +229,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		if whyQuestion && !an.statesPremise(q.Folded, c.text) {
 			continue // "why did X fail?" where the documents say X succeeded
 		}
-		if !an.sameCategoryCounts(q, c.text) {
+		if !an.sameCategoryCounts(q, c.text) || an.contradicts(q, c.text) {
 			// "上海的六大先导产业" where the documents name 三大先导产业: the
 			// premise is wrong, and another sentence would only mislead.
 			return decline(miss{kind: missPremise})
@@ -564,6 +564,38 @@ func (an *Answerer) sameCategoryCounts(q *retrieval.Query, sentence string) bool
 		}
 	}
 	return true
+}
+
+// antonyms are verbs of policy text that say opposite things of the same
+// object: 扩大 a scale the documents 缩减, 取消 what they 设立.
+var antonyms = [][2]string{
+	{"扩大", "缩减"}, {"扩大", "缩小"}, {"扩大", "压缩"}, {"增加", "减少"}, {"提高", "降低"}, {"延长", "缩短"},
+	{"设立", "撤销"}, {"设立", "取消"}, {"建立", "撤销"}, {"加强", "削弱"}, {"放开", "收紧"}, {"鼓励", "限制"},
+	{"鼓励", "禁止"}, {"颁布", "废止"}, {"上升", "下降"},
+}
+
+// contradicts reports whether a sentence says the opposite of the
+// question's verb of the same object: "扩大推荐性地方标准规模那条" against
+// "合理缩减推荐性地方标准规模".
+func (an *Answerer) contradicts(q *retrieval.Query, sentence string) bool {
+	qs, ss := an.lang.ToSimplified(q.Folded), an.lang.ToSimplified(sentence)
+	for _, p := range antonyms {
+		for _, dir := range [][2]string{{p[0], p[1]}, {p[1], p[0]}} {
+			asked, said := dir[0], dir[1]
+			i := strings.Index(qs, asked)
+			if i < 0 || strings.Contains(ss, asked) {
+				continue
+			}
+			obj := []rune(qs[i+len(asked):])
+			if len(obj) < 3 {
+				continue
+			}
+			if j := strings.Index(ss, said); j >= 0 && strings.Contains(ss[j:min(len(ss), j+len(said)+24)], string(obj[:3])) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // namesQuoted reports whether a sentence (or its chunk's title and

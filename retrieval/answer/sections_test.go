@@ -349,3 +349,22 @@ func askWant(t *testing.T, an *Answerer, q, want string) {
 		t.Errorf("Ask(%q) = %q, want %q", q, a.Text, want)
 	}
 }
+
+func TestContradicts(t *testing.T) {
+	an := seeds(t)
+	tests := []struct {
+		q, sentence string
+		want        bool
+	}{
+		{"2015方案里扩大推荐性地方标准规模那条，谁牵头？", "合理缩减推荐性地方标准规模,聚焦政府公益性、基础性标准", true},
+		{"2015方案里缩减推荐性地方标准规模那条，谁牵头？", "合理缩减推荐性地方标准规模,聚焦政府公益性、基础性标准", false},
+		{"上海为什么取消标准化推进专项资金？", "率先设立标准化推进专项资金", true},
+		{"上海设立了哪些专项资金？", "鼓励有条件的区县设立标准化发展专项资金", false},
+		{"要提高哪些标准的水平？", "降低企业成本，提高标准水平", false}, // the asked verb is there too
+	}
+	for _, tt := range tests {
+		if got := an.contradicts(an.eng.Analyze(an.eng.Current(), tt.q), tt.sentence); got != tt.want {
+			t.Errorf("contradicts(%q, %q) = %v, want %v", tt.q, tt.sentence, got, tt.want)
+		}
+	}
+}
