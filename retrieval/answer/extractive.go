@@ -226,6 +226,9 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		if c.cover < need && !(c.cover >= need-nearMiss && c.asked >= minAsked) {
 			continue
 		}
+		if endingQ.MatchString(q.Folded) && !endingText.MatchString(an.lang.ToSimplified(c.text+c.note)) {
+			continue // "when does it shut down X?" where the sentence builds X
+		}
 		if whyQuestion && !an.statesPremise(q.Folded, c.text) {
 			continue // "why did X fail?" where the documents say X succeeded
 		}
@@ -565,6 +568,13 @@ func (an *Answerer) sameCategoryCounts(q *retrieval.Query, sentence string) bool
 	}
 	return true
 }
+
+// endingQ spots a question about ending or cutting something: a premise
+// the evidence must state.
+var endingQ = regexp.MustCompile(`取消|废止|撤销|关停|关闭|停止|暂停|终止|叫停|\bshut(?:s|ting)? down\b|\bclos(?:e|es|ed|ing)\b|\babolish\w*|\bcancel\w*|\bscrap\w*|\bstop\w*|\bsuspend\w*|\beliminat\w*|\bterminat\w*|\bdiscontinu\w*`)
+
+// endingText finds a sentence (Simplified) that ends or cuts something.
+var endingText = regexp.MustCompile(`取消|废止|撤销|关停|关闭|停止|暂停|终止|叫停|削减|缩减|减少|压缩|精简|整合|淘汰|退出|清理|废除|放开`)
 
 // antonyms are verbs of policy text that say opposite things of the same
 // object: 扩大 a scale the documents 缩减, 取消 what they 设立.

@@ -174,6 +174,9 @@ func TestAskQuotedAndNumbered(t *testing.T) {
 		{"文号为国办发〔2015〕67号的行动计划覆盖哪几年？", "2015-2016"},                                       // cited by the 2015 plan
 		{"Which departments lead the \"going global\" task in Zhejiang's work plan?", ""}, // 走出去 is Shanghai's
 		{"上海2015年方案中“走出去”战略的任务由哪些部门牵头？", "牵头"},
+		// Ending something is a premise the evidence must state.
+		{"In which year does the Jiaxing pilot plan shut down its standards service centre?", ""},
+		{"Which kind of management of enterprise product standards will be gradually abolished?", "备案管理"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) { askWant(t, an, tt.q, tt.want) })
