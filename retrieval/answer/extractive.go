@@ -115,7 +115,8 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		return decline(miss{})
 	}
 	sc := an.scopeOf(q)
-	an.withDocPlaces(&sc, ix, ev[:min(len(ev), 5)])
+	docs := newDocReader(ix)
+	an.withDocPlaces(&sc, docs, ev[:min(len(ev), 5)])
 	// The sentence is chosen by what the question asks; the words naming
 	// where (place, year, kind of document) count toward the threshold only.
 	scopeTerms := an.scopeTokens(q, sc)
@@ -210,7 +211,9 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return cands[order[a]].score > cands[order[b]].score })
-	docOf := an.numberedDocs(ix, q, ev)
+	docOf := an.numberedDocs(docs, q, ev)
+	prem := an.premiseOf(q)
+	ending := endingQ.MatchString(q.Folded)
 	if an.log.Enabled(context.Background(), slog.LevelDebug) {
 		for _, i := range order[:min(len(order), 5)] {
 			c := &cands[i]
@@ -226,15 +229,16 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		if c.cover < need && !(c.cover >= need-nearMiss && c.asked >= minAsked) {
 			continue
 		}
-		if endingQ.MatchString(q.Folded) && !endingText.MatchString(an.lang.ToSimplified(c.text+c.note)) {
+		if ending && !endingText.MatchString(an.lang.ToSimplified(c.text+c.note)) {
 			continue // "when does it shut down X?" where the sentence builds X
 		}
 		if whyQuestion && !an.statesPremise(q.Folded, c.text) {
 			continue // "why did X fail?" where the documents say X succeeded
 		}
-		if !an.sameCategoryCounts(q, c.text) || an.contradicts(q, c.text) {
-			// "上海的六大先导产业" where the documents name 三大先导产业: the
-			// premise is wrong, and another sentence would only mislead.
+		if prem.contradictedBy(an.lang.ToSimplified(c.text)) {
+			// "上海的六大先导产业" where the documents name 三大先导产业, "扩大…
+			// 规模" where they 缩减 it: the premise is wrong, and another
+			// sentence would only mislead.
 			return decline(miss{kind: missPremise})
 		}
 		if !an.namesQuoted(q, c, ev[c.ev].Chunk, ix) {
@@ -301,7 +305,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		// An enumeration's lead-in is a sentence, which matches words more
 		// easily than a heading: it answers over a sentence only when the
 		// question counts parts.
-		if pa, match, enum, ok := an.partsAnswer(ix, q, ev, sc, content); ok && match >= minPartsMatch &&
+		if pa, match, enum, ok := an.partsAnswer(docs, q, ev, sc, content); ok && match >= minPartsMatch &&
 			(best == nil || countedPartsQ.MatchString(q.Folded) || !enum && match >= 0.8 && match > best.cover) {
 			return pa
 		}
@@ -500,7 +504,7 @@ type numberedDocs struct {
 	has  map[string]bool // document ID → it holds them all
 }
 
-func (an *Answerer) numberedDocs(ix *retrieval.Index, q *retrieval.Query, ev []retrieval.Evidence) numberedDocs {
+func (an *Answerer) numberedDocs(docs *docReader, q *retrieval.Query, ev []retrieval.Evidence) numberedDocs {
 	nd := numberedDocs{nums: docNumberRe.FindAllString(an.lang.ToSimplified(q.Text), -1)}
 	if len(nd.nums) == 0 {
 		return nd
@@ -511,7 +515,7 @@ func (an *Answerer) numberedDocs(ix *retrieval.Index, q *retrieval.Query, ev []r
 		if _, done := nd.has[id]; done {
 			continue
 		}
-		chunks, err := ix.DocumentChunks(id, maxStructureChunks)
+		chunks, err := docs.chunks(id)
 		if err != nil {
 			continue
 		}
@@ -554,21 +558,6 @@ func (nd numberedDocs) holds(id string) (string, bool) {
 // categoryRe finds a numbered category: 三大先导产业, 六大高端产业.
 var categoryRe = regexp.MustCompile(`([一二两三四五六七八九十]+)大(\p{Han}{2})`)
 
-// sameCategoryCounts reports whether a sentence numbers the categories the
-// question numbers as the question does: "六大先导产业" asked is not
-// answered by "三大先导产业".
-func (an *Answerer) sameCategoryCounts(q *retrieval.Query, sentence string) bool {
-	simp := an.lang.ToSimplified(sentence)
-	for _, m := range categoryRe.FindAllStringSubmatch(an.lang.ToSimplified(q.Text), -1) {
-		for _, s := range categoryRe.FindAllStringSubmatch(simp, -1) {
-			if s[2] == m[2] && s[1] != m[1] {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // endingQ spots a question about ending or cutting something: a premise
 // the evidence must state.
 var endingQ = regexp.MustCompile(`取消|废止|撤销|关停|关闭|停止|暂停|终止|叫停|\bshut(?:s|ting)? down\b|\bclos(?:e|es|ed|ing)\b|\babolish\w*|\bcancel\w*|\bscrap\w*|\bstop\w*|\bsuspend\w*|\beliminat\w*|\bterminat\w*|\bdiscontinu\w*`)
@@ -584,25 +573,53 @@ var antonyms = [][2]string{
 	{"鼓励", "禁止"}, {"颁布", "废止"}, {"上升", "下降"},
 }
 
-// contradicts reports whether a sentence says the opposite of the
-// question's verb of the same object: "扩大推荐性地方标准规模那条" against
-// "合理缩减推荐性地方标准规模".
-func (an *Answerer) contradicts(q *retrieval.Query, sentence string) bool {
-	qs, ss := an.lang.ToSimplified(q.Folded), an.lang.ToSimplified(sentence)
-	for _, p := range antonyms {
-		for _, dir := range [][2]string{{p[0], p[1]}, {p[1], p[0]}} {
-			asked, said := dir[0], dir[1]
-			i := strings.Index(qs, asked)
-			if i < 0 || strings.Contains(ss, asked) {
+// premise is what a question takes for granted that a sentence can
+// contradict: the number of a numbered category ("六大先导产业", not the
+// documents' 三大), and what it says is done to an object ("扩大推荐性地方
+// 标准规模", where the documents 缩减 it). It is read once per question.
+type premise struct {
+	categories [][2]string // numeral, category: 六, 先导
+	actions    [][3]string // the asked verb, its antonym, the object's first three runes
+}
+
+func (an *Answerer) premiseOf(q *retrieval.Query) premise {
+	var p premise
+	for _, m := range categoryRe.FindAllStringSubmatch(an.lang.ToSimplified(q.Text), -1) {
+		p.categories = append(p.categories, [2]string{m[1], m[2]})
+	}
+	qs := an.lang.ToSimplified(q.Folded)
+	for _, pair := range antonyms {
+		for _, dir := range [][2]string{{pair[0], pair[1]}, {pair[1], pair[0]}} {
+			i := strings.Index(qs, dir[0])
+			if i < 0 {
 				continue
 			}
-			obj := []rune(qs[i+len(asked):])
-			if len(obj) < 3 {
-				continue
+			if obj := []rune(qs[i+len(dir[0]):]); len(obj) >= 3 {
+				p.actions = append(p.actions, [3]string{dir[0], dir[1], string(obj[:3])})
 			}
-			if j := strings.Index(ss, said); j >= 0 && strings.Contains(ss[j:min(len(ss), j+len(said)+24)], string(obj[:3])) {
+		}
+	}
+	return p
+}
+
+// contradictedBy reports whether a sentence (Simplified) numbers a
+// category of the question otherwise, or says the opposite of the
+// question's verb of the same object.
+func (p premise) contradictedBy(simp string) bool {
+	for _, c := range p.categories {
+		for _, s := range categoryRe.FindAllStringSubmatch(simp, -1) {
+			if s[2] == c[1] && s[1] != c[0] {
 				return true
 			}
+		}
+	}
+	for _, a := range p.actions {
+		asked, said, obj := a[0], a[1], a[2]
+		if strings.Contains(simp, asked) {
+			continue
+		}
+		if j := strings.Index(simp, said); j >= 0 && strings.Contains(simp[j:min(len(simp), j+len(said)+24)], obj) {
+			return true
 		}
 	}
 	return false
@@ -676,21 +693,16 @@ func withFollowing(ev []retrieval.Evidence, c *candSentence) string {
 // assist and the deadline, in parentheses after the task, in either script.
 var taskNoteRe = regexp.MustCompile(`[(（](?:[^()（）]|[(（][^()（）]{0,12}[)）]){0,80}?(?:牵头|牽頭|配合|负责|負責|完成|推进|推進)(?:[^()（）]|[(（][^()（）]{0,12}[)）]){0,40}[)）]\s*$`)
 
-// sentencesWithNotes splits text into sentences (knowledge.Sentences) and
-// gives each the task note that ends its group on the same line: the
-// sentences of "完善…扶持政策。鼓励…专项资金。(市财政局牵头,…2017年底前完成)"
-// share the note, which the last of them holds.
-func sentencesWithNotes(text string) (sents, notes []string) {
-	sents, notes, _ = sentencesInContext(text)
-	return sents, notes
-}
-
 // periodLeadRe finds the period a paragraph's figures are counted over:
 // 截至2021年底, 截至目前, 近年来.
 var periodLeadRe = regexp.MustCompile(`^(?:截至|截止)[^，,。]{0,12}|^近(?:年来|几年|两年|三年|五年)`)
 
-// sentencesInContext is sentencesWithNotes, and for each sentence without
-// a year of its own, the period its paragraph opened with ("截至2021年底，
+// sentencesInContext splits text into sentences (knowledge.Sentences, an
+// attribution joined to its quote), and gives each the task note that ends
+// its group on the same line (the sentences of "完善…扶持政策。鼓励…专项资金。
+// (市财政局牵头,…2017年底前完成)" share the note, which the last of them
+// holds), and, for each sentence without a year of its own, the period its
+// paragraph opened with ("截至2021年底，
 // 累计牵头制定国际标准115项…。获得…奖115项。": the second is a running total
 // too).
 func sentencesInContext(text string) (sents, notes, periods []string) {

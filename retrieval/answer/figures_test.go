@@ -381,7 +381,7 @@ func TestStatesPremise(t *testing.T) {
 
 func TestSentencesWithNotes(t *testing.T) {
 	text := "4.优化政策支持。完善专项资金等扶持政策。鼓励区县设立专项资金。(市财政局牵头,市质量技监局配合,2017年底前完成)建立奖励制度。(市人力资源社会保障局牵头,2018年底前完成)\n下一行没有说明。"
-	sents, notes := sentencesWithNotes(text)
+	sents, notes, _ := sentencesInContext(text)
 	want := []struct{ sent, note string }{
 		{"4.优化政策支持。", "(市财政局牵头,市质量技监局配合,2017年底前完成)"},
 		{"完善专项资金等扶持政策。", "(市财政局牵头,市质量技监局配合,2017年底前完成)"},
@@ -390,7 +390,7 @@ func TestSentencesWithNotes(t *testing.T) {
 		{"下一行没有说明。", ""},
 	}
 	if len(sents) != len(want) {
-		t.Fatalf("sentencesWithNotes = %q, want %d sentences", sents, len(want))
+		t.Fatalf("sentencesInContext = %q, want %d sentences", sents, len(want))
 	}
 	for i, w := range want {
 		if sents[i] != w.sent || notes[i] != w.note {

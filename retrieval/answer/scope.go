@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/policybot/policybot/knowledge"
@@ -311,20 +312,23 @@ func isDigitsOnly(s string) bool {
 func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
 	sf := an.lang.Fold(sentence)
 	ctx := an.lang.Fold(c.Title + "\n" + strings.Join(c.Section, "\n"))
+	// The chunk's whole text, folded once, when a code, organisation or
+	// person needs it.
+	chunkText := sync.OnceValue(func() string { return an.lang.Fold(c.Text) })
 	for _, code := range sc.codes {
-		if !hasWord(sf, code) && !hasWord(ctx, code) && !hasWord(an.lang.Fold(c.Text), code) {
+		if !hasWord(sf, code) && !hasWord(ctx, code) && !hasWord(chunkText(), code) {
 			return miss{kind: missCode, asked: code}
 		}
 	}
 	for _, org := range sc.orgs {
 		ts := retrieval.Tokens(nil, org)
-		if termShare(sf+"\n"+ctx+"\n"+an.lang.Fold(c.Text), tokenSetOf(ts)) < 0.6 {
+		if termShare(sf+"\n"+ctx+"\n"+chunkText(), tokenSetOf(ts)) < 0.6 {
 			return miss{kind: missCode, asked: org}
 		}
 	}
 	for _, p := range sc.people {
 		// "副市长陈学军" asked, "副市长陈通…局长陈学军" found: a wrong premise.
-		if !strings.Contains(sf, an.lang.Fold(p)) && !strings.Contains(an.lang.Fold(c.Text), an.lang.Fold(p)) {
+		if !strings.Contains(sf, an.lang.Fold(p)) && !strings.Contains(chunkText(), an.lang.Fold(p)) {
 			return miss{kind: missCode, asked: p}
 		}
 	}
@@ -380,7 +384,7 @@ func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
 		}
 	}
 	for _, t := range sc.titles {
-		if !strings.Contains(title, t) && !strings.Contains(an.lang.Fold(c.Text), t) {
+		if !strings.Contains(title, t) && !strings.Contains(chunkText(), t) {
 			return miss{kind: missDocument, asked: "《" + t + "》"}
 		}
 	}
@@ -429,7 +433,7 @@ func (an *Answerer) checkPlaces(asked []string, sentence, ctx string, docPlaces 
 
 // withDocPlaces fills sc.docPlaces for the documents of the evidence: the
 // places named in the title and first lines of each one's first chunk.
-func (an *Answerer) withDocPlaces(sc *scope, ix *retrieval.Index, ev []retrieval.Evidence) {
+func (an *Answerer) withDocPlaces(sc *scope, docs *docReader, ev []retrieval.Evidence) {
 	if len(sc.places) == 0 {
 		return
 	}
@@ -440,7 +444,7 @@ func (an *Answerer) withDocPlaces(sc *scope, ix *retrieval.Index, ev []retrieval
 			continue
 		}
 		sc.docPlaces[id] = nil
-		first, ok, err := ix.DocumentOpening(id)
+		first, ok, err := docs.opening(id)
 		if err != nil || !ok {
 			continue
 		}

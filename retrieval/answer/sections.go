@@ -89,7 +89,7 @@ func partGroups(chunks []knowledge.Chunk) []*partGroup {
 // The share is of the concepts' weight alone: the English words the
 // lexicon has no Chinese for ("list", "set out") are the question's
 // grammar here more often than a subject the documents lack.
-func (an *Answerer) partsAnswer(ix *retrieval.Index, q *retrieval.Query, ev []retrieval.Evidence, sc scope, content []concept) (a Answer, match float64, enumeration, ok bool) {
+func (an *Answerer) partsAnswer(docs *docReader, q *retrieval.Query, ev []retrieval.Evidence, sc scope, content []concept) (a Answer, match float64, enumeration, ok bool) {
 	var total float64
 	for _, c := range content {
 		if !c.isNumber() {
@@ -107,7 +107,7 @@ func (an *Answerer) partsAnswer(ix *retrieval.Index, q *retrieval.Query, ev []re
 			continue
 		}
 		seen[v.Chunk.DocID] = true
-		chunks, err := ix.DocumentChunks(v.Chunk.DocID, maxStructureChunks)
+		chunks, err := docs.chunks(v.Chunk.DocID)
 		if err != nil || len(chunks) == 0 {
 			continue
 		}
@@ -115,19 +115,22 @@ func (an *Answerer) partsAnswer(ix *retrieval.Index, q *retrieval.Query, ev []re
 			if len(g.labels) < 2 || asked > 0 && len(g.labels) != asked {
 				continue
 			}
-			if m := an.check(sc, g.parent, g.chunks[0]); m.kind != missNone {
-				continue
-			}
-			g.score = an.partsMatch(ix, g, content, asked) / total
+			g.score = an.partsMatch(docs.ix, g, content, asked) / total
 			switch {
 			case an.quotesLabels(q, g):
 				g.score = 1.1 // 哪三个“更加聚焦”: what every part is
 			case utf8.RuneCountInString(g.parent) <= 40 && an.quotesHeading(q, g.parent):
 				g.score = 1 // “全面深化标准化改革”这一举措下列了几项: the heading named
 			}
-			if best == nil || g.score > best.score {
-				best = g
+			// The scope check folds the group's chunk: only for a group
+			// that would win.
+			if best != nil && g.score <= best.score {
+				continue
 			}
+			if m := an.check(sc, g.parent, g.chunks[0]); m.kind != missNone {
+				continue
+			}
+			best = g
 		}
 	}
 	if best == nil {
@@ -376,4 +379,48 @@ func firstClause(s string) string {
 		return string(rs[:30]) + "…"
 	}
 	return strings.TrimSpace(s)
+}
+
+// docReader reads the documents of one question's evidence, each at most
+// once however many checks ask for it (its place, the numbers it holds, its
+// parts).
+type docReader struct {
+	ix       *retrieval.Index
+	full     map[string][]knowledge.Chunk
+	openings map[string]knowledge.Chunk
+}
+
+func newDocReader(ix *retrieval.Index) *docReader {
+	return &docReader{ix: ix, full: make(map[string][]knowledge.Chunk), openings: make(map[string]knowledge.Chunk)}
+}
+
+// chunks returns the first maxStructureChunks chunks of document id.
+func (r *docReader) chunks(id string) ([]knowledge.Chunk, error) {
+	if cs, ok := r.full[id]; ok {
+		return cs, nil
+	}
+	cs, err := r.ix.DocumentChunks(id, maxStructureChunks)
+	if err != nil {
+		return nil, err
+	}
+	r.full[id] = cs
+	return cs, nil
+}
+
+// opening returns the first chunk of document id, or false.
+func (r *docReader) opening(id string) (knowledge.Chunk, bool, error) {
+	if cs, ok := r.full[id]; ok {
+		if len(cs) == 0 {
+			return knowledge.Chunk{}, false, nil
+		}
+		return cs[0], true, nil
+	}
+	if c, ok := r.openings[id]; ok {
+		return c, true, nil
+	}
+	c, ok, err := r.ix.DocumentOpening(id)
+	if ok && err == nil {
+		r.openings[id] = c
+	}
+	return c, ok, err
 }

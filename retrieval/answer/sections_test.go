@@ -366,7 +366,7 @@ func TestContradicts(t *testing.T) {
 		{"要提高哪些标准的水平？", "降低企业成本，提高标准水平", false}, // the asked verb is there too
 	}
 	for _, tt := range tests {
-		if got := an.contradicts(an.eng.Analyze(an.eng.Current(), tt.q), tt.sentence); got != tt.want {
+		if got := an.premiseOf(an.eng.Analyze(an.eng.Current(), tt.q)).contradictedBy(an.lang.ToSimplified(tt.sentence)); got != tt.want {
 			t.Errorf("contradicts(%q, %q) = %v, want %v", tt.q, tt.sentence, got, tt.want)
 		}
 	}
