@@ -70,12 +70,7 @@ func pickDate(qFolded, simp string, fold func(string) string, idf map[string]flo
 			tail = tail[:i]
 		}
 		phrase := fold(head + tail)
-		var score float64
-		for t, w := range idf {
-			if strings.Contains(phrase, t) {
-				score += w
-			}
-		}
+		score := weightIn(phrase, idf)
 		full := strings.HasSuffix(d, "日")
 		if wantDay && full {
 			score += 1000

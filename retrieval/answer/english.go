@@ -109,12 +109,7 @@ func (an *Answerer) personName(sentence string, q *retrieval.Query, idf map[stri
 			}
 		}
 		ctx := an.lang.Fold(simp[max(0, m[0]-36):m[3]])
-		var score float64
-		for t, w := range idf {
-			if strings.Contains(ctx, t) {
-				score += w
-			}
-		}
+		score := weightIn(ctx, idf)
 		if score > bestScore {
 			best, bestScore = name, score
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -894,12 +895,7 @@ func (an *Answerer) docNumber(ix *retrieval.Index, ev []retrieval.Evidence, idf 
 					ctx = line[lo:loc[1]]
 				}
 				f := an.lang.Fold(v.Chunk.Title + " " + ctx)
-				var sc float64
-				for t, w := range idf {
-					if strings.Contains(f, t) {
-						sc += w
-					}
-				}
+				sc := weightIn(f, idf)
 				// The title the number follows must be the one asked, not
 				// one that only contains it: 《贯彻实施〈深化…改革方案〉行动计划》
 				// is not 《深化…改革方案》. Its words the question lacks count
@@ -1026,9 +1022,9 @@ func (an *Answerer) concepts(ix *retrieval.Index, q *retrieval.Query, idf map[st
 			cs = append(cs, c)
 		}
 	}
-	for t, w := range idf {
+	for _, t := range slices.Sorted(maps.Keys(idf)) {
 		if !grouped[t] {
-			cs = append(cs, concept{alts: [][]string{{t}}, w: w})
+			cs = append(cs, concept{alts: [][]string{{t}}, w: idf[t]})
 		}
 	}
 	return cs

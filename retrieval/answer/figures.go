@@ -2,7 +2,9 @@ package answer
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -311,11 +313,7 @@ func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf m
 		}
 		lo, hi := clauseOf(f.start)
 		clause := an.lang.Fold(simp[lo:hi])
-		for t, w := range idf {
-			if strings.Contains(clause, t) {
-				score += w
-			}
-		}
+		score += weightIn(clause, idf)
 		if c.unit != "" && an.lang.ToSimplified(f.unit) == c.unit {
 			score += 0.5
 		}
@@ -481,4 +479,17 @@ func (an *Answerer) countNamed(c counted, sentence string) (figure, bool) {
 	}
 	text := strconv.Itoa(n) + unit
 	return figure{text: text, value: strconv.Itoa(n), unit: unit, kind: figCount}, true
+}
+
+// weightIn sums the weights of the terms of idf that folded text holds, in
+// the terms' order: a map's random order would make ties between two
+// candidates fall differently from one run to the next.
+func weightIn(folded string, idf map[string]float64) float64 {
+	var sum float64
+	for _, t := range slices.Sorted(maps.Keys(idf)) {
+		if strings.Contains(folded, t) {
+			sum += idf[t]
+		}
+	}
+	return sum
 }
