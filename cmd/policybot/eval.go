@@ -486,7 +486,7 @@ func evalRetrieval(ctx context.Context, a *app, passagesPath string, items []qaI
 	r := &retrievalReport{IndexS: time.Since(start).Seconds(), Passages: len(e.Current().Docs()), Chunks: e.Current().Len(),
 		ByScript: make(map[string]*hitReport), ByQuantity: make(map[string]*hitReport)}
 	var lat []float64
-	var h1, h5, h20, mrr float64
+	var tally rankTally
 	for _, it := range items {
 		if it.PassageID == "" {
 			return nil, fmt.Errorf("question %s has no passage_id", it.ID)
@@ -512,16 +512,7 @@ func evalRetrieval(ctx context.Context, a *app, passagesPath string, items []qaI
 				break
 			}
 		}
-		hit := func(k int) float64 {
-			if rank > 0 && rank <= k {
-				return 1
-			}
-			return 0
-		}
-		h1, h5, h20 = h1+hit(1), h5+hit(5), h20+hit(20)
-		if rank > 0 {
-			mrr += 1 / float64(rank)
-		}
+		tally.add(rank)
 		for _, b := range []struct {
 			m   map[string]*hitReport
 			key string
@@ -532,8 +523,8 @@ func evalRetrieval(ctx context.Context, a *app, passagesPath string, items []qaI
 				b.m[b.key] = hr
 			}
 			hr.Questions++
-			hr.Hit1 += hit(1)
-			hr.Hit5 += hit(5)
+			hr.Hit1 += within(rank, 1)
+			hr.Hit5 += within(rank, 5)
 		}
 		if verbose && rank != 1 {
 			top := ""
@@ -545,7 +536,7 @@ func evalRetrieval(ctx context.Context, a *app, passagesPath string, items []qaI
 	}
 	n := float64(len(items))
 	r.Questions = len(items)
-	r.Hit1, r.Hit5, r.Hit20, r.MRR20 = h1/n, h5/n, h20/n, mrr/n
+	r.Hit1, r.Hit5, r.Hit20, r.MRR20 = tally.h1/n, tally.h5/n, tally.h20/n, tally.mrr/n
 	for _, m := range []map[string]*hitReport{r.ByScript, r.ByQuantity} {
 		for _, hr := range m {
 			hr.Hit1 /= float64(hr.Questions)
@@ -606,4 +597,27 @@ func (r *retrievalReport) text(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// rankTally sums, over questions, whether the first supporting passage
+// ranked within 1, 5 and 20, and its reciprocal rank (0 when none did).
+type rankTally struct{ h1, h5, h20, mrr float64 }
+
+// add counts one question whose first supporting passage ranked rank (1
+// the best; 0 when none was found).
+func (t *rankTally) add(rank int) {
+	t.h1 += within(rank, 1)
+	t.h5 += within(rank, 5)
+	t.h20 += within(rank, 20)
+	if rank > 0 {
+		t.mrr += 1 / float64(rank)
+	}
+}
+
+// within is 1 when rank (0: not found) is within the first k, else 0.
+func within(rank, k int) float64 {
+	if rank > 0 && rank <= k {
+		return 1
+	}
+	return 0
 }

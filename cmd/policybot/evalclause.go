@@ -80,7 +80,7 @@ func evalClauses(ctx context.Context, a *app, items []qaItem, offline, verbose b
 		return nil, fmt.Errorf("index %s: %w", a.cfg.DocsDir, err)
 	}
 	r.IndexS = time.Since(start).Seconds()
-	var h1, h5, h20, mrr float64
+	var tally rankTally
 	t0 := time.Now()
 	for _, it := range items {
 		if len(it.Clauses) == 0 {
@@ -103,16 +103,7 @@ func evalClauses(ctx context.Context, a *app, items []qaItem, offline, verbose b
 				break
 			}
 		}
-		hit := func(k int) float64 {
-			if rank > 0 && rank <= k {
-				return 1
-			}
-			return 0
-		}
-		h1, h5, h20 = h1+hit(1), h5+hit(5), h20+hit(20)
-		if rank > 0 {
-			mrr += 1 / float64(rank)
-		}
+		tally.add(rank)
 		doc := it.Document
 		if doc == "" {
 			doc = "-"
@@ -123,8 +114,8 @@ func evalClauses(ctx context.Context, a *app, items []qaItem, offline, verbose b
 			r.ByDocument[doc] = hr
 		}
 		hr.Questions++
-		hr.Hit1 += hit(1)
-		hr.Hit5 += hit(5)
+		hr.Hit1 += within(rank, 1)
+		hr.Hit5 += within(rank, 5)
 		if rank == 0 || rank > 5 {
 			m := clauseMiss{ID: it.ID, Question: it.Question, Rank: rank}
 			if len(ev) > 0 {
@@ -138,7 +129,7 @@ func evalClauses(ctx context.Context, a *app, items []qaItem, offline, verbose b
 	}
 	n := float64(len(items))
 	r.Questions = len(items)
-	r.Hit1, r.Hit5, r.Hit20, r.MRR20 = h1/n, h5/n, h20/n, mrr/n
+	r.Hit1, r.Hit5, r.Hit20, r.MRR20 = tally.h1/n, tally.h5/n, tally.h20/n, tally.mrr/n
 	r.MSPerQ = float64(time.Since(t0).Microseconds()) / 1000 / n
 	for _, hr := range r.ByDocument {
 		hr.Hit1 /= float64(hr.Questions)

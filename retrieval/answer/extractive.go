@@ -1108,42 +1108,37 @@ func (an *Answerer) inScript(s knowledge.Script, text string) string {
 // language; when the evidence is about another place, period or document,
 // it says so, without stating what the evidence says.
 func (an *Answerer) declineText(q *retrieval.Query, m miss) string {
+	en, zh := declineWhy(m)
 	if q.Script == knowledge.ScriptLatin || q.Script == knowledge.ScriptUnknown {
-		why := ""
-		switch {
-		case m.kind == missPlace && m.found != "":
-			why = fmt.Sprintf(" They give this for %s, not for the place you asked about.", m.found)
-		case m.kind == missYear && m.total && m.asked == "":
-			why = " They give a running total, not a yearly figure."
-		case m.kind == missYear && m.total:
-			why = fmt.Sprintf(" They give a running total up to %s, not the figure for %s alone.", m.asked, m.asked)
-		case m.kind == missYear && m.found != "":
-			why = fmt.Sprintf(" They give this for %s, not for %s.", m.found, m.asked)
-		case m.kind == missDocument:
-			why = " The document you asked about is not in the knowledge base, or does not say this."
-		case m.kind == missPremise:
-			why = " They say otherwise than the question assumes."
-		}
-		return fmt.Sprintf("The documents in the knowledge base do not say: %q.%s I found no passage that answers it, so I won't guess.", q.Text, why)
+		return fmt.Sprintf("The documents in the knowledge base do not say: %q.%s I found no passage that answers it, so I won't guess.", q.Text, en)
 	}
-	why := ""
-	switch {
-	case m.kind == missPlace && m.found != "":
-		why = fmt.Sprintf("文件中只有%s的相关内容，没有%s的。", m.found, m.asked)
-	case m.kind == missYear && m.total && m.asked == "":
-		why = "文件给出的是累计数，不是每年的数字。"
-	case m.kind == missYear && m.total:
-		why = fmt.Sprintf("文件给出的是截至%s年的累计数，不是%s年当年的数字。", m.asked, m.asked)
-	case m.kind == missYear && m.found != "":
-		why = fmt.Sprintf("文件给出的是%s年的情况，不是%s年的。", m.found, m.asked)
-	case m.kind == missDocument:
-		why = "知识库中没有您所问的文件，或该文件没有提到这一点。"
-	case m.kind == missPremise:
-		why = "文件的说法与问题的前提不符。"
-	}
-	text := fmt.Sprintf("知识库中的文件没有提到这个问题的答案：“%s”。%s为避免误导，我不作推测。", an.lang.ToSimplified(q.Text), why)
+	text := fmt.Sprintf("知识库中的文件没有提到这个问题的答案：“%s”。%s为避免误导，我不作推测。", an.lang.ToSimplified(q.Text), zh)
 	if q.Script == knowledge.ScriptTraditional {
 		return an.lang.ToTraditional(text)
 	}
 	return text
+}
+
+// declineWhy says, in English and in Chinese, what the documents hold
+// instead, when a miss knows it; "" otherwise.
+func declineWhy(m miss) (en, zh string) {
+	switch {
+	case m.kind == missPlace && m.found != "":
+		return fmt.Sprintf(" They give this for %s, not for the place you asked about.", m.found),
+			fmt.Sprintf("文件中只有%s的相关内容，没有%s的。", m.found, m.asked)
+	case m.kind == missYear && m.total && m.asked == "":
+		return " They give a running total, not a yearly figure.", "文件给出的是累计数，不是每年的数字。"
+	case m.kind == missYear && m.total:
+		return fmt.Sprintf(" They give a running total up to %s, not the figure for %s alone.", m.asked, m.asked),
+			fmt.Sprintf("文件给出的是截至%s年的累计数，不是%s年当年的数字。", m.asked, m.asked)
+	case m.kind == missYear && m.found != "":
+		return fmt.Sprintf(" They give this for %s, not for %s.", m.found, m.asked),
+			fmt.Sprintf("文件给出的是%s年的情况，不是%s年的。", m.found, m.asked)
+	case m.kind == missDocument:
+		return " The document you asked about is not in the knowledge base, or does not say this.",
+			"知识库中没有您所问的文件，或该文件没有提到这一点。"
+	case m.kind == missPremise:
+		return " They say otherwise than the question assumes.", "文件的说法与问题的前提不符。"
+	}
+	return "", ""
 }
