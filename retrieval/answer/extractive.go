@@ -197,7 +197,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		}
 	}
 	// "文号为国发〔2015〕13号的是哪份文件？" gives the number and asks the document.
-	docNumber := docNumberQ.MatchString(q.Folded) && !docNumberRe.MatchString(an.lang.ToSimplified(q.Text))
+	docNumber := docNumberQ.MatchString(q.Folded) && len(askedNumbers(an.lang.ToSimplified(q.Text))) == 0
 	rank := rankQ.MatchString(q.Folded)
 	list := listQ.MatchString(q.Folded) && !whichTimeQ.MatchString(q.Folded)
 	quantity := q.Quantity && !docNumber && !rank && !list
@@ -216,6 +216,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	prem := an.premiseOf(q)
 	ending := endingQ.MatchString(q.Folded)
 	if an.log.Enabled(context.Background(), slog.LevelDebug) {
+		an.log.Debug("question analysed", "expanded", q.Expanded, "unknown", q.UnknownBigrams(ix)+len(q.Unplaced), "total", ctotal)
 		for _, i := range order[:min(len(order), 5)] {
 			c := &cands[i]
 			an.log.Debug("candidate sentence", "score", c.score, "cover", c.cover, "need", need, "chunk", ev[c.ev].Chunk.ID, "text", c.text)
@@ -322,6 +323,10 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		if num == "" {
 			return decline(miss{kind: missFigure}) // a document number is answered by one
 		}
+		if y, ok := numberYear(num); ok && len(sc.years)+len(sc.docYears) > 0 && !slices.Contains(sc.years, y) && !slices.Contains(sc.docYears, y) {
+			// "国务院2018年印发的…文号" is not 国发〔2015〕13号.
+			return decline(miss{kind: missYear, asked: strconv.Itoa(append(sc.years, sc.docYears...)[0]), found: strconv.Itoa(y)})
+		}
 		if severalQ.MatchString(q.Folded) {
 			// "它们的文号分别是什么？": every number of the line, in order.
 			if all := docNumberRe.FindAllString(at, -1); len(all) > 1 {
@@ -423,7 +428,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 }
 
 // departmentsQ spots "how many departments lead (or assist)" questions.
-var departmentsQ = regexp.MustCompile(`(?:几|多少)\s*(?:个|家)?\s*(?:部门|单位|机构)\s*(?:牵头|配合|负责|参与)|how many (?:departments|bodies|agencies|units|organi[sz]ations)\b.*\b(lead|cooperat|assist|responsible)`)
+var departmentsQ = regexp.MustCompile(`(?:几|多少)\s*(?:个|家)?\s*(?:部门|单位|机构|委办局|局|委)\s*(?:共同|联合|一起)?\s*(?:牵头|配合|负责|参与)|how many (?:(?:government|municipal|city|provincial)\s+)?(?:departments|bodies|agencies|units|organi[sz]ations|bureaus|commissions|offices|authorities)\b.*\b(lead|cooperat|assist|support|responsible|in charge)`)
 
 // countDepartments answers "几个部门牵头？" from a task's note: the
 // departments listed before 牵头 (or 配合, when that is asked), a
@@ -434,7 +439,7 @@ func countDepartments(qFolded, simp string) (figure, bool) {
 		return figure{}, false
 	}
 	role := "牵头"
-	if strings.Contains(m[0], "配合") || strings.Contains(m[0], "cooperat") || strings.Contains(m[0], "assist") {
+	if strings.Contains(m[0], "配合") || strings.Contains(m[0], "cooperat") || strings.Contains(m[0], "assist") || strings.Contains(m[0], "support") {
 		role = "配合"
 	}
 	note := taskNoteRe.FindString(simp)
@@ -506,7 +511,7 @@ type numberedDocs struct {
 }
 
 func (an *Answerer) numberedDocs(docs *docReader, q *retrieval.Query, ev []retrieval.Evidence) numberedDocs {
-	nd := numberedDocs{nums: docNumberRe.FindAllString(an.lang.ToSimplified(q.Text), -1)}
+	nd := numberedDocs{nums: askedNumbers(an.lang.ToSimplified(q.Text))}
 	if len(nd.nums) == 0 {
 		return nd
 	}
@@ -524,7 +529,7 @@ func (an *Answerer) numberedDocs(docs *docReader, q *retrieval.Query, ev []retri
 		for _, c := range chunks {
 			b.WriteString(an.lang.ToSimplified(c.Title + "\n" + c.Text))
 		}
-		all := strings.Join(strings.Fields(b.String()), "")
+		all := bracketsFold.Replace(strings.Join(strings.Fields(b.String()), ""))
 		holds := true
 		for _, n := range nd.nums {
 			holds = holds && strings.Contains(all, numberCore(n))
@@ -538,13 +543,46 @@ func (an *Answerer) numberedDocs(docs *docReader, q *retrieval.Query, ev []retri
 // cannot run into: the issuer's last two characters, the year and the
 // number (办发〔2015〕67号 of "文号为国办发〔2015〕67号").
 func numberCore(n string) string {
-	n = strings.Join(strings.Fields(n), "")
-	i := strings.IndexAny(n, "〔[［(（")
+	n = bracketsFold.Replace(strings.Join(strings.Fields(n), ""))
+	i := strings.Index(n, "〔")
 	if i < 0 {
 		return n
 	}
 	head := []rune(n[:i])
 	return string(head[max(0, len(head)-2):]) + n[i:]
+}
+
+// numberYear is the year of an issuing number: 2015 of 国发〔2015〕13号.
+func numberYear(n string) (int, bool) {
+	m := docNumberYearRe.FindStringSubmatch(bracketsFold.Replace(n))
+	if m == nil {
+		return 0, false
+	}
+	y, err := strconv.Atoi(m[1])
+	return y, err == nil
+}
+
+// bracketsFold writes an issuing number's year brackets one way: 〔2015〕
+// for [2015], ［2015］ and (2015).
+var bracketsFold = strings.NewReplacer("[", "〔", "［", "〔", "(", "〔", "（", "〔", "]", "〕", "］", "〕", ")", "〕", "）", "〕")
+
+// englishNumberRe finds an issuing number written in English: Guofa [2015]
+// No. 13, Hufubanfa (2015) No.45, Document [2015] 45.
+var englishNumberRe = regexp.MustCompile(`(?i)[\[(（［〔]\s*(\d{4})\s*[\])）］〕]\s*(?:no\.?|number|#)?\s*(\d+)\b`)
+
+// askedNumbers are the issuing numbers a question (Simplified) names: as
+// written in Chinese, or, for a number written in English, its year and
+// serial (〔2015〕13号), which the issuer's romanised name cannot be
+// matched against.
+func askedNumbers(simp string) []string {
+	nums := docNumberRe.FindAllString(simp, -1)
+	if len(nums) > 0 {
+		return nums
+	}
+	for _, m := range englishNumberRe.FindAllStringSubmatch(simp, -1) {
+		nums = append(nums, "〔"+m[1]+"〕"+m[2]+"号")
+	}
+	return nums
 }
 
 // holds reports whether document id holds the numbers asked about (true
@@ -938,7 +976,7 @@ func (an *Answerer) scopeTokens(q *retrieval.Query, sc scope) map[string]bool {
 	for _, p := range sc.places {
 		add(p)
 	}
-	for _, n := range docNumberRe.FindAllString(an.lang.ToSimplified(q.Text), -1) {
+	for _, n := range askedNumbers(an.lang.ToSimplified(q.Text)) {
 		add(n) // the document the question is about
 	}
 	for _, y := range append(slices.Clone(sc.years), sc.docYears...) {

@@ -22,6 +22,7 @@ const (
 	figYear                       // 2021年, 2025
 	figDatePart                   // the 7 of 2023年7月, the 30 of 10月30日
 	figMarker                     // a list marker: the 1 of "1.新建…"
+	figCode                       // the serial of an issuing number: the 13 of 国发〔2015〕13号
 )
 
 // figure is a number a sentence states.
@@ -96,6 +97,9 @@ func kindOf(s string, f figure, numEnd int) figureKind {
 		return figDatePart
 	case strings.HasSuffix(before, "年") && f.unit == "":
 		return figDatePart
+	case f.unit == "" && strings.HasPrefix(strings.TrimLeftFunc(after, unicode.IsSpace), "号") &&
+		(strings.HasSuffix(before, "〕") || strings.HasSuffix(before, "]") || strings.HasSuffix(before, "］")):
+		return figCode
 	}
 	// "1." "2、" "3)" opening a sentence or line, or "(1)": an enumeration.
 	if f.unit == "" {
@@ -291,7 +295,7 @@ func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf m
 	best, bestScore, found := figure{}, -1.0, false
 	for k, f := range figs {
 		switch {
-		case f.kind == figMarker || f.kind == figDatePart:
+		case f.kind == figMarker || f.kind == figDatePart || f.kind == figCode:
 			continue
 		case f.kind == figYear && !wantYear, f.kind == figCount && wantYear:
 			continue

@@ -27,6 +27,8 @@ func TestFigures(t *testing.T) {
 		{"GM2D专项和5G网络", nil},
 		{"承担全国标委会秘书处117个", []fig{{"117个", figCount}}},
 		{"一批先进标准", nil}, // 一批 is "a batch", not a count
+		{"(国发〔2015〕13号)印发", []fig{{"2015", figYear}, {"13", figCode}}},
+		{"沪府办发[2015]45号,13个部门", []fig{{"2015", figYear}, {"45", figCode}, {"13个", figCount}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

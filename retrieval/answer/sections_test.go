@@ -149,11 +149,31 @@ func TestIsWhy(t *testing.T) {
 	}
 }
 
+func TestAskedNumbers(t *testing.T) {
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"国发〔2015〕13号是谁印发的", []string{"国发〔2015〕13号"}},
+		{"Which body issued Guofa [2015] No. 13?", []string{"〔2015〕13号"}},
+		{"What does Hufubanfa (2015) No.45 ask?", []string{"〔2015〕45号"}},
+		{"the 2015 plan, item (3) No. 4", nil},
+		{"How many standards in 2015?", nil},
+	}
+	for _, tt := range tests {
+		if got := askedNumbers(tt.q); !slices.Equal(got, tt.want) {
+			t.Errorf("askedNumbers(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
+
 func TestNumberCore(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"文号为国办发〔2015〕67号", "办发〔2015〕67号"},
 		{"沪府办发〔2015〕45号", "办发〔2015〕45号"},
 		{"国发〔2015〕 13号", "国发〔2015〕13号"},
+		{"国发[2015]13号", "国发〔2015〕13号"},
+		{"〔2015〕13号", "〔2015〕13号"},
 	}
 	for _, tt := range tests {
 		if got := numberCore(tt.in); got != tt.want {
@@ -288,8 +308,26 @@ func TestCountDepartmentsAndCategories(t *testing.T) {
 			}
 		})
 	}
-	if f, ok := countDepartments("几个部门牵头", "(市气象局、市水务局(市海洋局)牵头,持续推进)"); !ok || f.text != "2个" {
-		t.Errorf("countDepartments = %q, %v; want 2个", f.text, ok)
+}
+
+func TestCountDepartments(t *testing.T) {
+	const note = "出台卫生计生等领域地方标准。(市卫生计生委、市人力资源社会保障局、市文广影视局、市体育局牵头,市质量技监局配合,持续推进)"
+	tests := []struct {
+		q, text, want string // want "" for no count
+	}{
+		{"几个部门牵头", "(市气象局、市水务局(市海洋局)牵头,持续推进)", "2个"},
+		{"几个局牵头", note, "4个"},
+		{"多少个单位配合", note, "1个"},
+		{"how many bureaus jointly lead the issuing of local standards", note, "4个"},
+		{"how many municipal departments play a supporting role", note, "1个"},
+		{"how many standards were issued", note, ""},
+		{"几个部门牵头", "没有分工说明。", ""},
+	}
+	for _, tt := range tests {
+		f, ok := countDepartments(tt.q, tt.text)
+		if got := map[bool]string{true: f.text}[ok]; got != tt.want {
+			t.Errorf("countDepartments(%q) = %q, want %q", tt.q, got, tt.want)
+		}
 	}
 }
 
