@@ -638,8 +638,24 @@ func (an *Answerer) premiseOf(q *retrieval.Query) premise {
 			}
 		}
 	}
+	// "说…经费不纳入财政预算": the documents' 纳入…财政预算 says otherwise.
+	for _, m := range negatedVerbRe.FindAllStringSubmatch(qs, -1) {
+		verb, obj := m[2], []rune(m[3])
+		if m[1] == "不" && strings.ContainsRune(notVerbAfter, []rune(verb)[0]) || len(obj) < 3 {
+			continue
+		}
+		p.actions = append(p.actions, [3]string{m[1] + verb, verb, string(obj[:3])})
+	}
 	return p
 }
+
+// negatedVerbRe finds a negated verb and its object in a question
+// (Simplified): 不|纳入|财政预算, 未|列入|考核范围.
+var negatedVerbRe = regexp.MustCompile(`((?:不|未|没有|没|并未|不再)(?:能|会|再|予|被|需|必)?)(\p{Han}{2})(\p{Han}{3,})`)
+
+// notVerbAfter are the characters that make 不 part of another word (不同,
+// 不断, 不少), not the negation of a verb.
+const notVerbAfter = "同断少足仅但过论管如久良然变妨可得是要用多够止"
 
 // contradictedBy reports whether a sentence (Simplified) numbers a
 // category of the question otherwise, or says the opposite of the
