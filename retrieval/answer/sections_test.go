@@ -293,7 +293,7 @@ func TestCountDepartmentsAndCategories(t *testing.T) {
 		{"2015方案里那个三年行动计划，一共几个部门牵头？", "9个"},  // the departments before 牵头, 市水务局(市海洋局) one
 		{"浙江到2025年「浙江製造」標準累計要發多少項？", "4000"}, // the quoted name is what is counted
 		{"上海的六大先导产业是哪些？", ""},                // the documents name 三大先导产业
-		{"浙江方案说标准化发展经费不纳入财政预算，那钱从哪儿来？", ""},      // the documents 纳入 it
+		{"浙江方案说标准化发展经费不纳入财政预算，那钱从哪儿来？", ""},  // the documents 纳入 it
 		{"浙江方案里标准化发展经费怎么保障？", "财政预算"},
 		{"2015方案里，出台卫生计生、公共文化等领域地方标准由几个局牵头？", "4个"},
 	}
