@@ -403,3 +403,24 @@ func TestSentencesWithNotes(t *testing.T) {
 		}
 	}
 }
+
+func TestYearsOf(t *testing.T) {
+	tests := []struct {
+		f             string
+		in, sentences []int // yearsIn, sentenceYears
+	}{
+		{"纳入“十三五”规划(2015年底前完成)", []int{2015, 2016, 2017, 2018, 2019, 2020}, []int{2015}},
+		{"十四五期间", []int{2021, 2022, 2023, 2024, 2025}, []int{2021, 2022, 2023, 2024, 2025}},
+		{"(2015-2016年)", []int{2015, 2016}, []int{2015, 2016}},
+		{"the 13th five-year plan", []int{2016, 2017, 2018, 2019, 2020}, []int{2016, 2017, 2018, 2019, 2020}},
+		{"持续推进", nil, nil},
+	}
+	for _, tt := range tests {
+		if got := yearsIn(tt.f); !slices.Equal(got, tt.in) {
+			t.Errorf("yearsIn(%q) = %v, want %v", tt.f, got, tt.in)
+		}
+		if got := sentenceYears(tt.f); !slices.Equal(got, tt.sentences) {
+			t.Errorf("sentenceYears(%q) = %v, want %v", tt.f, got, tt.sentences)
+		}
+	}
+}

@@ -38,6 +38,7 @@ type scope struct {
 	// sentences and headings that name none.
 	docPlaces  map[string][]string
 	cumulative bool // the question asks for a running total (截至, 累计, by the end of)
+	plans      bool // the question names a five-year plan (十三五), which a sentence may name too
 	perYear    bool // it asks for a yearly figure (每年, annually)
 	// months are the months the question names with their year, as the
 	// documents write them: 2017年6月 (of "June 2017", 2017年6月底).
@@ -185,6 +186,7 @@ func (an *Answerer) scopeOf(q *retrieval.Query) scope {
 		sc.titles = append(sc.titles, strings.TrimSpace(m[1]))
 	}
 	sc.cumulative = cumulativeQ.MatchString(f)
+	sc.plans = fiveYearRe.MatchString(f)
 	sc.months = monthsOf(f)
 	// "每年评选多少个" asks a yearly figure, for any year.
 	sc.perYear = q.Quantity && perYearQ.MatchString(f)
@@ -223,7 +225,15 @@ func (an *Answerer) orgsOf(q *retrieval.Query) []string {
 
 // yearsIn lists the years folded text names: single years, every year of
 // a range, and the years of a five-year plan period.
-func yearsIn(f string) []int {
+func yearsIn(f string) []int { return yearsOf(f, true) }
+
+// sentenceYears are the years a sentence (folded) is about: those it
+// states, or, when it states none, the spans of the five-year plans it names.
+func sentenceYears(f string) []int { return yearsOf(f, false) }
+
+// yearsOf lists the years of f; withPlans adds the five-year plan spans
+// even when f states years of its own.
+func yearsOf(f string, withPlans bool) []int {
 	var ys []int
 	for _, m := range yearRangeRe.FindAllStringSubmatch(f, -1) {
 		a, _ := strconv.Atoi(m[1])
@@ -235,6 +245,11 @@ func yearsIn(f string) []int {
 	for _, m := range yearInTextRe.FindAllStringSubmatch(f, -1) {
 		y, _ := strconv.Atoi(m[1])
 		ys = appendInt(ys, y)
+	}
+	if len(ys) > 0 && !withPlans {
+		// A sentence that states its years is about them: the 十三五 of
+		// "纳入…“十三五”规划(2015年底前完成)" names a plan, not the time.
+		return ys
 	}
 	for _, m := range fiveYearRe.FindAllStringSubmatch(f, -1) {
 		var n int
@@ -336,7 +351,10 @@ func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
 		return m
 	}
 	if len(sc.years) > 0 {
-		own := yearsIn(sf)
+		own := sentenceYears(sf)
+		if sc.plans {
+			own = yearsIn(sf) // "the 13th Five-Year Plan" is matched by 十三五
+		}
 		ok := intersects(own, sc.years)
 		if !ok && len(own) == 0 {
 			ok = intersects(yearsIn(ctx), sc.years) || !sc.yearFigure && intersects(dateYears(c.Date), sc.years)
