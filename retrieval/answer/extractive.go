@@ -391,15 +391,37 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		}
 		short = strings.Join(figs, "、")
 	}
+	// "多少个…？到哪一年？", "what target…, and by what year?": the figure
+	// and the year.
+	when := ""
+	if wantDate && len(peers) == 0 && !docNumber && !rank {
+		switch {
+		case quantity:
+			when = pickDate(q.Folded, an.datedText(best, ev, eventDay), an.lang.Fold, idf)
+		case targetQ.MatchString(q.Folded):
+			if f, ok := an.pickFigure(q.Folded, noun, best.text, idf, false); ok && short != "" {
+				short, when = f.text, short
+			}
+		}
+		if strings.Contains(short, when) {
+			when = ""
+		}
+	}
 	quote := an.lang.ToSimplified(withFollowing(ev, best))
 	var b strings.Builder
 	switch {
 	case q.Script == knowledge.ScriptLatin:
-		if lead := an.englishLead(q, short); lead != "" {
+		lead := an.englishLead(q, short)
+		if d, ok := englishDate(when); ok && lead != "" {
+			lead += ", by " + d
+		}
+		if lead != "" {
 			fmt.Fprintf(&b, "%s. The source says: “%s” [1]", lead, quote)
 		} else {
 			fmt.Fprintf(&b, "The source says: “%s” [1]", quote)
 		}
+	case short != "" && when != "":
+		fmt.Fprintf(&b, "%s（%s）。依据：“%s”[1]", short, when, quote)
 	case short != "":
 		fmt.Fprintf(&b, "%s。依据：“%s”[1]", short, quote)
 	default:
@@ -597,6 +619,13 @@ func (nd numberedDocs) holds(id string) (string, bool) {
 // categoryRe finds a numbered category: 三大先导产业, 六大高端产业.
 var categoryRe = regexp.MustCompile(`([一二两三四五六七八九十]+)大(\p{Han}{2})`)
 
+// quotedNumberedRe finds a quoted numbered name in a question: “八优享”,
+// 「四个转变」, whose number the documents may give otherwise.
+var quotedNumberedRe = regexp.MustCompile(`[“"「『]([一二两三四五六七八九十]+)(\p{Han}{1,4})[”"」』]`)
+
+// numberedNameRe finds the numeral a numbered name starts with.
+var numberedNameRe = regexp.MustCompile(`[一二两三四五六七八九十]+`)
+
 // endingQ spots a question about ending or cutting something: a premise
 // the evidence must state.
 var endingQ = regexp.MustCompile(`取消|废止|撤销|关停|关闭|停止|暂停|终止|叫停|\bshut(?:s|ting)? down\b|\bclos(?:e|es|ed|ing)\b|\babolish\w*|\bcancel\w*|\bscrap\w*|\bstop\w*|\bsuspend\w*|\beliminat\w*|\bterminat\w*|\bdiscontinu\w*`)
@@ -624,6 +653,9 @@ type premise struct {
 func (an *Answerer) premiseOf(q *retrieval.Query) premise {
 	var p premise
 	for _, m := range categoryRe.FindAllStringSubmatch(an.lang.ToSimplified(q.Text), -1) {
+		p.categories = append(p.categories, [2]string{m[1], "大" + m[2]})
+	}
+	for _, m := range quotedNumberedRe.FindAllStringSubmatch(an.lang.ToSimplified(q.Text), -1) {
 		p.categories = append(p.categories, [2]string{m[1], m[2]})
 	}
 	qs := an.lang.ToSimplified(q.Folded)
@@ -662,9 +694,12 @@ const notVerbAfter = "同断少足仅但过论管如久良然变妨可得是要�
 // question's verb of the same object.
 func (p premise) contradictedBy(simp string) bool {
 	for _, c := range p.categories {
-		for _, s := range categoryRe.FindAllStringSubmatch(simp, -1) {
-			if s[2] == c[1] && s[1] != c[0] {
-				return true
+		if strings.Contains(simp, c[0]+c[1]) {
+			continue
+		}
+		for _, s := range numberedNameRe.FindAllStringSubmatchIndex(simp, -1) {
+			if s[1]-s[0] > 0 && strings.HasPrefix(simp[s[1]:], c[1]) {
+				return true // 三大先导产业 for 六大先导产业, “七优享” for “八优享”
 			}
 		}
 	}
@@ -917,6 +952,9 @@ func peerSentences(cands []candSentence, best *candSentence, inScope map[*candSe
 	}
 	return peers
 }
+
+// targetQ spots questions that ask for a target's value.
+var targetQ = regexp.MustCompile(`目标|指标|\btargets?\b|\bgoals?\b|\baims?\b`)
 
 // severalQ spots questions that ask for several of a thing at once.
 var severalQ = regexp.MustCompile(`分别|各自|两份|两个|几份|哪些|\bboth\b|\beach\b|\brespectively\b|numbers`)
