@@ -253,6 +253,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			continue // "沪府办发〔2015〕45号提出的…" is about that document
 		}
 		if m := an.check(sc, c.period+c.text+c.note, ev[c.ev].Chunk); m.kind != missNone {
+			an.log.Debug("sentence out of scope", "why", m.kind.String(), "asked", m.asked, "found", m.found, "text", c.text)
 			if why.kind == missNone || why.kind == missFigure {
 				why = m // what the documents hold instead says more than a missing figure
 			}
@@ -636,7 +637,7 @@ var endingText = regexp.MustCompile(`取消|废止|撤销|关停|关闭|停止|�
 // antonyms are verbs of policy text that say opposite things of the same
 // object: 扩大 a scale the documents 缩减, 取消 what they 设立.
 var antonyms = [][2]string{
-	{"扩大", "缩减"}, {"扩大", "缩小"}, {"扩大", "压缩"}, {"增加", "减少"}, {"提高", "降低"}, {"延长", "缩短"},
+	{"扩大", "缩减"}, {"扩大", "缩小"}, {"扩大", "取消"}, {"扩大", "压缩"}, {"增加", "减少"}, {"提高", "降低"}, {"延长", "缩短"},
 	{"设立", "撤销"}, {"设立", "取消"}, {"建立", "撤销"}, {"加强", "削弱"}, {"放开", "收紧"}, {"鼓励", "限制"},
 	{"鼓励", "禁止"}, {"颁布", "废止"}, {"上升", "下降"},
 }
@@ -647,7 +648,15 @@ var antonyms = [][2]string{
 // 标准规模", where the documents 缩减 it). It is read once per question.
 type premise struct {
 	categories [][2]string // numeral, category: 六, 先导
-	actions    [][3]string // the asked verb, its antonym, the object's first three runes
+	actions    []action
+}
+
+// action is a verb the question says is done to an object: a sentence
+// that says its opposite (said) of the same object, within reach bytes
+// after it, contradicts it.
+type action struct {
+	asked, said, obj string
+	reach            int
 }
 
 func (an *Answerer) premiseOf(q *retrieval.Query) premise {
@@ -666,7 +675,13 @@ func (an *Answerer) premiseOf(q *retrieval.Query) premise {
 				continue
 			}
 			if obj := []rune(qs[i+len(dir[0]):]); len(obj) >= 3 {
-				p.actions = append(p.actions, [3]string{dir[0], dir[1], string(obj[:3])})
+				p.actions = append(p.actions, action{dir[0], dir[1], string(obj[:3]), 24})
+			}
+			// "把…的备案管理扩大到…": the object stands before the verb.
+			if k := strings.LastIndex(qs[:i], "把"); k >= 0 {
+				if obj := []rune(strings.TrimSuffix(qs[k+len("把"):i], "的")); len(obj) >= 4 && len(obj) <= 30 {
+					p.actions = append(p.actions, action{dir[0], dir[1], string(obj[len(obj)-4:]), 60})
+				}
 			}
 		}
 	}
@@ -676,7 +691,7 @@ func (an *Answerer) premiseOf(q *retrieval.Query) premise {
 		if m[1] == "不" && strings.ContainsRune(notVerbAfter, []rune(verb)[0]) || len(obj) < 3 {
 			continue
 		}
-		p.actions = append(p.actions, [3]string{m[1] + verb, verb, string(obj[:3])})
+		p.actions = append(p.actions, action{m[1] + verb, verb, string(obj[:3]), 24})
 	}
 	return p
 }
@@ -704,11 +719,10 @@ func (p premise) contradictedBy(simp string) bool {
 		}
 	}
 	for _, a := range p.actions {
-		asked, said, obj := a[0], a[1], a[2]
-		if strings.Contains(simp, asked) {
+		if strings.Contains(simp, a.asked) {
 			continue
 		}
-		if j := strings.Index(simp, said); j >= 0 && strings.Contains(simp[j:min(len(simp), j+len(said)+24)], obj) {
+		if j := strings.Index(simp, a.said); j >= 0 && strings.Contains(simp[j:min(len(simp), j+len(a.said)+a.reach)], a.obj) {
 			return true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/policybot/policybot/knowledge"
 	"github.com/policybot/policybot/retrieval"
@@ -204,14 +205,30 @@ var orgRe = regexp.MustCompile(`\p{Han}{1,12}?(?:联盟|委员会|标委会|协�
 // orgsOf lists the organisations a question names, each without a leading
 // measure word or place (个国际电信联盟 → 国际电信联盟, 上海市市场监管局 →
 // 市场监管局).
+// genericOrgs are the words for a kind of body, which a level (市, 县,
+// 国家) does not make the name of one.
+var genericOrgs = map[string]bool{"政府": true, "人民政府": true, "部委": true, "委": true, "局": true, "委办局": true}
+
 func (an *Answerer) orgsOf(q *retrieval.Query) []string {
 	var out []string
 	for _, run := range q.Runs {
 		for _, m := range orgRe.FindAllString(run, -1) {
 			m = strings.TrimLeft(m, "一二两三四五六七八九十几多个项家名所位类种批")
+			// "开展省级试点的市县政府", "要跟国家部委": the name starts after
+			// the last particle or preposition.
+			if i := strings.LastIndexAny(m, "的跟和与同向对在把被让给及或"); i >= 0 {
+				_, n := utf8.DecodeRuneInString(m[i:])
+				m = m[i+n:]
+			}
+			if genericOrgs[strings.TrimLeft(m, "国家各省市县区乡镇级")] {
+				continue // 市县政府, 国家部委: a kind of body, not one body
+			}
 			for _, p := range an.lang.Places(m) {
 				if i := strings.Index(m, p); i == 0 {
-					m = strings.TrimLeft(m[len(p):], "省市县区")
+					m = m[len(p):]
+					if r, n := utf8.DecodeRuneInString(m); strings.ContainsRune("省市县区", r) {
+						m = m[n:] // one level: 嘉兴市|市场监管局
+					}
 				}
 			}
 			short := strings.HasSuffix(m, "委") || strings.HasSuffix(m, "局")

@@ -242,8 +242,25 @@ func TestScopeDocumentPlaceAndOrgs(t *testing.T) {
 	if m := an.check(sc, sentence, plan); m.kind != missPlace || m.found != "浙江" {
 		t.Errorf("check with the document's place 浙江 = %+v, want a place miss naming 浙江", m)
 	}
-	if orgs := an.orgsOf(an.eng.Analyze(an.eng.Current(), "要聚焦哪两类政府标准？")); len(orgs) != 0 {
-		t.Errorf("orgsOf(…两类政府标准) = %q, want none", orgs)
+}
+
+func TestOrgsOf(t *testing.T) {
+	an := seeds(t)
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"要聚焦哪两类政府标准？", nil},
+		{"浙江是什么时候确定那25个开展省级试点的市县政府的？", nil}, // a kind of body
+		{"上海行动计划要跟国家部委建立什么工作机制？", nil},
+		{"国际电信联盟的秘书处设在哪里？", []string{"国际电信联盟"}},
+		{"嘉兴市市场监管局局长是谁？", []string{"市场监管局"}},
+		{"上海和嘉兴市市场监管局分别做了什么？", []string{"市场监管局"}},
+	}
+	for _, tt := range tests {
+		if got := an.orgsOf(an.eng.Analyze(an.eng.Current(), tt.q)); !slices.Equal(got, tt.want) {
+			t.Errorf("orgsOf(%q) = %q, want %q", tt.q, got, tt.want)
+		}
 	}
 }
 
@@ -295,6 +312,7 @@ func TestCountDepartmentsAndCategories(t *testing.T) {
 		{"上海的六大先导产业是哪些？", ""},                // the documents name 三大先导产业
 		{"浙江方案说标准化发展经费不纳入财政预算，那钱从哪儿来？", ""},  // the documents 纳入 it
 		{"浙江方案里标准化发展经费怎么保障？", "财政预算"},
+		{"2015年的工作方案把企业产品标准的备案管理扩大到了哪些领域？", ""}, // the documents 取消 it
 		{"浙江方案的公共服务“八优享”标准体系包括哪些？", ""}, // the documents' 七优享
 		{"浙江方案的公共服务“七优享”标准体系包括哪些？", "构建公共服务"},
 		{"2015方案里，出台卫生计生、公共文化等领域地方标准由几个局牵头？", "4个"},
