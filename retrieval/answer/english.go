@@ -18,7 +18,7 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 	if !q.English || c.noun == "" {
 		return c
 	}
-	words := strings.Fields(c.noun)
+	words := strings.Fields(strings.TrimSuffix(strings.TrimPrefix(c.noun, "consecutive "), " in a row"))
 	if len(words) == 1 && englishClassifiers[words[0]] != "" {
 		// "How many items": the measure word, not a noun to bind.
 		return counted{unit: englishClassifiers[words[0]], english: c.noun, count: c.count, share: c.share}
@@ -49,6 +49,7 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 var englishClassifiers = map[string]string{
 	"item": "项", "items": "项", "piece": "件", "pieces": "件", "time": "次", "times": "次",
 	"batch": "批", "batches": "批", "session": "届", "sessions": "届",
+	"year": "年", "years": "年",
 }
 
 // containsPrefix reports whether a word of ws starts with w (an inflection:

@@ -107,6 +107,9 @@ func TestPickFigure(t *testing.T) {
 		// What English counts ends at a verb, auxiliary or not.
 		{"How many people attended the deployment meeting?", "浙江共确定25个市、县(市、区)政府开展省级试点", "", false},
 		{"How many national standards should Jiaxing lead?", "由嘉兴主导的国际标准有9项,国家标准有155项", "155项", true},
+		{"For how many years in a row has the forum been held?", "成功承办第83届IEC大会，连续20年举办标准化国际论坛。", "20年", true},
+		// An issuing number's serial is no count.
+		{"How many departments issued the plan?", "为贯彻国务院印发的《深化标准化工作改革方案》(国发〔2015〕13号)", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
