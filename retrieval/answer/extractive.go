@@ -215,6 +215,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	docOf := an.numberedDocs(docs, q, ev)
 	prem := an.premiseOf(q)
 	ending := endingQ.MatchString(q.Folded)
+	achieved := achievedQ.MatchString(an.lang.ToSimplified(q.Folded)) && !targetQ.MatchString(q.Folded)
 	if an.log.Enabled(context.Background(), slog.LevelDebug) {
 		an.log.Debug("question analysed", "expanded", q.Expanded, "unknown", q.UnknownBigrams(ix)+len(q.Unplaced), "total", ctotal)
 		for _, i := range order[:min(len(order), 5)] {
@@ -251,6 +252,12 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 				why = miss{kind: missDocument, asked: num}
 			}
 			continue // "沪府办发〔2015〕45号提出的…" is about that document
+		}
+		if achieved && targetLeadRe.MatchString(an.lang.ToSimplified(c.period+strings.TrimSpace(c.text))) {
+			if why.kind == missNone {
+				why = miss{kind: missFigure}
+			}
+			continue // "已经认定了多少项" is not answered by 到2025年的目标
 		}
 		if m := an.check(sc, c.period+c.text+c.note, ev[c.ev].Chunk); m.kind != missNone {
 			an.log.Debug("sentence out of scope", "why", m.kind.String(), "asked", m.asked, "found", m.found, "text", c.text)
@@ -799,7 +806,14 @@ var taskNoteRe = regexp.MustCompile(`[(（](?:[^()（）]|[(（][^()（）]{0,12
 
 // periodLeadRe finds the period a paragraph's figures are counted over:
 // 截至2021年底, 截至目前, 近年来.
-var periodLeadRe = regexp.MustCompile(`^(?:截至|截止)[^，,。]{0,12}|^近(?:年来|几年|两年|三年|五年)`)
+var periodLeadRe = regexp.MustCompile(`^(?:截至|截止)[^，,。]{0,12}|^近(?:年来|几年|两年|三年|五年)|^(?:力争)?到\d{4}年底?`)
+
+// targetLeadRe finds a target's period: 到2025年, 力争到2025年底.
+var targetLeadRe = regexp.MustCompile(`^(?:力争)?到\d{4}年|^力争|^预计`)
+
+// achievedQ spots a question about what has been achieved so far, which a
+// target does not answer.
+var achievedQ = regexp.MustCompile(`已经|现在|目前|迄今|至今|到目前为止|\balready\b|\bso far\b|\bto date\b|\bcurrently\b|\bup to now\b|\bas of now\b`)
 
 // sentencesInContext splits text into sentences (knowledge.Sentences, an
 // attribution joined to its quote), and gives each the task note that ends

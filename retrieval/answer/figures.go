@@ -193,10 +193,13 @@ var (
 // countedNoun reads what a quantity question counts from its folded text.
 func countedNoun(folded string) counted {
 	share := shareQ.MatchString(folded)
-	if m := howManyEn.FindStringSubmatch(folded); m != nil {
+	// "how many group (association) standards": a gloss in brackets is
+	// part of the noun.
+	en := strings.Join(strings.Fields(strings.NewReplacer("(", " ", ")", " ").Replace(folded)), " ")
+	if m := howManyEn.FindStringSubmatch(en); m != nil {
 		return counted{noun: m[1], count: !share && strings.Contains(m[0], "how many"), share: share}
 	}
-	if m := howManyWordEn.FindStringSubmatch(folded); m != nil {
+	if m := howManyWordEn.FindStringSubmatch(en); m != nil {
 		// "How many people attended…": no auxiliary verb ends the noun.
 		return counted{noun: m[1], count: !share, share: share}
 	}
