@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/policybot/policybot/knowledge"
@@ -106,7 +107,7 @@ type Answer struct {
 	// base never uses), place, year, document, code (the evidence is about
 	// another one), figure (no number for a how-many question), premise
 	// (the evidence contradicts the question: 六大先导产业 where it says
-	// 三大), llm.
+	// 三大), vague (too short to ask anything: "标准"), llm.
 	DeclineReason string  `json:"decline_reason,omitempty"`
 	Timings       Timings `json:"timings"`
 }
@@ -161,6 +162,11 @@ func (an *Answerer) Ask(ctx context.Context, qu Question) (Answer, error) {
 	if len(qu.Context) > 0 && q.FollowUp() {
 		q = an.followUp(ix, q, qu.Context[max(0, len(qu.Context)-MaxContext):])
 	}
+	if len(qu.Context) == 0 && vague(text) {
+		// "标准", "x": nothing asked; any passage would be a guess.
+		return Answer{Text: vagueText(q.Script), Question: text, Citations: []Citation{}, Path: PathDeclined,
+			DeclineReason: "vague", Script: q.Script.String(), Timings: Timings{TotalMS: ms(time.Since(start))}}, nil
+	}
 	if an.chat != nil && !qu.Offline && q.English {
 		an.rewrite(remote, ix, q)
 	}
@@ -186,6 +192,33 @@ func (an *Answerer) Ask(ctx context.Context, qu Question) (Answer, error) {
 	}
 	a.Timings = Timings{RetrieveMS: ms(retrieved.Sub(start)), AnswerMS: ms(time.Since(retrieved)), TotalMS: ms(time.Since(start))}
 	return a, nil
+}
+
+// vague reports whether a question is too short to ask anything: at most
+// two Chinese characters and fewer than four Latin letters ("标准", "上海",
+// "x", "hi"). A follow-up in a thread ("上海呢？") is not vague.
+func vague(text string) bool {
+	han, latin := 0, 0
+	for _, r := range text {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			han++
+		case r < utf8.RuneSelf && unicode.IsLetter(r):
+			latin++
+		}
+	}
+	return han <= 2 && latin < 4 && han+latin > 0 || han+latin == 0
+}
+
+// vagueText asks for a whole question, in the asker's language.
+func vagueText(s knowledge.Script) string {
+	switch s {
+	case knowledge.ScriptSimplified:
+		return "请把问题说完整一些，例如：上海承担了多少个ISO/IEC秘书处？"
+	case knowledge.ScriptTraditional:
+		return "請把問題說完整一些，例如：上海承擔了多少個ISO/IEC秘書處？"
+	}
+	return "Please ask a whole question about the policy documents, e.g. How many ISO/IEC secretariats does Shanghai hold?"
 }
 
 // followUp merges a thread's earlier questions (oldest first) into a short

@@ -214,3 +214,25 @@ func TestEnglishDate(t *testing.T) {
 		t.Error("englishDate(6个) accepted a count")
 	}
 }
+
+func TestVague(t *testing.T) {
+	tests := []struct {
+		q    string
+		want bool
+	}{
+		{"x", true},
+		{"标准", true},
+		{"上海", true},
+		{"？？？", true},
+		{"ISO", true},
+		{"秘书处", false},
+		{"hello there", false},
+		{"How many ISO/IEC secretariats does Shanghai hold?", false},
+		{"上海承担了多少个ISO/IEC秘书处？", false},
+	}
+	for _, tt := range tests {
+		if got := vague(tt.q); got != tt.want {
+			t.Errorf("vague(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}
