@@ -86,7 +86,7 @@ func pickDate(qFolded, simp string, fold func(string) string, idf map[string]flo
 }
 
 // rankQ spots questions that ask for a rank (位列全省第二), not a count.
-var rankQ = regexp.MustCompile(`排名|排第|排在|位列|位居|名列|第几|几名|\brank(?:s|ed|ing)?\b|\b(?:what|which) (?:place|position)\b`)
+var rankQ = regexp.MustCompile(`(?:^|[^安编])(?:排名|排第|排在)|位列|位居|名列|第几|几名|\brank(?:s|ed|ing)?\b|\b(?:what|which) (?:place|position)\b`)
 
 // rankRe finds a rank: 全省第二, 第1位, 首位, 前列.
 var rankRe = regexp.MustCompile(`(?:全国|全省|全市|全区|全球|世界)?(?:第[一二三四五六七八九十百\d]+(?:位|名)?|首位|前列|首)`)

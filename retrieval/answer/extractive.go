@@ -310,6 +310,10 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		}
 		best = c
 	}
+	if n, noun, ok := askedOrdinal(an.lang.ToSimplified(q.Folded)); ok && an.lacksOrdinal(docs, ev, n, noun) {
+		// "the fourth phase" of a plan whose phases stop at 第三阶段.
+		return decline(miss{kind: missPremise})
+	}
 	if partsQ.MatchString(q.Folded) && !docNumber && !wantDate && !person && !rank {
 		// A document's parts are its headings, which no one sentence lists.
 		// An enumeration's lead-in is a sentence, which matches words more
@@ -979,6 +983,80 @@ func peerSentences(cands []candSentence, best *candSentence, inScope map[*candSe
 		}
 	}
 	return peers
+}
+
+// ordinalZhRe and ordinalEnRe find the numbered part a question names:
+// 第四阶段, the fourth phase.
+var (
+	ordinalZhRe = regexp.MustCompile(`第([一二三四五六七八九十]+|\d+)个?(阶段|部分|批|章|届|轮)`)
+	ordinalEnRe = regexp.MustCompile(`\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(phase|stage|part|batch|chapter|session|round)s?\b`)
+)
+
+var (
+	englishOrdinals = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+	englishParts    = map[string]string{"phase": "阶段", "stage": "阶段", "part": "部分", "batch": "批", "chapter": "章", "session": "届", "round": "轮"}
+	hanDigits       = []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
+)
+
+// askedOrdinal reads the numbered part a question (Simplified) names: 4,
+// 阶段 of "第四阶段" or "the fourth phase".
+func askedOrdinal(simp string) (int, string, bool) {
+	if m := ordinalZhRe.FindStringSubmatch(simp); m != nil {
+		n, err := strconv.Atoi(m[1])
+		if err != nil {
+			n, _ = hanValue(m[1])
+		}
+		return n, m[2], n > 0
+	}
+	if m := ordinalEnRe.FindStringSubmatch(strings.ToLower(simp)); m != nil {
+		return englishOrdinals[m[1]], englishParts[m[2]], true
+	}
+	return 0, "", false
+}
+
+// hanNumeral writes 1–99 in Chinese numerals: 4 → 四, 12 → 十二, 83 → 八十三.
+func hanNumeral(n int) string {
+	switch {
+	case n < 1 || n > 99:
+		return ""
+	case n <= 10:
+		return hanDigits[n]
+	case n < 20:
+		return "十" + hanDigits[n%10]
+	}
+	return hanDigits[n/10] + "十" + hanDigits[n%10]
+}
+
+// lacksOrdinal reports whether the evidence's documents number parts of
+// the kind (第一阶段, 第二阶段…) but none of them the nth.
+func (an *Answerer) lacksOrdinal(docs *docReader, ev []retrieval.Evidence, n int, noun string) bool {
+	numbered := regexp.MustCompile(`第(?:[一二三四五六七八九十]+|\d+)个?` + regexp.QuoteMeta(noun))
+	asked := []string{"第" + strconv.Itoa(n) + noun}
+	if h := hanNumeral(n); h != "" {
+		asked = append(asked, "第"+h+noun, "第"+h+"个"+noun)
+	}
+	any := false
+	seen := make(map[string]bool)
+	for _, v := range ev[:min(len(ev), 5)] {
+		if seen[v.Chunk.DocID] {
+			continue
+		}
+		seen[v.Chunk.DocID] = true
+		chunks, err := docs.chunks(v.Chunk.DocID)
+		if err != nil {
+			return false
+		}
+		for _, c := range chunks {
+			text := an.lang.ToSimplified(c.Text + " " + strings.Join(c.Section, " "))
+			for _, a := range asked {
+				if strings.Contains(text, a) {
+					return false
+				}
+			}
+			any = any || numbered.MatchString(text)
+		}
+	}
+	return any
 }
 
 // targetQ spots questions that ask for a target's value.

@@ -312,6 +312,9 @@ func TestCountDepartmentsAndCategories(t *testing.T) {
 		{"上海的六大先导产业是哪些？", ""},                // the documents name 三大先导产业
 		{"浙江方案说标准化发展经费不纳入财政预算，那钱从哪儿来？", ""},  // the documents 纳入 it
 		{"浙江方案里标准化发展经费怎么保障？", "财政预算"},
+		{"浙江试点的第四阶段安排在哪一年？", ""}, // three phases
+		{"浙江试点的第二阶段安排在哪一年？", "2024"},
+		{"第84届IEC大会由谁承办？", ""},                  // the documents name the 83rd
 		{"2015年的工作方案把企业产品标准的备案管理扩大到了哪些领域？", ""}, // the documents 取消 it
 		{"浙江方案的公共服务“八优享”标准体系包括哪些？", ""},         // the documents' 七优享
 		{"浙江方案的公共服务“七优享”标准体系包括哪些？", "构建公共服务"},
@@ -429,6 +432,31 @@ func TestContradicts(t *testing.T) {
 	for _, tt := range tests {
 		if got := an.premiseOf(an.eng.Analyze(an.eng.Current(), tt.q)).contradictedBy(an.lang.ToSimplified(tt.sentence)); got != tt.want {
 			t.Errorf("contradicts(%q, %q) = %v, want %v", tt.q, tt.sentence, got, tt.want)
+		}
+	}
+}
+
+func TestAskedOrdinal(t *testing.T) {
+	tests := []struct {
+		q    string
+		n    int
+		noun string
+	}{
+		{"浙江试点第四阶段是哪一年", 4, "阶段"},
+		{"第83届iec大会在哪里举办", 83, "届"},
+		{"which year does the fourth phase cover", 4, "阶段"},
+		{"what happens in the second stage", 2, "阶段"},
+		{"第一是什么", 0, ""},
+	}
+	for _, tt := range tests {
+		n, noun, ok := askedOrdinal(tt.q)
+		if n != tt.n || noun != tt.noun || ok != (tt.n > 0) {
+			t.Errorf("askedOrdinal(%q) = %d, %q, %v; want %d, %q", tt.q, n, noun, ok, tt.n, tt.noun)
+		}
+	}
+	for n, want := range map[int]string{4: "四", 10: "十", 12: "十二", 20: "二十", 83: "八十三", 100: ""} {
+		if got := hanNumeral(n); got != want {
+			t.Errorf("hanNumeral(%d) = %q, want %q", n, got, want)
 		}
 	}
 }
