@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/policybot/policybot/retrieval"
 )
 
 // dayQ spots "when" questions that ask for a day, not only a year: the
@@ -159,5 +161,41 @@ func (an *Answerer) statesPremise(qFolded, sentence string) bool {
 	if strings.Contains(qSimp, "倒数") && !strings.Contains(simp, "倒数") {
 		return false // "why is it second from last?" where it is second
 	}
+	return an.bindsPlace(qSimp, simp)
+}
+
+// bindsPlace reports whether a sentence (Simplified) says of the place a
+// why-question names what the question says of it: most of the question's
+// words that the sentence holds stand in the place's clause. "海宁为什么被定
+// 为创新开放型试点" is not stated by "平湖试点类型为创新开放,海宁试点类型为质量效益".
+func (an *Answerer) bindsPlace(qSimp, simp string) bool {
+	for _, p := range an.lang.Places(qSimp) {
+		var clauses []string
+		for _, c := range clauseSplitRe.Split(simp, -1) {
+			if strings.Contains(c, p) {
+				clauses = append(clauses, c)
+			}
+		}
+		if len(clauses) == 0 {
+			continue // the place stands in the title or the document's opening
+		}
+		own := strings.Join(clauses, " ")
+		held, bound := 0, 0
+		for _, t := range retrieval.Tokens(nil, strings.ReplaceAll(qSimp, p, " ")) {
+			if retrieval.HanRunes(t) < 2 || !strings.Contains(simp, t) {
+				continue
+			}
+			held++
+			if strings.Contains(own, t) {
+				bound++
+			}
+		}
+		if held >= 2 && 2*bound < held {
+			return false
+		}
+	}
 	return true
 }
+
+// clauseSplitRe splits a sentence into its clauses.
+var clauseSplitRe = regexp.MustCompile(`[,，;；。:：]`)

@@ -380,6 +380,9 @@ func TestStatesPremise(t *testing.T) {
 		{"为什么没有纳入考核？", "尚未纳入考核范围", true},
 		{"Why does the plan extend the drafting cycle to 24 months?", "地方标准平均制定周期缩短至12个月", false},
 		{"为什么要建设标准化人才高地？", "建设标准化人才高地。打造上海标准化智库。", true},
+		// The place's own clause states it.
+		{"海宁为什么被定为创新开放型试点？", "平湖试点类型为创新开放,海宁试点类型为质量效益。", false},
+		{"平湖为什么被定为创新开放型试点？", "平湖试点类型为创新开放,海宁试点类型为质量效益。", true},
 	}
 	for _, tt := range tests {
 		if got := an.statesPremise(an.lang.Fold(tt.q), tt.sentence); got != tt.want {
