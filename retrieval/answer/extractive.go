@@ -121,6 +121,19 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	// The sentence is chosen by what the question asks; the words naming
 	// where (place, year, kind of document) count toward the threshold only.
 	scopeTerms := an.scopeTokens(q, sc)
+	if source := an.sourceTokens(q); len(source) > 0 {
+		// Where the answer is said ("据新闻发布会介绍，…") neither chooses
+		// the sentence nor counts toward the threshold.
+		isSource := func(c concept) bool { return isScopeConcept(c, source) }
+		if rest := slices.DeleteFunc(slices.Clone(concepts), isSource); len(rest) > 0 {
+			for _, c := range concepts {
+				if isSource(c) {
+					ctotal -= c.w
+				}
+			}
+			concepts = rest
+		}
+	}
 	content, ctotalContent := withoutScope(concepts, ctotal, scopeTerms)
 	wantDate := yearQ.MatchString(q.Folded)
 	wantDay := wantDate && dayQ.MatchString(q.Folded)
@@ -217,7 +230,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	ending := endingQ.MatchString(q.Folded)
 	achieved := achievedQ.MatchString(an.lang.ToSimplified(q.Folded)) && !targetQ.MatchString(q.Folded)
 	if an.log.Enabled(context.Background(), slog.LevelDebug) {
-		an.log.Debug("question analysed", "expanded", q.Expanded, "unknown", q.UnknownBigrams(ix)+len(q.Unplaced), "total", ctotal)
+		an.log.Debug("question analysed", "folded", q.Folded, "expanded", q.Expanded, "unknown", q.UnknownBigrams(ix)+len(q.Unplaced), "total", ctotal)
 		for _, i := range order[:min(len(order), 5)] {
 			c := &cands[i]
 			an.log.Debug("candidate sentence", "score", c.score, "cover", c.cover, "need", need, "chunk", ev[c.ev].Chunk.ID, "text", c.text)
@@ -335,6 +348,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		if num == "" {
 			return decline(miss{kind: missFigure}) // a document number is answered by one
 		}
+		an.log.Debug("document number", "num", num, "years", sc.years, "docYears", sc.docYears)
 		if y, ok := numberYear(num); ok && len(sc.years)+len(sc.docYears) > 0 && !slices.Contains(sc.years, y) && !slices.Contains(sc.docYears, y) {
 			// "国务院2018年印发的…文号" is not 国发〔2015〕13号.
 			return decline(miss{kind: missYear, asked: strconv.Itoa(append(sc.years, sc.docYears...)[0]), found: strconv.Itoa(y)})
@@ -967,7 +981,7 @@ func peerSentences(cands []candSentence, best *candSentence, inScope map[*candSe
 	var peers []*candSentence
 	for i := range cands {
 		c := &cands[i]
-		if !inScope[c] || c.cover < 0.95*best.cover || nearDuplicate(c.folded, best.folded) {
+		if !inScope[c] || c.cover < 0.95*best.cover || c.asked < 0.8*best.asked || nearDuplicate(c.folded, best.folded) {
 			continue
 		}
 		dup := false
@@ -1059,6 +1073,38 @@ func (an *Answerer) lacksOrdinal(docs *docReader, ev []retrieval.Evidence, n int
 	return any
 }
 
+// sourceTokens are the terms of a question's opening that names where the
+// answer is said ("新闻发布会上说，…", "According to the Jiaxing report, …"):
+// where, not what.
+func (an *Answerer) sourceTokens(q *retrieval.Query) map[string]bool {
+	set := make(map[string]bool)
+	m := sourceOpeningRe.FindString(q.Folded)
+	if m == "" {
+		return set
+	}
+	add := func(s string) {
+		for _, t := range retrieval.Tokens(nil, an.lang.Fold(s)) {
+			set[t] = true
+		}
+	}
+	if !q.English {
+		add(m)
+		return set
+	}
+	for _, ex := range q.Expanded {
+		if strings.Contains(m, ex.Source) {
+			for _, t := range ex.Terms {
+				add(t)
+			}
+		}
+	}
+	return set
+}
+
+// sourceOpeningRe finds a question's opening that names where the answer is
+// said: 新闻发布会上说，…, 据报道，…, according to the Jiaxing report, ….
+var sourceOpeningRe = regexp.MustCompile(`^(?:据|根据|按照|依照)?[^，,。？?]{2,16}?(?:上|里|中)?(?:说|提到|讲|指出|表示|称|介绍|显示)[，,]|^(?:据|根据)[^，,。？?]{2,16}[，,]|^(?:according to|as stated in|as reported in|per)\s+(?:the\s+)?[^,?]{2,60},`)
+
 // targetQ spots questions that ask for a target's value.
 var targetQ = regexp.MustCompile(`目标|指标|\btargets?\b|\bgoals?\b|\baims?\b`)
 
@@ -1066,7 +1112,7 @@ var targetQ = regexp.MustCompile(`目标|指标|\btargets?\b|\bgoals?\b|\baims?\
 var severalQ = regexp.MustCompile(`分别|各自|两份|两个|几份|哪些|\bboth\b|\beach\b|\brespectively\b|numbers`)
 
 // docNumberQ spots questions about a document's issuing number (文号).
-var docNumberQ = regexp.MustCompile(`文号|发文字号|文件编号|document number|reference number|file number`)
+var docNumberQ = regexp.MustCompile(`文号|发文字号|文件编号|\bdoc(?:ument)?\.? (?:number|no\b)|reference number|file number|issuing number`)
 
 // docNumberRe matches issuing numbers such as 沪府办发〔2015〕45号.
 var docNumberRe = regexp.MustCompile(`\p{Han}{1,8}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号`)
@@ -1139,6 +1185,7 @@ func (an *Answerer) scopeTokens(q *retrieval.Query, sc scope) map[string]bool {
 	for _, n := range askedNumbers(an.lang.ToSimplified(q.Text)) {
 		add(n) // the document the question is about
 	}
+	maps.Copy(set, an.sourceTokens(q))
 	for _, y := range append(slices.Clone(sc.years), sc.docYears...) {
 		add(strconv.Itoa(y))
 	}
