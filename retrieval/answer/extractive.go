@@ -143,6 +143,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	if whoQ.MatchString(q.Folded) {
 		byline = bylineRoleRe.FindString(an.lang.ToSimplified(q.Folded))
 	}
+	roleAsked := roleAskedQ.MatchString(q.Folded)
 	var cands []candSentence
 	for i, v := range ev[:min(len(ev), 5)] {
 		ctxFold := an.lang.Fold(v.Chunk.Title + " " + strings.Join(v.Chunk.Section, " "))
@@ -154,6 +155,11 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 				words = f + "\n" + plain // a Taiwan phrase read across a word boundary
 			}
 			sctx := ctxFold
+			if roleAsked && notes[nth] != "" && len(v.Chunk.Section) > 0 {
+				// "Who assists task X?": the task's heading names X for
+				// every sentence under it, and its note answers.
+				words += " " + an.lang.Fold(v.Chunk.Section[len(v.Chunk.Section)-1])
+			}
 			if notes[nth] != "" {
 				// The task's note (who leads, by when) counts like its
 				// headings: at half weight, or every task of a plan would
@@ -1104,6 +1110,10 @@ func (an *Answerer) sourceTokens(q *retrieval.Query) map[string]bool {
 // sourceOpeningRe finds a question's opening that names where the answer is
 // said: 新闻发布会上说，…, 据报道，…, according to the Jiaxing report, ….
 var sourceOpeningRe = regexp.MustCompile(`^(?:据|根据|按照|依照)?[^，,。？?]{2,16}?(?:上|里|中)?(?:说|提到|讲|指出|表示|称|介绍|显示)[，,]|^(?:据|根据)[^，,。？?]{2,16}[，,]|^(?:according to|as stated in|as reported in|per)\s+(?:the\s+)?[^,?]{2,60},`)
+
+// roleAskedQ spots questions about who leads, assists or answers for a
+// task, which a work plan's task note answers.
+var roleAskedQ = regexp.MustCompile(`牵头|配合|负责|参与|协助|\blead(?:s|ing)?\b|\bled by\b|\bcooperat\w*|\bassist\w*|\bsupporting\b|\bresponsib\w*|\bin charge\b`)
 
 // targetQ spots questions that ask for a target's value.
 var targetQ = regexp.MustCompile(`目标|指标|\btargets?\b|\bgoals?\b|\baims?\b`)
