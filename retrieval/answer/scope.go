@@ -37,7 +37,15 @@ type scope struct {
 	// docPlaces are the places each document of the evidence is about, by
 	// ID: those its opening names (上海市人民政府办公厅印发…), for the
 	// sentences and headings that name none.
-	docPlaces  map[string][]string
+	docPlaces map[string][]string
+	// namedKinds are the kinds of document the question names, with or
+	// without a year (浙江省试点工作方案, Zhejiang's work plan).
+	namedKinds []string
+	// fitting are the documents of the evidence whose title fits the
+	// document the question names (its kind, place and year), when some
+	// do: the others do not answer it ("浙江省试点工作方案里…" is not
+	// answered from a news report about Jiaxing).
+	fitting    map[string]bool
 	cumulative bool // the question asks for a running total (截至, 累计, by the end of)
 	plans      bool // the question names a five-year plan (十三五), which a sentence may name too
 	perYear    bool // it asks for a yearly figure (每年, annually)
@@ -159,6 +167,9 @@ var docKinds = []struct {
 	{"measures", []string{"办法", "措施"}},
 }
 
+// namedKindRe finds the kinds of document a question names.
+var namedKindRe = regexp.MustCompile(docKindAlternatives)
+
 const docKindAlternatives = `行动计划|工作方案|实施方案|方案|纲要|规划|计划|通知|意见|办法|action plan|work plan|programme|program|scheme|outline|plan|notice|opinions|measures`
 
 // scopeOf reads a question's scope.
@@ -185,6 +196,9 @@ func (an *Answerer) scopeOf(q *retrieval.Query) scope {
 	}
 	for _, m := range titleRe.FindAllStringSubmatch(f, -1) {
 		sc.titles = append(sc.titles, strings.TrimSpace(m[1]))
+	}
+	for _, k := range namedKindRe.FindAllString(f, -1) {
+		sc.namedKinds = appendStr(sc.namedKinds, k)
 	}
 	sc.cumulative = cumulativeQ.MatchString(f)
 	sc.plans = fiveYearRe.MatchString(f)
@@ -401,6 +415,9 @@ func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
 		// "How many a year?" is not answered by a running total.
 		return miss{kind: missYear, total: true}
 	}
+	if sc.fitting != nil && !sc.fitting[c.DocID] {
+		return miss{kind: missDocument}
+	}
 	title := an.lang.Fold(c.Title)
 	if len(sc.docYears) > 0 {
 		dy := append(dateYears(c.Date), yearsIn(title)...)
@@ -488,6 +505,47 @@ func (an *Answerer) withDocPlaces(sc *scope, docs *docReader, ev []retrieval.Evi
 			opening = string(rs[:200])
 		}
 		sc.docPlaces[id] = an.lang.Places(an.lang.Fold(first.Title + "\n" + opening))
+	}
+}
+
+// withFitting notes the documents of the evidence that fit the document
+// the question names: a title naming its kind, and its place and year when
+// it gives them. It runs after withDocPlaces.
+func (an *Answerer) withFitting(sc *scope, ev []retrieval.Evidence) {
+	if len(sc.namedKinds) == 0 || len(sc.titles) > 0 {
+		return // a 《title》 named is matched as a title, wherever it is cited
+	}
+	allowed := make(map[string]bool) // document ID → not known not to fit
+	some := false                    // a document surely fits
+	for _, v := range ev {
+		id := v.Chunk.DocID
+		if _, done := allowed[id]; done {
+			continue
+		}
+		title := an.lang.Fold(v.Chunk.Title)
+		if strings.HasSuffix(title, "…") || !namesKind(title) {
+			// A title cut short, or a news headline, may or may not be the
+			// document; only a title that names a kind can tell.
+			allowed[id] = strings.HasSuffix(title, "…")
+			continue
+		}
+		fits := slices.ContainsFunc(sc.namedKinds, func(k string) bool { return titleHasKind(title, k) })
+		if fits && len(sc.places) > 0 {
+			fits = slices.ContainsFunc(sc.places, func(p string) bool {
+				return strings.Contains(an.lang.ToSimplified(title), p) || slices.Contains(sc.docPlaces[id], p)
+			})
+		}
+		sure := fits
+		if fits && len(sc.docYears) > 0 {
+			dy := append(dateYears(v.Chunk.Date), yearsIn(title)...)
+			fits = len(dy) == 0 || intersects(dy, sc.docYears)
+			sure = fits && len(dy) > 0
+		}
+		allowed[id] = fits
+		some = some || sure
+	}
+	if some {
+		sc.fitting = allowed
 	}
 }
 
