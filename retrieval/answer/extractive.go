@@ -235,6 +235,8 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	docOf := an.numberedDocs(docs, q, ev)
 	prem := an.premiseOf(q)
 	ending := endingQ.MatchString(q.Folded)
+	abolish := abolishQ.MatchString(q.Folded)
+	bindsQ := bindsQ.MatchString(an.lang.ToSimplified(q.Folded))
 	achieved := achievedQ.MatchString(an.lang.ToSimplified(q.Folded)) && !targetQ.MatchString(q.Folded)
 	if an.log.Enabled(context.Background(), slog.LevelDebug) {
 		an.log.Debug("question analysed", "folded", q.Folded, "expanded", q.Expanded, "unknown", q.UnknownBigrams(ix)+len(q.Unplaced), "total", ctotal)
@@ -252,11 +254,23 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		if c.cover < need && !(c.cover >= need-nearMiss && c.asked >= minAsked) {
 			continue
 		}
+		if abolish && !abolishText.MatchString(an.lang.ToSimplified(c.text+c.note)) {
+			if why.kind == missNone && endingText.MatchString(an.lang.ToSimplified(c.text+c.note)) {
+				why = miss{kind: missPremise}
+			}
+			continue // "全部废止推荐性地方标准" where the documents 缩减 them
+		}
 		if ending && !endingText.MatchString(an.lang.ToSimplified(c.text+c.note)) {
 			continue // "when does it shut down X?" where the sentence builds X
 		}
 		if whyQuestion && !an.statesPremise(q.Folded, c.text) {
 			continue // "why did X fail?" where the documents say X succeeded
+		}
+		if bindsQ && !an.bindsPlace(an.lang.ToSimplified(q.Folded), an.lang.ToSimplified(c.text)) {
+			if why.kind == missNone || why.kind == missFigure {
+				why = miss{kind: missPremise}
+			}
+			continue // "海宁和平湖同属质量效益型试点" where 平湖 is 创新开放
 		}
 		if prem.contradictedBy(an.lang.ToSimplified(c.text)) {
 			// "上海的六大先导产业" where the documents name 三大先导产业, "扩大…
@@ -662,6 +676,17 @@ var numberedNameRe = regexp.MustCompile(`[一二两三四五六七八九十]+`)
 // endingQ spots a question about ending or cutting something: a premise
 // the evidence must state.
 var endingQ = regexp.MustCompile(`取消|废止|撤销|关停|关闭|停止|暂停|终止|叫停|\bshut(?:s|ting)? down\b|\bclos(?:e|es|ed|ing)\b|\babolish\w*|\bcancel\w*|\bscrap\w*|\bstop\w*|\bsuspend\w*|\beliminat\w*|\bterminat\w*|\bdiscontinu\w*`)
+
+// bindsQ spots a question that says a place was made or is something
+// (被列为…, 同属…, 作为…试点): the premise the place's clause must state.
+var bindsQ = regexp.MustCompile(`被?(?:列为|定为|确定为|评为|认定为|命名为|选为)|同属|都属于|均属于|都是|均为`)
+
+// abolishQ spots a question about ending something altogether, which
+// cutting it back (缩减, 精简) does not answer.
+var abolishQ = regexp.MustCompile(`废止|撤销|废除|全部取消|一律取消|\babolish\w*|\brepeal\w*|\brevok\w*|\bscrap\w*`)
+
+// abolishText finds a sentence (Simplified) that ends something altogether.
+var abolishText = regexp.MustCompile(`取消|废止|撤销|废除|停止|终止|关停|关闭|退出|淘汰|不再`)
 
 // endingText finds a sentence (Simplified) that ends or cuts something.
 var endingText = regexp.MustCompile(`取消|废止|撤销|关停|关闭|停止|暂停|终止|叫停|削减|缩减|减少|压缩|精简|整合|淘汰|退出|清理|废除|放开`)
