@@ -161,6 +161,11 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 				// every sentence under it, and its note answers.
 				words += " " + an.lang.Fold(v.Chunk.Section[len(v.Chunk.Section)-1])
 			}
+			if nth > 0 && anaphoraRe.MatchString(an.lang.ToSimplified(s)) {
+				// "同时,嘉兴还将加快探索该中心与…对接": 该中心 is the one the
+				// sentence before names, in its words.
+				words += " " + an.lang.Fold(sents[nth-1])
+			}
 			if notes[nth] != "" {
 				// The task's note (who leads, by when) counts like its
 				// headings: at half weight, or every task of a plan would
@@ -1136,6 +1141,10 @@ func (an *Answerer) sourceTokens(q *retrieval.Query) map[string]bool {
 // sourceOpeningRe finds a question's opening that names where the answer is
 // said: 新闻发布会上说，…, 据报道，…, according to the Jiaxing report, ….
 var sourceOpeningRe = regexp.MustCompile(`^(?:据|根据|按照|依照)?[^，,。？?]{2,16}?(?:上|里|中)?(?:说|提到|讲|指出|表示|称|介绍|显示)[，,]|^(?:据|根据)[^，,。？?]{2,16}[，,]|^(?:according to|as stated in|as reported in|per)\s+(?:the\s+)?[^,?]{2,60},`)
+
+// anaphoraRe finds a sentence that points back to the one before it: 该中心,
+// 此项工作, 上述…; or opens by going on from it (同时, 此外).
+var anaphoraRe = regexp.MustCompile(`该(?:中心|平台|方案|计划|项目|机制|制度|体系|工程|基地|试点|机构|组织|项|类)|此项|上述|^\s*(?:同时|此外|另外)`)
 
 // roleAskedQ spots questions about who leads, assists or answers for a
 // task, which a work plan's task note answers.
