@@ -172,7 +172,13 @@ type counted struct {
 	// share is set when it asks for a share or rate: then only a
 	// percentage answers.
 	share bool
+	// money is set when it asks for an amount of money: then only a sum
+	// in 元 answers.
+	money bool
 }
+
+// moneyQ spots questions that ask for an amount of money.
+var moneyQ = regexp.MustCompile(`多少钱|多少资金|多少经费|多少预算|多少万元|多少亿元|多少元|金额|how much money|\bbudget\b|\bfunding\b|\bfunds?\b|\byuan\b|\brmb\b`)
 
 // shareQ spots questions that ask for a share or rate, answered by a
 // percentage.
@@ -192,6 +198,12 @@ var (
 
 // countedNoun reads what a quantity question counts from its folded text.
 func countedNoun(folded string) counted {
+	c := countedNounOf(folded)
+	c.money = moneyQ.MatchString(folded)
+	return c
+}
+
+func countedNounOf(folded string) counted {
 	share := shareQ.MatchString(folded)
 	// "how many group (association) standards": a gloss in brackets is
 	// part of the noun.
@@ -308,9 +320,11 @@ func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf m
 			continue // "how many items" is not answered by a share
 		case c.share && f.unit != "%" && f.unit != "％":
 			continue // "what share" is answered by a percentage
+		case c.money && !strings.Contains(f.unit, "元"):
+			continue // "how much money" is answered by a sum of money
 		}
 		var score float64
-		if len(nounTerms) > 0 {
+		if len(nounTerms) > 0 && !c.money { // a sum in 元 is what money counts
 			before, after := phraseAround(simp, figs, k)
 			sh := max(share(an.lang.Fold(before)), share(an.lang.Fold(after)))
 			if sh < minBinding {

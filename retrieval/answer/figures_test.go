@@ -108,6 +108,9 @@ func TestPickFigure(t *testing.T) {
 		{"How many people attended the deployment meeting?", "浙江共确定25个市、县(市、区)政府开展省级试点", "", false},
 		{"How many national standards should Jiaxing lead?", "由嘉兴主导的国际标准有9项,国家标准有155项", "155项", true},
 		{"For how many years in a row has the forum been held?", "成功承办第83届IEC大会，连续20年举办标准化国际论坛。", "20年", true},
+		// "How much money" is answered by a sum in 元.
+		{"How much money will Zhejiang set aside for the pilot?", "新增入驻浙江的国际和全国标准化技术组织3个", "", false},
+		{"市财政安排了多少资金支持试点？", "市财政安排专项资金500万元，支持50个试点项目", "500万元", true},
 		// An issuing number's serial is no count.
 		{"How many departments issued the plan?", "为贯彻国务院印发的《深化标准化工作改革方案》(国发〔2015〕13号)", "", false},
 	}
