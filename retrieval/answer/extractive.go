@@ -868,7 +868,7 @@ var targetLeadRe = regexp.MustCompile(`^(?:力争)?到\d{4}年|^力争|^预计`)
 
 // achievedQ spots a question about what has been achieved so far, which a
 // target does not answer.
-var achievedQ = regexp.MustCompile(`已经|现在|目前|迄今|至今|到目前为止|\balready\b|\bso far\b|\bto date\b|\bcurrently\b|\bup to now\b|\bas of now\b`)
+var achievedQ = regexp.MustCompile(`已经|现在|目前|迄今|至今|到目前为止|实际|\bactually\b|\bin fact\b|\balready\b|\bso far\b|\bto date\b|\bcurrently\b|\bup to now\b|\bas of now\b`)
 
 // sentencesInContext splits text into sentences (knowledge.Sentences, an
 // attribution joined to its quote), and gives each the task note that ends

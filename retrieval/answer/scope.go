@@ -130,6 +130,10 @@ var (
 	yearRangeRe = regexp.MustCompile(`((?:19|20)\d{2})\s*(?:年)?\s*(?:-|–|—|－|~|～|至|到)\s*((?:19|20)\d{2})`)
 	// docNumberYearRe finds the year inside an issuing number: 〔2015〕.
 	docNumberYearRe = regexp.MustCompile(`[〔\[［(（]((?:19|20)\d{2})[〕\]］)）]`)
+	// askedNumberYearRe finds the year of an issuing number a question
+	// names, its serial following (〔2015〕13号, [2015] No. 13), not a year
+	// in brackets: "last year (2024)".
+	askedNumberYearRe = regexp.MustCompile(`[〔\[［(（]((?:19|20)\d{2})[〕\]］)）]\s*(?:no\.?\s*|第\s*)?\d+`)
 	// docYearRe finds a year attached to a document: 2022年行动计划, the
 	// 2022 action plan.
 	docYearRe = regexp.MustCompile(`((?:19|20)\d{2})\s*(?:年)?\s*(?:的|版|年度)?\s*(?:\p{Han}{2,3}?|[a-z]+(?:'s)?\s+)??(?:《)?\s*(` + docKindAlternatives + `)`)
@@ -178,7 +182,7 @@ func (an *Answerer) scopeOf(q *retrieval.Query) scope {
 	sc.places = slices.Clone(q.Places)
 	f := q.Folded
 	inDocNumber := make(map[int]bool)
-	for _, m := range docNumberYearRe.FindAllStringSubmatch(f, -1) {
+	for _, m := range askedNumberYearRe.FindAllStringSubmatch(f, -1) {
 		y, _ := strconv.Atoi(m[1])
 		inDocNumber[y] = true
 	}
