@@ -196,6 +196,9 @@ var (
 	leadIn = []string{"一共有", "共有", "总共", "一共", "累计", "共", "有", "是", "为", "达到", "达"}
 )
 
+// genericCounted are the nouns that name a figure, not what it counts.
+var genericCounted = map[string]bool{"目标": true, "数量": true, "数目": true, "总数": true, "规模": true, "指标": true, "数字": true, "总量": true}
+
 // countedNoun reads what a quantity question counts from its folded text.
 func countedNoun(folded string) counted {
 	c := countedNounOf(folded)
@@ -247,7 +250,13 @@ func countedNounOf(folded string) counted {
 		before = strings.TrimSuffix(before, w)
 	}
 	if i := strings.LastIndex(before, "的"); i >= 0 {
-		before = before[i+len("的"):]
+		// "牵头制定国际标准的目标是多少项": a target, a number or a scale
+		// of something counts the thing.
+		if genericCounted[before[i+len("的"):]] {
+			before = before[:i]
+		} else {
+			before = before[i+len("的"):]
+		}
 	}
 	rs := []rune(before)
 	start := len(rs)

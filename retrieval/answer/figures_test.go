@@ -111,6 +111,8 @@ func TestPickFigure(t *testing.T) {
 		// "How much money" is answered by a sum in 元.
 		{"How much money will Zhejiang set aside for the pilot?", "新增入驻浙江的国际和全国标准化技术组织3个", "", false},
 		{"市财政安排了多少资金支持试点？", "市财政安排专项资金500万元，支持50个试点项目", "500万元", true},
+		// A target, a number or a scale of something counts the thing.
+		{"到2025年参与制修订国际标准的目标是多少项？", "牵头和参与制修订国际标准30项以上,主导制定国家标准300项以上", "30项", true},
 		// An issuing number's serial is no count.
 		{"How many departments issued the plan?", "为贯彻国务院印发的《深化标准化工作改革方案》(国发〔2015〕13号)", "", false},
 	}
