@@ -349,6 +349,11 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		}
 		best = c
 	}
+	for _, v := range ev[:min(len(ev), 5)] {
+		if prem.numbersOtherwise(an.lang.ToSimplified(v.Chunk.Text)) {
+			return decline(miss{kind: missPremise}) // the documents' 四梁八柱, not “五梁十柱”
+		}
+	}
 	if n, noun, ok := askedOrdinal(an.lang.ToSimplified(q.Folded)); ok && an.lacksOrdinal(docs, ev, n, noun) {
 		// "the fourth phase" of a plan whose phases stop at 第三阶段.
 		return decline(miss{kind: missPremise})
@@ -711,6 +716,10 @@ var antonyms = [][2]string{
 type premise struct {
 	categories [][2]string // numeral, category: 六, 先导
 	actions    []action
+	// names and skeletons are the quoted names with several numbers
+	// (五梁十柱) and the patterns that find them with any numbers.
+	names     []string
+	skeletons []*regexp.Regexp
 }
 
 // action is a verb the question says is done to an object: a sentence
@@ -728,6 +737,11 @@ func (an *Answerer) premiseOf(q *retrieval.Query) premise {
 	}
 	for _, m := range quotedNumberedRe.FindAllStringSubmatch(an.lang.ToSimplified(q.Text), -1) {
 		p.categories = append(p.categories, [2]string{m[1], m[2]})
+		if numberedNameRe.FindAllString(m[2], -1) != nil {
+			// “五梁十柱”: the same name with other numbers (四梁八柱).
+			p.names = append(p.names, m[1]+m[2])
+			p.skeletons = append(p.skeletons, regexp.MustCompile(numberedNameRe.ReplaceAllString(regexp.QuoteMeta(m[1]+m[2]), "[一二两三四五六七八九十]+")))
+		}
 	}
 	qs := an.lang.ToSimplified(q.Folded)
 	for _, pair := range antonyms {
@@ -770,6 +784,9 @@ const notVerbAfter = "同断少足仅但过论管如久良然变妨可得是要�
 // category of the question otherwise, or says the opposite of the
 // question's verb of the same object.
 func (p premise) contradictedBy(simp string) bool {
+	if p.numbersOtherwise(simp) {
+		return true
+	}
 	for _, c := range p.categories {
 		if strings.Contains(simp, c[0]+c[1]) {
 			continue
@@ -785,6 +802,17 @@ func (p premise) contradictedBy(simp string) bool {
 			continue
 		}
 		if j := strings.Index(simp, a.said); j >= 0 && strings.Contains(simp[j:min(len(simp), j+len(a.said)+a.reach)], a.obj) {
+			return true
+		}
+	}
+	return false
+}
+
+// numbersOtherwise reports whether text numbers a quoted numbered name of
+// the question otherwise: 四梁八柱 for “五梁十柱”.
+func (p premise) numbersOtherwise(simp string) bool {
+	for i, re := range p.skeletons {
+		if !strings.Contains(simp, p.names[i]) && re.MatchString(simp) {
 			return true
 		}
 	}

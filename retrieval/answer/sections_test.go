@@ -322,6 +322,7 @@ func TestCountDepartmentsAndCategories(t *testing.T) {
 		{"第84届IEC大会由谁承办？", ""},                  // the documents name the 83rd
 		{"2015年的工作方案把企业产品标准的备案管理扩大到了哪些领域？", ""}, // the documents 取消 it
 		{"浙江方案的公共服务“八优享”标准体系包括哪些？", ""},         // the documents' 七优享
+		{"上海行动计划要推动构建的“三梁六柱”是什么？", ""},          // the documents' 四梁八柱
 		{"浙江方案的公共服务“七优享”标准体系包括哪些？", "构建公共服务"},
 		{"2015方案里，出台卫生计生、公共文化等领域地方标准由几个局牵头？", "4个"},
 	}
