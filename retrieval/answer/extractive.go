@@ -736,6 +736,9 @@ func (an *Answerer) premiseOf(q *retrieval.Query) premise {
 		p.categories = append(p.categories, [2]string{m[1], "大" + m[2]})
 	}
 	for _, m := range quotedNumberedRe.FindAllStringSubmatch(an.lang.ToSimplified(q.Text), -1) {
+		if numberedNameRe.ReplaceAllString(m[2], "") == "" {
+			continue // “十三五”: a five-year plan, all numerals
+		}
 		p.categories = append(p.categories, [2]string{m[1], m[2]})
 		if numberedNameRe.FindAllString(m[2], -1) != nil {
 			// “五梁十柱”: the same name with other numbers (四梁八柱).
