@@ -689,7 +689,7 @@ var endingQ = regexp.MustCompile(`取消|废止|撤销|关停|关闭|停止|暂�
 
 // bindsQ spots a question that says a place was made or is something
 // (被列为…, 同属…, 作为…试点): the premise the place's clause must state.
-var bindsQ = regexp.MustCompile(`被?(?:列为|定为|确定为|评为|认定为|命名为|选为)|同属|都属于|均属于|都是|均为`)
+var bindsQ = regexp.MustCompile(`被?(?:列为|定为|确定为|评为|认定为|命名为|选为)|同属|都属于|均属于|都是|均为|作为\p{Han}{0,8}?型?(?:试点|示范)`)
 
 // abolishQ spots a question about ending something altogether, which
 // cutting it back (缩减, 精简) does not answer.
