@@ -272,9 +272,9 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			continue // "why did X fail?" where the documents say X succeeded
 		}
 		if bindsQ && !an.bindsPlace(an.lang.ToSimplified(q.Folded), an.lang.ToSimplified(c.text)) {
-			if why.kind == missNone || why.kind == missFigure {
-				why = miss{kind: missPremise}
-			}
+			// The sentence names the place and says otherwise of it: that
+			// says more than another sentence's place or year.
+			why = miss{kind: missPremise}
 			continue // "海宁和平湖同属质量效益型试点" where 平湖 is 创新开放
 		}
 		if prem.contradictedBy(an.lang.ToSimplified(c.text)) {
