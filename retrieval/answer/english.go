@@ -18,7 +18,7 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 	if !q.English || c.noun == "" {
 		return c
 	}
-	words := strings.Fields(strings.TrimSuffix(strings.TrimPrefix(c.noun, "consecutive "), " in a row"))
+	words := strings.Fields(strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(c.noun, "consecutive "), " in a row"), "-", " "))
 	if len(words) == 1 && englishClassifiers[words[0]] != "" {
 		// "How many items": the measure word, not a noun to bind.
 		return counted{unit: englishClassifiers[words[0]], english: c.noun, count: c.count, share: c.share, money: c.money}
@@ -41,7 +41,9 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 			groups = append(groups, []string{w})
 		}
 	}
-	return counted{noun: strings.Join(zh, " "), unit: c.unit, english: c.noun, groups: groups, count: c.count, share: c.share, money: c.money}
+	// unbound: an English noun none of whose words the lexicon translated
+	// binds no figure; any number would be a guess.
+	return counted{noun: strings.Join(zh, " "), unit: c.unit, english: c.noun, groups: groups, count: c.count, share: c.share, money: c.money, unbound: len(groups) == 0}
 }
 
 // englishClassifiers are the English nouns that only count (how many
