@@ -242,6 +242,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	ending := endingQ.MatchString(q.Folded)
 	abolish := abolishQ.MatchString(q.Folded)
 	bindsQ := bindsQ.MatchString(an.lang.ToSimplified(q.Folded))
+	leadOrgs := an.leadOrgs(q, sc)
 	achieved := achievedQ.MatchString(an.lang.ToSimplified(q.Folded)) && !targetQ.MatchString(q.Folded)
 	if an.log.Enabled(context.Background(), slog.LevelDebug) {
 		an.log.Debug("question analysed", "folded", q.Folded, "expanded", q.Expanded, "unknown", q.UnknownBigrams(ix)+len(q.Unplaced), "total", ctotal)
@@ -270,6 +271,11 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		}
 		if whyQuestion && !an.statesPremise(q.Folded, c.text) {
 			continue // "why did X fail?" where the documents say X succeeded
+		}
+		if len(leadOrgs) > 0 && assistsOnly(taskNoteRe.FindString(an.lang.ToSimplified(c.text+c.note)), leadOrgs) {
+			// "puts the Commerce Commission in charge of…" where the note
+			// has it assist (市质量技监局牵头,市商务委配合).
+			return decline(miss{kind: missPremise})
 		}
 		if bindsQ && !an.bindsPlace(an.lang.ToSimplified(q.Folded), an.lang.ToSimplified(c.text)) {
 			// The sentence names the place and says otherwise of it: that
@@ -686,6 +692,54 @@ var numberedNameRe = regexp.MustCompile(`[一二两三四五六七八九十]+`)
 // endingQ spots a question about ending or cutting something: a premise
 // the evidence must state.
 var endingQ = regexp.MustCompile(`取消|废止|撤销|关停|关闭|停止|暂停|终止|叫停|\bshut(?:s|ting)? down\b|\bclos(?:e|es|ed|ing)\b|\babolish\w*|\bcancel\w*|\bscrap\w*|\bstop\w*|\bsuspend\w*|\beliminat\w*|\bterminat\w*|\bdiscontinu\w*`)
+
+// leadQ spots a question that says a body leads a task.
+var leadQ = regexp.MustCompile(`牵头|负责|主导|主抓|\bin charge\b|\bleads?\b|\bled by\b|\bresponsible for\b|\bheads?\b`)
+
+// leadOrgs are the bodies a question says lead a task (Simplified): the
+// organisations it names, or for an English question the Chinese names its
+// body words were translated into (Commerce Commission → 商务委).
+func (an *Answerer) leadOrgs(q *retrieval.Query, sc scope) []string {
+	if !leadQ.MatchString(q.Folded) || whoQ.MatchString(q.Folded) || whichQ.MatchString(q.Folded) {
+		return nil // "who leads…?" asserts nothing
+	}
+	if !q.English {
+		return sc.orgs
+	}
+	var out []string
+	for _, ex := range q.Expanded {
+		if !bodyWordRe.MatchString(ex.Source) {
+			continue
+		}
+		for _, t := range ex.Terms {
+			if retrieval.HanRunes(t) >= 3 {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// bodyWordRe finds the English words that name a government body.
+var bodyWordRe = regexp.MustCompile(`\b(?:commission|bureau|office|department|administration|ministry|committee)\b`)
+
+// assistsOnly reports whether a task's note (Simplified) has one of the
+// bodies assist (配合) and none of them lead (牵头).
+func assistsOnly(note string, bodies []string) bool {
+	i := strings.Index(note, "牵头")
+	if i < 0 {
+		return false
+	}
+	lead, rest := note[:i], note[i:]
+	assists := false
+	for _, b := range bodies {
+		if strings.Contains(lead, b) {
+			return false
+		}
+		assists = assists || strings.Contains(rest, b)
+	}
+	return assists && strings.Contains(rest, "配合")
+}
 
 // bindsQ spots a question that says a place was made or is something
 // (被列为…, 同属…, 作为…试点): the premise the place's clause must state.

@@ -234,7 +234,7 @@ func (an *Answerer) orgsOf(q *retrieval.Query) []string {
 			m = strings.TrimLeft(m, "一二两三四五六七八九十几多个项家名所位类种批")
 			// "开展省级试点的市县政府", "要跟国家部委": the name starts after
 			// the last particle or preposition.
-			if i := strings.LastIndexAny(m, "的跟和与同向对在把被让给及或"); i >= 0 {
+			if i := strings.LastIndexAny(m, "的跟和与同向对在把被让给及或由里将"); i >= 0 {
 				_, n := utf8.DecodeRuneInString(m[i:])
 				m = m[i+n:]
 			}

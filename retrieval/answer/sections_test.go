@@ -309,12 +309,15 @@ func TestAskEnglishPost(t *testing.T) {
 func TestCountDepartmentsAndCategories(t *testing.T) {
 	an := seeds(t)
 	tests := []struct{ q, want string }{ // want "" for a premise decline
-		{"2015方案里那个三年行动计划，一共几个部门牵头？", "9个"},  // the departments before 牵头, 市水务局(市海洋局) one
-		{"浙江到2025年「浙江製造」標準累計要發多少項？", "4000"}, // the quoted name is what is counted
-		{"上海的六大先导产业是哪些？", ""},                // the documents name 三大先导产业
-		{"浙江方案说标准化发展经费不纳入财政预算，那钱从哪儿来？", ""},  // the documents 纳入 it
-		{"平湖被列为质量效益型试点以后要做什么？", ""},          // 平湖 is 创新开放
-		{"海寧作為創新開放型試點，要重點推進哪些工作？", ""},       // 海宁 is 质量效益
+		{"2015方案里那个三年行动计划，一共几个部门牵头？", "9个"},                // the departments before 牵头, 市水务局(市海洋局) one
+		{"浙江到2025年「浙江製造」標準累計要發多少項？", "4000"},               // the quoted name is what is counted
+		{"上海的六大先导产业是哪些？", ""},                              // the documents name 三大先导产业
+		{"浙江方案说标准化发展经费不纳入财政预算，那钱从哪儿来？", ""},                // the documents 纳入 it
+		{"平湖被列为质量效益型试点以后要做什么？", ""},                        // 平湖 is 创新开放
+		{"海寧作為創新開放型試點，要重點推進哪些工作？", ""},                     // 海宁 is 质量效益
+		{"2015方案里由市商务委牵头的承担全国标委会秘书处工作要在哪年底前完成？", ""},       // 市商务委 assists
+		{"2015方案里由市质量技监局牵头的承担全国标委会秘书处工作要在哪年底前完成？", "2020"}, // it leads
+		{"The 2015 plan has the Municipal Commerce Commission lead the work on national technical committee secretariats. When must it be done?", ""},
 		{"海宁被列为什么类型的试点？", "海宁试点类型为质量效益"},
 		{"上海2015年的方案要求在哪一年以前全部废止推荐性地方标准？", ""}, // it 缩减s them
 		{"浙江方案里标准化发展经费怎么保障？", "财政预算"},
@@ -466,5 +469,26 @@ func TestAskedOrdinal(t *testing.T) {
 		if got := hanNumeral(n); got != want {
 			t.Errorf("hanNumeral(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+func TestAssistsOnly(t *testing.T) {
+	const note = "(市质量技监局牵头,市商务委、市绿化市容局配合,2020年底前完成)"
+	tests := []struct {
+		bodies []string
+		want   bool
+	}{
+		{[]string{"商务委"}, true},
+		{[]string{"质量技监局"}, false},
+		{[]string{"商务委", "质量技监局"}, false},
+		{[]string{"财政局"}, false}, // not in the note at all
+	}
+	for _, tt := range tests {
+		if got := assistsOnly(note, tt.bodies); got != tt.want {
+			t.Errorf("assistsOnly(%q) = %v, want %v", tt.bodies, got, tt.want)
+		}
+	}
+	if assistsOnly("(市财政局牵头,持续推进)", []string{"财政局"}) {
+		t.Error("assistsOnly with no 配合 = true")
 	}
 }
