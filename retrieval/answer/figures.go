@@ -482,6 +482,10 @@ var parenTailRe = regexp.MustCompile(`[(（][^()（）]{0,12}[)）]\s*$`)
 // and "ISO国际标准化会议基地(杭州)、ISO国际标准化培训基地(杭州)" make 2个. The
 // kind is the counted noun's last two characters; its names must stand in
 // an enumeration (、 和 及).
+// listOfKindRe finds items listed before 等 and their kind: 人工智能、生物医药、
+// 集成电路等|领域.
+var listOfKindRe = regexp.MustCompile(`([^，,。；;：:“”、]{1,12}(?:、[^，,。；;：:“”、]{1,12})+)等(\p{Han}{2})`)
+
 func (an *Answerer) countNamed(c counted, sentence string) (figure, bool) {
 	head := []rune(an.lang.ToSimplified(c.noun))
 	if len(head) < 2 || c.english != "" {
@@ -504,6 +508,16 @@ func (an *Answerer) countNamed(c counted, sentence string) (figure, bool) {
 			n = max(n, run)
 		} else {
 			run = 0
+		}
+	}
+	if n < 2 {
+		// "覆盖人工智能、生物医药、集成电路等领域": the items named before
+		// 等 and the kind.
+		prefix := string(head[:len(head)-2]) // 集成电路 of 集成电路领域: one item, not the kind
+		for _, m := range listOfKindRe.FindAllStringSubmatch(an.lang.ToSimplified(sentence), -1) {
+			if m[2] == kind && (c.unit == "" || c.unit == "个") && (prefix == "" || !strings.Contains(m[1], prefix)) {
+				n = max(n, strings.Count(m[1], "、")+1)
+			}
 		}
 	}
 	if n < 2 {
