@@ -119,6 +119,9 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	docs := newDocReader(ix)
 	an.withDocPlaces(&sc, docs, ev[:min(len(ev), 5)])
 	an.withFitting(&sc, ev[:min(len(ev), 5)])
+	if a, ok := an.extremeDeadline(docs, q, ev, sc); ok {
+		return a
+	}
 	// The sentence is chosen by what the question asks; the words naming
 	// where (place, year, kind of document) count toward the threshold only.
 	scopeTerms := an.scopeTokens(q, sc)
