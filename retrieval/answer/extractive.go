@@ -319,7 +319,10 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			continue
 		}
 		if quantity {
-			f, ok := an.pickFigure(q.Folded, noun, c.text, idf, false)
+			f, ok := an.extremeFigure(q.Folded, noun, c.text)
+			if !ok {
+				f, ok = an.pickFigure(q.Folded, noun, c.text, idf, false)
+			}
 			if !ok && len(q.Quoted) > 0 && noun.english == "" {
 				// 「浙江製造」標準累計要發多少項: the quoted name is what is counted.
 				f, ok = an.pickFigure(q.Folded, counted{noun: q.Quoted[0], unit: noun.unit, count: noun.count}, c.text, idf, false)

@@ -477,6 +477,43 @@ func englishDate(s string) (string, bool) {
 // parenTailRe is a parenthetical ending an item: 基地(杭州).
 var parenTailRe = regexp.MustCompile(`[(（][^()（）]{0,12}[)）]\s*$`)
 
+// extremeQ spots a question that asks which of several figures is the
+// largest or smallest ("哪一类数量最多", "which kind has the most").
+var extremeQ = regexp.MustCompile(`(?:哪|which)[^？?]{0,24}(最多|最少|最大|最小|最高|最低|\bmost\b|\bfewest\b|\bleast\b|\blargest\b|\bsmallest\b|\bhighest\b|\blowest\b)`)
+
+// extremeFigure answers "which of them is largest": of a sentence's counts
+// in one unit (two or more), the largest or smallest, with the words that
+// name it (浙江制造标准有377项).
+func (an *Answerer) extremeFigure(qFolded string, c counted, sentence string) (figure, bool) {
+	m := extremeQ.FindStringSubmatch(an.lang.ToSimplified(qFolded))
+	if m == nil {
+		return figure{}, false
+	}
+	smallest := strings.Contains("最少最小最低fewestleastsmallestlowest", m[1])
+	simp := an.lang.ToSimplified(sentence)
+	figs := figures(simp)
+	var pool []int
+	for k, f := range figs {
+		if f.kind == figCount && f.unit != "" && (c.unit == "" || an.lang.ToSimplified(f.unit) == c.unit) {
+			pool = append(pool, k)
+		}
+	}
+	if len(pool) < 2 || figs[pool[0]].unit != figs[pool[len(pool)-1]].unit {
+		return figure{}, false
+	}
+	value := func(k int) float64 { v, _ := strconv.ParseFloat(figs[k].value, 64); return v }
+	best := pool[0]
+	for _, k := range pool[1:] {
+		if smallest && value(k) < value(best) || !smallest && value(k) > value(best) {
+			best = k
+		}
+	}
+	before, _ := phraseAround(simp, figs, best)
+	f := figs[best]
+	f.text = strings.TrimSpace(before) + f.text
+	return f, true
+}
+
 // countNamed counts, for a "how many" question whose sentence states no
 // number, the things it names of the kind asked: "设在杭州的ISO基地有几个？"
 // and "ISO国际标准化会议基地(杭州)、ISO国际标准化培训基地(杭州)" make 2个. The

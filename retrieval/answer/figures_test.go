@@ -445,3 +445,23 @@ func TestYearsOf(t *testing.T) {
 		}
 	}
 }
+
+func TestExtremeFigure(t *testing.T) {
+	an := seeds(t)
+	const jiaxing = "截至目前,由嘉兴主导的国际标准有9项,国家标准有155项,浙江制造标准有377项"
+	tests := []struct {
+		q, sentence, want string // want "" for none
+	}{
+		{"嘉兴主导的三类标准里哪一类数量最多？有多少项？", jiaxing, "浙江制造标准有377项"},
+		{"哪一类最少？有几项？", jiaxing, "由嘉兴主导的国际标准有9项"},
+		{"Which kind has the most?", jiaxing, "浙江制造标准有377项"},
+		{"嘉兴主导了多少项国家标准？", jiaxing, ""},   // no superlative
+		{"哪一项最多？", "建设城市标准化试点20个以上", ""}, // one figure only
+	}
+	for _, tt := range tests {
+		f, ok := an.extremeFigure(an.lang.Fold(tt.q), counted{}, tt.sentence)
+		if got := map[bool]string{true: f.text}[ok]; got != tt.want {
+			t.Errorf("extremeFigure(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
