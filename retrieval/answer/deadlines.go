@@ -13,8 +13,8 @@ import (
 
 // extremeDeadlineQ spots a question about a work plan's first or last
 // deadline: "最晚完成期限是哪一年", "最早到期的是哪项任务", "which task has the
-// latest deadline?".
-var extremeDeadlineQ = regexp.MustCompile(`(?:最晚|最迟|最后|最早|最先)[^？?，,]{0,6}(?:期限|完成|到期|截止)|(?:期限|完成|到期)[^？?，,]{0,6}(?:最晚|最迟|最早)|\b(?:latest|earliest)\b[^?,]{0,24}\b(?:deadlines?|due|finish|complet)|\b(?:first|last|final)\s+deadline|\bdue\s+(?:first|last)\b`)
+// latest deadline?"; not "X最晚要在什么时候完成", which asks X's deadline.
+var extremeDeadlineQ = regexp.MustCompile(`(?:最晚|最迟|最后|最早|最先)的?(?:完成)?(?:期限|截止|到期)|(?:期限|截止时间|截止日期)最(?:晚|迟|早)|\b(?:latest|earliest)\b[^?,]{0,24}\b(?:deadlines?|due|finish|complet)|\b(?:first|last|final)\s+deadline|\bdue\s+(?:first|last)\b`)
 
 // latestRe tells a last-deadline question from a first-deadline one.
 var latestRe = regexp.MustCompile(`最晚|最迟|最后|latest|last|final`)

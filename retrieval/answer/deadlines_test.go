@@ -19,6 +19,7 @@ func TestExtremeDeadlineQ(t *testing.T) {
 		{"last year, how many tasks were completed", false, false},
 		{"what was finished first in 2015", false, false},
 		{"最后一项任务是什么", false, false},
+		{"调整联席会议成员最晚要在什么时候完成", false, false}, // one task's deadline
 	}
 	for _, tt := range tests {
 		m := extremeDeadlineQ.FindString(tt.q)
