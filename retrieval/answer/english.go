@@ -41,9 +41,7 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 			groups = append(groups, []string{w})
 		}
 	}
-	// unbound: an English noun none of whose words the lexicon translated
-	// binds no figure; any number would be a guess.
-	return counted{noun: strings.Join(zh, " "), unit: c.unit, english: c.noun, groups: groups, count: c.count, share: c.share, money: c.money, unbound: len(groups) == 0}
+	return counted{noun: strings.Join(zh, " "), unit: c.unit, english: c.noun, groups: groups, count: c.count, share: c.share, money: c.money}
 }
 
 // englishClassifiers are the English nouns that only count (how many

@@ -175,9 +175,6 @@ type counted struct {
 	// money is set when it asks for an amount of money: then only a sum
 	// in 元 answers.
 	money bool
-	// unbound is set for an English noun the lexicon could not translate:
-	// no figure is known to count it.
-	unbound bool
 }
 
 // moneyQ spots questions that ask for an amount of money.
@@ -317,9 +314,6 @@ func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf m
 	share := func(text string) float64 { return termShare(text, nounTerms) }
 	if len(c.groups) > 0 {
 		share = func(text string) float64 { return groupShare(text, c.groups) }
-	}
-	if c.unbound && !c.money {
-		return figure{}, false
 	}
 	figs := figures(simp)
 	best, bestScore, found := figure{}, -1.0, false
