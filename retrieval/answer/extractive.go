@@ -139,7 +139,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		}
 	}
 	content, ctotalContent := withoutScope(concepts, ctotal, scopeTerms)
-	wantDate := yearQ.MatchString(q.Folded)
+	wantDate := asksDate(q.Folded)
 	wantDay := wantDate && dayQ.MatchString(q.Folded)
 	// When an event was held may be a news page's date; a deadline never is.
 	eventDay := !deadlineQ.MatchString(q.Folded)

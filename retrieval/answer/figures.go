@@ -435,6 +435,21 @@ func isNumberRune(r rune) bool { return r >= '0' && r <= '9' || r == '.' || r ==
 // yearQ spots questions whose answer is a year or date.
 var yearQ = regexp.MustCompile(`哪一年|哪年|年份|起止年|时间跨度|哪个时期|what period|which period|what years|time span|何年|哪些年|什么时候|啥时候|几时|何时|几月|哪天|哪一天|截止时间|截止日期|期限|时限|什么时间前|what year|which year|\bwhen\b|what date|deadline|by when|which day|what day`)
 
+// whenClauseRe finds an English "when" that opens a clause of the question
+// rather than asking: "When Zhejiang talks about X, what kind of…?".
+var whenClauseRe = regexp.MustCompile(`\bwhen\b[^?]*,\s*(?:what|which|who|whom|how|where|why|does|do|did|is|are|can)\b`)
+
+// asksDate reports whether a question (folded) asks for a date or year.
+func asksDate(folded string) bool {
+	if !yearQ.MatchString(folded) {
+		return false
+	}
+	if whenClauseRe.MatchString(folded) {
+		return yearQ.MatchString(whenClauseRe.ReplaceAllString(folded, ""))
+	}
+	return true
+}
+
 // listQ spots questions that ask for several things ("分为哪几个阶段").
 var listQ = regexp.MustCompile(`哪几|哪些|有哪|which|what are`)
 

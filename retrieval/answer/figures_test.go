@@ -464,3 +464,22 @@ func TestExtremeFigure(t *testing.T) {
 		}
 	}
 }
+
+func TestAsksDate(t *testing.T) {
+	tests := []struct {
+		q    string
+		want bool
+	}{
+		{"when was the notice issued?", true},
+		{"by when must the task be finished?", true},
+		{"when zhejiang talks about unblocking channels, what kind of institutions does it want to build?", false},
+		{"when the plan was issued, which year did it name as its deadline?", true},
+		{"上海行动计划是什么时候发布的？", true},
+		{"上海行动计划有哪些任务？", false},
+	}
+	for _, tt := range tests {
+		if got := asksDate(tt.q); got != tt.want {
+			t.Errorf("asksDate(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}
