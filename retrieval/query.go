@@ -196,7 +196,7 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 		if r, _ := utf8.DecodeRuneInString(name); strings.ContainsRune("一二两三四五六七八九十百千", r) {
 			continue
 		}
-		if n := utf8.RuneCountInString(name); n >= 2 && n <= 16 {
+		if n := utf8.RuneCountInString(name); n >= 2 && (n <= 16 || hanRunes(name) == 0 && n <= 60) {
 			q.Quoted = appendNew(q.Quoted, name)
 		}
 		if hanRunes(name) >= 2 && !ix.lex.hasAll(tokens(nil, name)) {
@@ -222,7 +222,7 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 }
 
 // quotedRe finds a quoted name in a folded question: “…”, 「…」, "…".
-var quotedRe = regexp.MustCompile(`[“「『"]([^”」』"]{1,30})[”」』"]`)
+var quotedRe = regexp.MustCompile(`[“「『"]([^”」』"]{1,60})[”」』"]`)
 
 // draftingFormulas are the fixed wordings Chinese laws and regulations
 // answer some questions in: what a term means (本法所称…是指), when it takes

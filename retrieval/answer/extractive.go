@@ -248,7 +248,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	leadOrgs := an.leadOrgs(q, sc)
 	achieved := achievedQ.MatchString(an.lang.ToSimplified(q.Folded)) && !targetQ.MatchString(q.Folded)
 	if an.log.Enabled(context.Background(), slog.LevelDebug) {
-		an.log.Debug("question analysed", "folded", q.Folded, "expanded", q.Expanded, "unknown", q.UnknownBigrams(ix)+len(q.Unplaced), "total", ctotal)
+		an.log.Debug("question analysed", "folded", q.Folded, "quoted", q.Quoted, "expanded", q.Expanded, "unknown", q.UnknownBigrams(ix)+len(q.Unplaced), "total", ctotal)
 		for _, i := range order[:min(len(order), 5)] {
 			c := &cands[i]
 			an.log.Debug("candidate sentence", "score", c.score, "cover", c.cover, "need", need, "chunk", ev[c.ev].Chunk.ID, "text", c.text)

@@ -151,8 +151,33 @@ func (an *Answerer) quotesHeading(q *retrieval.Query, heading string) bool {
 		if n >= 4 && (strings.Contains(h, name) && 5*n >= 3*retrieval.HanRunes(h) || strings.Contains(name, h)) {
 			return true
 		}
+		if n == 0 && q.English && an.translatesTo(q, name, h) {
+			return true
+		}
 	}
 	return false
+}
+
+// translatesTo reports whether an English name the question quotes
+// ("building a modern industrial standard system") is a heading (folded):
+// at least two of its translated words, and three in four of them, are
+// in the heading (构建现代化产业标准体系).
+func (an *Answerer) translatesTo(q *retrieval.Query, name, heading string) bool {
+	name = strings.ToLower(name)
+	words, found := 0, 0
+	for _, ex := range q.Expanded {
+		if !strings.Contains(name, ex.Source) {
+			continue
+		}
+		words++
+		for _, t := range ex.Terms {
+			if strings.Contains(heading, an.lang.Fold(t)) {
+				found++
+				break
+			}
+		}
+	}
+	return words >= 2 && 4*found >= 3*words
 }
 
 // quotesLabels reports whether the question quotes what most of the

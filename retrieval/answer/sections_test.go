@@ -107,10 +107,11 @@ func leadOf(s string) string {
 func TestAskLeads(t *testing.T) {
 	an := seeds(t)
 	tests := []struct{ q, want string }{
-		{"据新闻发布会介绍，上海要通过标准化推动产业实现哪两件事？", "通过标准化推动产业协同发展"},                                            // where it was said does not choose the sentence
-		{"长三角对标研究中心将和哪个平台对接？", "同时"},                                                                 // 该中心 is the centre the sentence before names
-		{"关于嘉兴标准化创新发展省级试点的这篇报道，记者是谁？", "郑小梅"},                                                        // the byline
-		{"Where does Jiaxing rank in Zhejiang for advanced standards per million people?", "second"}, // a rank
+		{"据新闻发布会介绍，上海要通过标准化推动产业实现哪两件事？", "通过标准化推动产业协同发展"},                                                                // where it was said does not choose the sentence
+		{"长三角对标研究中心将和哪个平台对接？", "同时"},                                                                                     // 该中心 is the centre the sentence before names
+		{`Which numbered items does Zhejiang list under "building a modern industrial standard system"?`, "加强数字经济标准化建设"}, // an English name of a heading
+		{"关于嘉兴标准化创新发展省级试点的这篇报道，记者是谁？", "郑小梅"},                                                                            // the byline
+		{"Where does Jiaxing rank in Zhejiang for advanced standards per million people?", "second"},                     // a rank
 		{"When did the CPC Central Committee and the State Council issue the National Standardization Development Outline?", "October 2021"},
 		{"By 2025, how many items does Zhejiang aim to get onto the national enterprise standard forerunner lists?", "50"},
 		{"完善市标准化推进专项资金等扶持政策要求在何时前完成？", "2017年"},                                                            // the task's note
