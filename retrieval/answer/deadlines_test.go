@@ -37,6 +37,8 @@ func TestAskExtremeDeadline(t *testing.T) {
 		{"上海2015年工作方案中最晚的完成期限是哪年？", "2020年底前"},
 		{"上海2015年工作方案里哪项任务最早到期？", "2015年底前"},
 		{"Which task of Shanghai's 2015 work plan has the earliest deadline?", "By the end of 2015"},
+		{"上海2015年工作方案里哪些任务要在2019年底前完成？", "2019年底前"},
+		{"Which tasks of Shanghai's 2015 work plan are due by the end of 2017?", "By the end of 2017"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -48,5 +50,25 @@ func TestAskExtremeDeadline(t *testing.T) {
 				t.Errorf("Ask(%q) = %q (%d citations); want it to lead with %q", tt.q, a.Text, len(a.Citations), tt.want)
 			}
 		})
+	}
+}
+
+func TestDueByQ(t *testing.T) {
+	tests := []struct{ q, want string }{
+		{"哪几项要求2019年底前完成", "2019"},
+		{"哪些任务2017年6月底前到期", "2017"},
+		{"which tasks are due by the end of 2017", "2017"},
+		{"what must be finished by 2020", "2020"},
+		{"2019年发布了哪些标准", ""},
+	}
+	for _, tt := range tests {
+		m := dueByQ.FindStringSubmatch(tt.q)
+		got := ""
+		if m != nil {
+			got = m[1] + m[3] + m[4] + m[5]
+		}
+		if got != tt.want {
+			t.Errorf("dueByQ(%q) = %q, want %q", tt.q, got, tt.want)
+		}
 	}
 }
