@@ -171,6 +171,10 @@ var docKinds = []struct {
 	{"measures", []string{"办法", "措施"}},
 }
 
+// namedDocAfterRe finds what follows a kind of document that a question
+// names as where the answer is: 里, 中, 提出, 要求, 的….
+var namedDocAfterRe = regexp.MustCompile(`^(?:》)?\s*(?:里|中|上|内|提出|提到|要求|规定|明确|指出|说|称|写|的|对|把|将|在|为|有|是否|还|要|计划|打算|希望)`)
+
 // namedKindRe finds the kinds of document a question names.
 var namedKindRe = regexp.MustCompile(docKindAlternatives)
 
@@ -201,8 +205,13 @@ func (an *Answerer) scopeOf(q *retrieval.Query) scope {
 	for _, m := range titleRe.FindAllStringSubmatch(f, -1) {
 		sc.titles = append(sc.titles, strings.TrimSpace(m[1]))
 	}
-	for _, k := range namedKindRe.FindAllString(f, -1) {
-		sc.namedKinds = appendStr(sc.namedKinds, k)
+	for _, m := range namedKindRe.FindAllStringSubmatchIndex(f, -1) {
+		// "试点工作方案里…", "方案提出…": the document the answer is in; not
+		// "是什么配套方案？", a kind of thing the answer names.
+		k, rest := f[m[0]:m[1]], f[m[1]:]
+		if retrieval.HanRunes(k) == 0 || namedDocAfterRe.MatchString(rest) {
+			sc.namedKinds = appendStr(sc.namedKinds, k)
+		}
 	}
 	sc.cumulative = cumulativeQ.MatchString(f)
 	sc.plans = fiveYearRe.MatchString(f)
