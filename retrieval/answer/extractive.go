@@ -331,6 +331,9 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 				f, ok = an.countNamed(noun, c.text)
 			}
 			if !ok {
+				f, ok = countActors(an.lang.ToSimplified(q.Folded), an.lang.ToSimplified(c.text))
+			}
+			if !ok {
 				f, ok = countDepartments(q.Folded, an.lang.ToSimplified(c.text+c.note))
 			}
 			if !ok {
@@ -516,6 +519,50 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		fmt.Fprintf(&b, "\n“%s”[%d]", an.lang.ToSimplified(withFollowing(ev, m)), n)
 	}
 	return Answer{Text: an.inScript(q.Script, b.String()), Short: an.inScript(q.Script, short), Answered: true, Citations: cites, Path: PathExtractive}
+}
+
+// actorVerbRe finds the verbs whose subjects a "how many people" question
+// counts: 出席, 参加….
+var actorVerbRe = regexp.MustCompile(`(?:共同|一同|一起)?(?:出席|参加|参与|列席|入选)|\battend\w*|\bparticipat\w*`)
+
+// actorsQ spots a question that counts people or bodies doing something.
+var actorsQ = regexp.MustCompile(`几位|几个人|几名|多少人|多少位|多少名|how many (?:people|persons|officials|officers|leaders|heads|speakers|participants)`)
+
+// actorVerbZh maps the English verbs of actorVerbRe to the documents' words.
+var actorVerbZh = map[string]string{"attend": "出席", "participat": "参加"}
+
+// countActors answers "共有几位负责人一同出席？" from the sentence's list of
+// people before the verb: "市市场监管局局长陈学军、市商务委副主任刘敏…共同出席"
+// → 4.
+func countActors(qSimp, simp string) (figure, bool) {
+	v := actorVerbRe.FindString(qSimp)
+	if v == "" || !actorsQ.MatchString(qSimp) {
+		return figure{}, false
+	}
+	for en, zh := range actorVerbZh {
+		if strings.HasPrefix(v, en) {
+			v = zh
+		}
+	}
+	v = strings.TrimLeft(v, "共同一起")
+	i := strings.Index(simp, v)
+	if i < 0 {
+		return figure{}, false
+	}
+	list := simp[:i]
+	if k := strings.LastIndexAny(list, "，,；;。"); k >= 0 {
+		list = list[k+1:]
+	}
+	for _, w := range []string{"共同", "一同", "一起", "等"} {
+		list = strings.TrimSuffix(list, w)
+	}
+	// Split at 、 only: 和 stands inside names too (市住房和城乡建设管理委).
+	items := strings.FieldsFunc(list, func(r rune) bool { return r == '、' })
+	if len(items) < 2 {
+		return figure{}, false
+	}
+	n := strconv.Itoa(len(items))
+	return figure{text: n + "位", value: n, unit: "位", kind: figCount}, true
 }
 
 // departmentsQ spots "how many departments lead (or assist)" questions.

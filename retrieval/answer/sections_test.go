@@ -496,3 +496,19 @@ func TestAssistsOnly(t *testing.T) {
 		t.Error("assistsOnly with no 配合 = true")
 	}
 }
+
+func TestCountActors(t *testing.T) {
+	const s = "上海副市长陈通介绍相关情况，市市场监管局局长陈学军、市商务委副主任刘敏、市民政局副局长沈敏、市经济信息化委总工程师张宏韬共同出席新闻发布会"
+	tests := []struct{ q, sentence, want string }{
+		{"共有几位负责人一同出席发布会？", s, "4位"},
+		{"how many officials attended the press conference?", s, "4位"},
+		{"有几位负责人回答了提问？", s, ""},                // no 出席 asked
+		{"几位负责人出席了？", "市住房和城乡建设管理委主任出席会议", ""}, // one, whose name holds 和
+	}
+	for _, tt := range tests {
+		f, ok := countActors(tt.q, tt.sentence)
+		if got := map[bool]string{true: f.text}[ok]; got != tt.want {
+			t.Errorf("countActors(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
