@@ -378,7 +378,9 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		// An enumeration's lead-in is a sentence, which matches words more
 		// easily than a heading: it answers over a sentence only when the
 		// question counts parts.
-		if pa, match, enum, ok := an.partsAnswer(docs, q, ev, sc, content); ok && match >= minPartsMatch &&
+		pa, match, enum, ok := an.partsAnswer(docs, q, ev, sc, content)
+		an.log.Debug("parts", "ok", ok, "match", match, "enumeration", enum)
+		if ok && match >= minPartsMatch &&
 			(best == nil || countedPartsQ.MatchString(q.Folded) || !enum && match >= 0.8 && match > best.cover) {
 			return pa
 		}
@@ -1253,14 +1255,20 @@ func (an *Answerer) lacksOrdinal(docs *docReader, ev []retrieval.Evidence, n int
 // where, not what.
 func (an *Answerer) sourceTokens(q *retrieval.Query) map[string]bool {
 	set := make(map[string]bool)
-	m := sourceOpeningRe.FindString(q.Folded)
-	if m == "" {
-		return set
-	}
 	add := func(s string) {
 		for _, t := range retrieval.Tokens(nil, an.lang.Fold(s)) {
 			set[t] = true
 		}
+	}
+	if !q.English {
+		// "新闻发布会介绍的…", "嘉兴那篇报道里…": the medium, anywhere.
+		for _, m := range sourceMediumRe.FindAllString(an.lang.ToSimplified(q.Folded), -1) {
+			add(m)
+		}
+	}
+	m := sourceOpeningRe.FindString(q.Folded)
+	if m == "" {
+		return set
 	}
 	if !q.English {
 		add(m)
@@ -1275,6 +1283,10 @@ func (an *Answerer) sourceTokens(q *retrieval.Query) map[string]bool {
 	}
 	return set
 }
+
+// sourceMediumRe finds where a Chinese question says the answer was said:
+// 新闻发布会上, 那篇报道里, 新闻稿中.
+var sourceMediumRe = regexp.MustCompile(`(?:新闻发布会|发布会|新闻稿|通稿|报道|文章)(?:上|里|中)?(?:介绍|提到|所说)?`)
 
 // sourceOpeningRe finds a question's opening that names where the answer is
 // said: 新闻发布会上说，…, 据报道，…, according to the Jiaxing report, ….

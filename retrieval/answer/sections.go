@@ -3,6 +3,7 @@ package answer
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -90,6 +91,8 @@ func partGroups(chunks []knowledge.Chunk) []*partGroup {
 // lexicon has no Chinese for ("list", "set out") are the question's
 // grammar here more often than a subject the documents lack.
 func (an *Answerer) partsAnswer(docs *docReader, q *retrieval.Query, ev []retrieval.Evidence, sc scope, content []concept) (a Answer, match float64, enumeration, ok bool) {
+	// What counts parts ("分为哪四个方面") is not what they are of.
+	content = slices.DeleteFunc(slices.Clone(content), func(c concept) bool { return isScopeConcept(c, partsWords) || c.countsParts() })
 	var total float64
 	for _, c := range content {
 		if !c.isNumber() {
@@ -138,6 +141,22 @@ func (an *Answerer) partsAnswer(docs *docReader, q *retrieval.Query, ev []retrie
 	}
 	return an.partsText(q, best, ev), best.score, best.depth < 0, true
 }
+
+// countsParts reports whether every term of a concept holds a numeral or
+// a measure word (四个, 个方 of 哪四个方面): the count, not the parts.
+func (c concept) countsParts() bool {
+	for _, alt := range c.alts {
+		for _, t := range alt {
+			if !strings.ContainsAny(t, "一二两三四五六七八九十几个项类点条") {
+				return false
+			}
+		}
+	}
+	return len(c.alts) > 0
+}
+
+// partsWords are the terms a question counts parts with: 分为, 方面, 部分.
+var partsWords = tokenSetOf(retrieval.Tokens(nil, "分为 方面 部分 包括 内容 分别 具体 几点 哪几点"))
 
 // quotesHeading reports whether the question quotes the heading: most of
 // its words, numbering aside.
