@@ -196,6 +196,9 @@ var (
 	leadIn = []string{"一共有", "共有", "总共", "一共", "累计", "共", "有", "是", "为", "达到", "达"}
 )
 
+// timeTailRe finds a time phrase that ends a counted noun: 到2025年, 2021年底.
+var timeTailRe = regexp.MustCompile(`(?:到|在|于|截至)?(?:19|20)\d{2}年(?:底|前|末)?$`)
+
 // genericCounted are the nouns that name a figure, not what it counts.
 var genericCounted = map[string]bool{"目标": true, "数量": true, "数目": true, "总数": true, "规模": true, "指标": true, "数字": true, "总量": true}
 
@@ -246,6 +249,11 @@ func countedNounOf(folded string) counted {
 	}
 	// 国家标准有多少项: it comes before, after the last 的 or verb phrase.
 	before := folded[:loc[0]]
+	for _, w := range leadIn {
+		before = strings.TrimSuffix(before, w)
+	}
+	// "比率到2025年达到多少": the time is no part of the noun.
+	before = timeTailRe.ReplaceAllString(before, "")
 	for _, w := range leadIn {
 		before = strings.TrimSuffix(before, w)
 	}

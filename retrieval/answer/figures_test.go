@@ -116,6 +116,7 @@ func TestPickFigure(t *testing.T) {
 		{"市财政安排了多少资金支持试点？", "市财政安排专项资金500万元，支持50个试点项目", "500万元", true},
 		// A target, a number or a scale of something counts the thing.
 		{"到2025年参与制修订国际标准的目标是多少项？", "牵头和参与制修订国际标准30项以上,主导制定国家标准300项以上", "30项", true},
+		{"科技计划项目形成标准研究成果的比率到2025年达到多少？", "共性关键技术和应用类科技计划项目形成标准研究成果的比率达到60%以上,培育企业标准领跑者50项", "60%", true}, // the year is no part of the noun
 		// An issuing number's serial is no count.
 		{"How many departments issued the plan?", "为贯彻国务院印发的《深化标准化工作改革方案》(国发〔2015〕13号)", "", false},
 	}
