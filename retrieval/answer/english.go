@@ -21,7 +21,7 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 	words := strings.Fields(strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(c.noun, "consecutive "), " in a row"), "-", " "))
 	if len(words) == 1 && englishClassifiers[words[0]] != "" {
 		// "How many items": the measure word, not a noun to bind.
-		return counted{unit: englishClassifiers[words[0]], english: c.noun, count: c.count, share: c.share, money: c.money}
+		return counted{unit: englishClassifiers[words[0]], english: c.noun, count: c.count, share: c.share, money: c.money, subset: c.subset}
 	}
 	var zh []string
 	var groups [][]string // one per English word or phrase: its alternatives
@@ -41,7 +41,7 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 			groups = append(groups, []string{w})
 		}
 	}
-	return counted{noun: strings.Join(zh, " "), unit: c.unit, english: c.noun, groups: groups, count: c.count, share: c.share, money: c.money}
+	return counted{noun: strings.Join(zh, " "), unit: c.unit, english: c.noun, groups: groups, count: c.count, share: c.share, money: c.money, subset: c.subset}
 }
 
 // englishClassifiers are the English nouns that only count (how many

@@ -175,6 +175,10 @@ type counted struct {
 	// money is set when it asks for an amount of money: then only a sum
 	// in 元 answers.
 	money bool
+	// subset is set when it asks for a part of a total the question states
+	// (22个试点项目中养老服务类的): only a count bound to the part answers,
+	// not a list of such things nor a number of categories (三大).
+	subset bool
 }
 
 // moneyQ spots questions that ask for an amount of money.
@@ -196,6 +200,14 @@ var (
 	leadIn = []string{"一共有", "共有", "总共", "一共", "累计", "共", "有", "是", "为", "达到", "达"}
 )
 
+// subsetZhRe and subsetEnRe find a question about a part of a total it
+// states: 22个国家级试点项目中|养老服务类的|有几个; of the 115 international
+// standards, how many are in|the integrated circuit|field.
+var (
+	subsetZhRe = regexp.MustCompile(`(\d+|[两二三四五六七八九十百]+)(?:个|项|名|家|所|位)([^，,？?。]{1,20}?)(?:中|里|当中|之中)[，,]?\s*([^，,？?。]{0,4}?)([^，,？?。]{2,16}?)(?:的)?(?:有|占|是)?(?:多少|几)(个|项|名|家|所|位)?`)
+	subsetEnRe = regexp.MustCompile(`\bof (?:the|its|these|those) (\d+) ([\w\s/-]+?),? how many (?:of them )?(?:are|were|is|was|concern|cover)?\s*(?:in|for|about|on|from)?\s*(?:the )?([\w\s/-]+?)(?:\s+(?:field|sector|area|domain|industry|category))?\?`)
+)
+
 // timeTailRe finds a time phrase that ends a counted noun: 到2025年, 2021年底.
 var timeTailRe = regexp.MustCompile(`(?:到|在|于|截至)?(?:19|20)\d{2}年(?:底|前|末)?$`)
 
@@ -211,6 +223,14 @@ func countedNoun(folded string) counted {
 
 func countedNounOf(folded string) counted {
 	share := shareQ.MatchString(folded)
+	// "117个秘书处里，制造业领域的有多少个", "Of the 115 standards, how many are
+	// in the integrated circuit field?": the part asked, not the whole.
+	if m := subsetZhRe.FindStringSubmatch(folded); m != nil && !share {
+		return counted{noun: strings.TrimSuffix(strings.TrimSuffix(m[4], "的"), "类"), unit: m[5], count: true, subset: true}
+	}
+	if m := subsetEnRe.FindStringSubmatch(folded); m != nil && !share {
+		return counted{noun: m[3], count: true, subset: true}
+	}
 	// "how many group (association) standards": a gloss in brackets is
 	// part of the noun.
 	en := strings.Join(strings.Fields(strings.NewReplacer("(", " ", ")", " ").Replace(folded)), " ")
@@ -339,6 +359,8 @@ func (an *Answerer) pickFigure(qFolded string, c counted, sentence string, idf m
 			continue // "what share" is answered by a percentage
 		case c.money && !strings.Contains(f.unit, "元"):
 			continue // "how much money" is answered by a sum of money
+		case c.subset && f.unit == "大":
+			continue // 三大先导产业 counts kinds, not the part asked
 		}
 		var score float64
 		if len(nounTerms) > 0 && !c.money { // a sum in 元 is what money counts
@@ -542,7 +564,7 @@ var listOfKindRe = regexp.MustCompile(`([^，,。；;：:“”、]{1,12}(?:、[
 
 func (an *Answerer) countNamed(c counted, sentence string) (figure, bool) {
 	head := []rune(an.lang.ToSimplified(c.noun))
-	if len(head) < 2 || c.english != "" {
+	if len(head) < 2 || c.english != "" || c.subset {
 		return figure{}, false
 	}
 	kind := string(head[len(head)-2:])
