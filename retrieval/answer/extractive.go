@@ -829,7 +829,26 @@ type premise struct {
 	// (五梁十柱) and the patterns that find them with any numbers.
 	names     []string
 	skeletons []*regexp.Regexp
+	// counted are the numbers of kinds an English question states: 5
+	// of 科创高地 for "the five sci-tech innovation highlands".
+	counted []countedKind
 }
+
+// countedKind is a number of kinds of a thing (a Chinese term).
+type countedKind struct {
+	n    int
+	term string
+}
+
+// englishCategoryRe finds a number of kinds in an English question: "the
+// five … highlands".
+var englishCategoryRe = regexp.MustCompile(`\b(two|three|four|five|six|seven|eight|nine|ten)\s+((?:[\w-]+\s+){0,3}[\w-]+)`)
+
+// categoryEndRe ends the noun phrase of a number of kinds.
+var categoryEndRe = regexp.MustCompile(`\s(?:of|in|for|that|which|does|do|did|is|are|has|have|under|from|to|by|at|on|with)\b`)
+
+// kindCountRe finds the numeral of 三大…, 四个… just before a term.
+var kindCountRe = regexp.MustCompile(`([二两三四五六七八九十][一二两三四五六七八九十]*)(?:大|个|类|项)\p{Han}{0,4}$`)
 
 // action is a verb the question says is done to an object: a sentence
 // that says its opposite (said) of the same object, within reach bytes
@@ -853,6 +872,26 @@ func (an *Answerer) premiseOf(q *retrieval.Query) premise {
 			// “五梁十柱”: the same name with other numbers (四梁八柱).
 			p.names = append(p.names, m[1]+m[2])
 			p.skeletons = append(p.skeletons, regexp.MustCompile(numberedNameRe.ReplaceAllString(regexp.QuoteMeta(m[1]+m[2]), "[一二两三四五六七八九十]+")))
+		}
+	}
+	if q.English {
+		// "the five sci-tech innovation highlands" where the documents have
+		// 三大科创高地: a number of kinds, said in English.
+		for _, m := range englishCategoryRe.FindAllStringSubmatch(q.Folded, -1) {
+			phrase := m[2]
+			if i := categoryEndRe.FindStringIndex(phrase); i != nil {
+				phrase = phrase[:i[0]] // "three qualities| of a country"
+			}
+			for _, ex := range q.Expanded {
+				if !strings.Contains(phrase, ex.Source) {
+					continue
+				}
+				for _, t := range ex.Terms {
+					if retrieval.HanRunes(t) >= 2 {
+						p.counted = append(p.counted, countedKind{englishNumbers[m[1]], t})
+					}
+				}
+			}
 		}
 	}
 	qs := an.lang.ToSimplified(q.Folded)
@@ -898,6 +937,27 @@ const notVerbAfter = "同断少足仅但过论管如久良然变妨可得是要�
 func (p premise) contradictedBy(simp string) bool {
 	if p.numbersOtherwise(simp) {
 		return true
+	}
+	for _, c := range p.counted {
+		// 三大科创高地 for "the five … highlands"; but where the sentence
+		// also counts five of them, it does not contradict.
+		same, other := false, false
+		for off := 0; ; {
+			i := strings.Index(simp[off:], c.term)
+			if i < 0 {
+				break
+			}
+			before := []rune(simp[:off+i])
+			if m := kindCountRe.FindStringSubmatch(string(before[max(0, len(before)-8):])); m != nil {
+				if n, ok := hanValue(m[1]); ok {
+					same, other = same || n == c.n, other || n != c.n
+				}
+			}
+			off += i + len(c.term)
+		}
+		if other && !same {
+			return true
+		}
 	}
 	for _, c := range p.categories {
 		if strings.Contains(simp, c[0]+c[1]) {

@@ -327,10 +327,12 @@ func TestCountDepartmentsAndCategories(t *testing.T) {
 		{"浙江方案里标准化发展经费怎么保障？", "财政预算"},
 		{"浙江试点的第四阶段安排在哪一年？", ""}, // three phases
 		{"浙江试点的第二阶段安排在哪一年？", "2024"},
-		{"第84届IEC大会由谁承办？", ""},                    // the documents name the 83rd
-		{"2015年的工作方案把企业产品标准的备案管理扩大到了哪些领域？", ""},   // the documents 取消 it
-		{"浙江方案的公共服务“八优享”标准体系包括哪些？", ""},           // the documents' 七优享
-		{"上海行动计划要推动构建的“三梁六柱”是什么？", ""},            // the documents' 四梁八柱
+		{"第84届IEC大会由谁承办？", ""},                                                        // the documents name the 83rd
+		{"2015年的工作方案把企业产品标准的备案管理扩大到了哪些领域？", ""},                                       // the documents 取消 it
+		{"浙江方案的公共服务“八优享”标准体系包括哪些？", ""},                                               // the documents' 七优享
+		{"上海行动计划要推动构建的“三梁六柱”是什么？", ""},                                                // the documents' 四梁八柱
+		{"Which four sci-tech innovation highlands does Zhejiang want to build?", ""}, // the documents' 三大科创高地
+		{"Which three sci-tech innovation highlands does Zhejiang want to build?", "The source says"},
 		{"把标准化工作纳入技术基础“十三五”规划要在什么时间前完成？", "2015"}, // “十三五” is a plan's name, all numerals
 		{"浙江方案的公共服务“七优享”标准体系包括哪些？", "构建公共服务"},
 		{"2015方案里，出台卫生计生、公共文化等领域地方标准由几个局牵头？", "4个"},
