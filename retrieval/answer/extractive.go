@@ -246,6 +246,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	abolish := abolishQ.MatchString(q.Folded)
 	bindsQ := bindsQ.MatchString(an.lang.ToSimplified(q.Folded))
 	leadOrgs := an.leadOrgs(q, sc)
+	contact := contactAsked(an.lang.ToSimplified(q.Folded))
 	achieved := achievedQ.MatchString(an.lang.ToSimplified(q.Folded)) && !targetQ.MatchString(q.Folded)
 	if an.log.Enabled(context.Background(), slog.LevelDebug) {
 		an.log.Debug("question analysed", "folded", q.Folded, "quoted", q.Quoted, "expanded", q.Expanded, "unknown", q.UnknownBigrams(ix)+len(q.Unplaced), "total", ctotal)
@@ -355,6 +356,12 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 				why = miss{kind: missFigure}
 			}
 			continue // "where does it rank" is answered by a rank
+		}
+		if contact != nil && !contact.MatchString(an.lang.ToSimplified(c.text+c.note)) {
+			if why.kind == missNone {
+				why = miss{kind: missFigure}
+			}
+			continue // "哪个网站", "what's the phone number" is answered by one
 		}
 		if person && an.personName(c.text, q, idf) == "" {
 			if why.kind == missNone {
@@ -747,6 +754,24 @@ var numberedNameRe = regexp.MustCompile(`[一二两三四五六七八九十]+`)
 // endingQ spots a question about ending or cutting something: a premise
 // the evidence must state.
 var endingQ = regexp.MustCompile(`取消|废止|撤销|关停|关闭|停止|暂停|终止|叫停|\bshut(?:s|ting)? down\b|\bclos(?:e|es|ed|ing)\b|\babolish\w*|\bcancel\w*|\bscrap\w*|\bstop\w*|\bsuspend\w*|\beliminat\w*|\bterminat\w*|\bdiscontinu\w*`)
+
+// contactKinds are the contact details a question may ask for, each with
+// what states one in a sentence (Simplified).
+var contactKinds = []struct{ asked, stated *regexp.Regexp }{
+	{regexp.MustCompile(`网站|网址|\bwebsites?\b|\burls?\b|\bweb ?page\b`), regexp.MustCompile(`https?://|www\.|\.(?:cn|com|gov|org|net)\b`)},
+	{regexp.MustCompile(`电话|热线|手机|\bphone\b|\btelephone\b|\bhotline\b`), regexp.MustCompile(`\d{3,4}[-－—]\d{7,8}|\d{8}|1\d{10}|12345`)},
+	{regexp.MustCompile(`邮箱|电子邮件|\be-?mail\b`), regexp.MustCompile(`@`)},
+}
+
+// contactAsked is what states the contact detail a question asks for, or nil.
+func contactAsked(qSimp string) *regexp.Regexp {
+	for _, k := range contactKinds {
+		if k.asked.MatchString(qSimp) {
+			return k.stated
+		}
+	}
+	return nil
+}
 
 // leadQ spots a question that says a body leads a task.
 var leadQ = regexp.MustCompile(`牵头|负责|主导|主抓|\bin charge\b|\bleads?\b|\bled by\b|\bresponsible for\b|\bheads?\b`)

@@ -114,6 +114,7 @@ func TestPickFigure(t *testing.T) {
 		// "How much money" is answered by a sum in 元.
 		{"How much money will Zhejiang set aside for the pilot?", "新增入驻浙江的国际和全国标准化技术组织3个", "", false},
 		{"市财政安排了多少资金支持试点？", "市财政安排专项资金500万元，支持50个试点项目", "500万元", true},
+		{"How much of a subsidy does a company get for leading a standard?", "截至2021年底,上海共牵头制定国际标准115项", "", false},
 		// A target, a number or a scale of something counts the thing.
 		{"到2025年参与制修订国际标准的目标是多少项？", "牵头和参与制修订国际标准30项以上,主导制定国家标准300项以上", "30项", true},
 		{"科技计划项目形成标准研究成果的比率到2025年达到多少？", "共性关键技术和应用类科技计划项目形成标准研究成果的比率达到60%以上,培育企业标准领跑者50项", "60%", true}, // the year is no part of the noun

@@ -514,3 +514,26 @@ func TestCountActors(t *testing.T) {
 		}
 	}
 }
+
+func TestContactAsked(t *testing.T) {
+	tests := []struct {
+		q, sentence string
+		asks, holds bool
+	}{
+		{"企业标准自我声明公开要在哪个网站上操作？", "建立企业标准自我声明公开和监督制度。", true, false},
+		{"申报网址是什么？", "登录www.example.gov.cn申报。", true, true},
+		{"what is the hotline of the bureau?", "咨询热线：021-12345678", true, true},
+		{"which email should applications go to?", "请发送至bz@example.cn", true, true},
+		{"key standards act as a \"link\" in which respects?", "", false, false},
+	}
+	for _, tt := range tests {
+		re := contactAsked(tt.q)
+		if (re != nil) != tt.asks {
+			t.Errorf("contactAsked(%q) = %v, want asks %v", tt.q, re, tt.asks)
+			continue
+		}
+		if re != nil && re.MatchString(tt.sentence) != tt.holds {
+			t.Errorf("contact of %q in %q = %v, want %v", tt.q, tt.sentence, !tt.holds, tt.holds)
+		}
+	}
+}
