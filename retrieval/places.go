@@ -23,7 +23,8 @@ func (l *Language) Places(folded string) []string {
 		rest := folded[m.End:]
 		label := false
 		for _, s := range labelSuffixes {
-			label = label || strings.HasPrefix(rest, s)
+			// 上海标准 is a label; 江苏省标准化 is the province's standardization.
+			label = label || strings.HasPrefix(rest, s) && !strings.HasPrefix(rest, "标准化")
 		}
 		if !label {
 			out = appendNew(out, m.Places[0].Name)
