@@ -177,8 +177,11 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			}
 			if wantDate && dateOnlyRe.MatchString(s) {
 				// A notice's signature date speaks for its document: the
-				// title is its words.
+				// title and the issuing number are its words.
 				words += " " + ctxFold
+				for _, n := range docNumberRe.FindAllString(an.lang.ToSimplified(v.Chunk.Text), 3) {
+					words += " " + an.lang.Fold(n)
+				}
 			}
 			var hit, hitContent float64
 			for _, c := range concepts {
