@@ -164,7 +164,13 @@ func askedRole(question string) (role, org string) {
 	for start > 0 && len(before)-start < 5 && unicode.Is(unicode.Han, before[start-1]) && !strings.ContainsRune("的是了在和与", before[start-1]) {
 		start--
 	}
-	return role, strings.TrimLeft(string(before[start:]), "市省县区")
+	org = string(before[start:])
+	for _, w := range []string{"哪一位", "哪位", "哪个", "哪名"} {
+		if i := strings.LastIndex(org, w); i >= 0 {
+			org = org[i+len(w):] // "是哪位副市长": no organisation
+		}
+	}
+	return role, strings.TrimLeft(org, "市省县区")
 }
 
 // postRe finds a post in a question.

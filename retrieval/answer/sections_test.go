@@ -538,3 +538,17 @@ func TestContactAsked(t *testing.T) {
 		}
 	}
 }
+
+func TestAskedRole(t *testing.T) {
+	tests := []struct{ q, role, org string }{
+		{"介绍行动计划的是哪位副市长", "副市长", ""},
+		{"嘉兴市市场监管局局长是谁", "局长", "场监管局"}, // the five runes before the post, a level stripped
+		{"谁是记者", "记者", ""},
+		{"今天天气怎么样", "", ""},
+	}
+	for _, tt := range tests {
+		if role, org := askedRole(tt.q); role != tt.role || org != tt.org {
+			t.Errorf("askedRole(%q) = %q, %q; want %q, %q", tt.q, role, org, tt.role, tt.org)
+		}
+	}
+}
