@@ -1395,7 +1395,7 @@ var targetQ = regexp.MustCompile(`目标|指标|\btargets?\b|\bgoals?\b|\baims?\
 var severalQ = regexp.MustCompile(`分别|各自|两份|两个|几份|哪些|\bboth\b|\beach\b|\brespectively\b|numbers`)
 
 // docNumberQ spots questions about a document's issuing number (文号).
-var docNumberQ = regexp.MustCompile(`文号|发文字号|文件编号|\bdoc(?:ument)?\.? (?:number|no\b)|reference number|file number|issuing number`)
+var docNumberQ = regexp.MustCompile(`文号|发文字号|发文本号|文件编号|\bdoc(?:ument)?\.? (?:number|no\b)|reference number|file number|issuing number`)
 
 // docNumberRe matches issuing numbers such as 沪府办发〔2015〕45号.
 var docNumberRe = regexp.MustCompile(`\p{Han}{1,8}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号`)
