@@ -234,6 +234,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	quantity := q.Quantity && !docNumber && !rank && !list
 	noun := an.countedTerms(q)
 	person := (whoQ.MatchString(q.Folded) || whichQ.MatchString(q.Folded)) && roleQ.MatchString(q.Folded)
+	whoAny := whoQ.MatchString(q.Folded) && !person
 	exactDay := wantDate && exactDayQ.MatchString(q.Folded)
 
 	// The best sentence in scope, by score; the first one out of scope
@@ -365,6 +366,12 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 				why = miss{kind: missFigure}
 			}
 			continue // "哪个网站", "what's the phone number" is answered by one
+		}
+		if whoAny && !namesActor(an.lang.ToSimplified(c.text+c.note)) {
+			if why.kind == missNone {
+				why = miss{kind: missFigure}
+			}
+			continue // "who sits on the panel?" is answered by a person or a body
 		}
 		if person && an.personName(c.text, q, idf) == "" {
 			if why.kind == missNone {
@@ -757,6 +764,15 @@ var numberedNameRe = regexp.MustCompile(`[一二两三四五六七八九十]+`)
 // endingQ spots a question about ending or cutting something: a premise
 // the evidence must state.
 var endingQ = regexp.MustCompile(`取消|废止|撤销|关停|关闭|停止|暂停|终止|叫停|\bshut(?:s|ting)? down\b|\bclos(?:e|es|ed|ing)\b|\babolish\w*|\bcancel\w*|\bscrap\w*|\bstop\w*|\bsuspend\w*|\beliminat\w*|\bterminat\w*|\bdiscontinu\w*`)
+
+// namesActor reports whether a sentence (Simplified) names a person with
+// a post, or an organisation: what a who-question is answered by.
+func namesActor(simp string) bool {
+	return titleNameRe.MatchString(simp) || nameTitleRe.MatchString(simp) || orgRe.MatchString(simp) || strings.Contains(simp, "国务院") || strings.Contains(simp, "中共中央")
+}
+
+// nameTitleRe finds a name before its title: 习近平总书记, 李强总理.
+var nameTitleRe = regexp.MustCompile(`\p{Han}{2,3}(?:总书记|总理|主席|省长|市长|部长|书记|局长|主任|院士|教授|委员)`)
 
 // contactKinds are the contact details a question may ask for, each with
 // what states one in a sentence (Simplified).

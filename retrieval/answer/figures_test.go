@@ -312,8 +312,8 @@ func TestAskScope(t *testing.T) {
 		{"嘉兴22个国家级标准化试点项目中，养老服务类的有几个？", "", "any"},                                                                        // the part is not counted
 		{"Of the 115 international standards Shanghai has led, how many are in the integrated circuit field?", "", "any"}, // 三大先导产业 counts kinds
 		{"嘉兴主导的541项标准中，国家标准有多少项？", "155项", ""},
-		{"How many group (association) standards has Shanghai issued?", "", "any"}, // 115 counts international ones
-		{"浙江省的试点工作方案中，李陈源局长提出要提高先进标准的哪两种力？", "", "any"},                            // said in a Jiaxing news report
+		{"How many group (association) standards has Shanghai issued?", "", "any"},              // 115 counts international ones
+		{"浙江省的试点工作方案中，李陈源局长提出要提高先进标准的哪两种力？", "", "any"},                                         // said in a Jiaxing news report
 		{"浙江省的试点工作方案提出到2025年建设多少个城市标准化试点？", "20个", ""},
 		{"How many local standards had Shanghai issued by the end of 2021?", "996 local standards", ""},
 		{"Who is the director of the Shanghai Municipal Administration for Market Regulation?", "Chen Xuejun (陈学军)", ""},

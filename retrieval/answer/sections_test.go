@@ -553,3 +553,21 @@ func TestAskedRole(t *testing.T) {
 		}
 	}
 }
+
+func TestNamesActor(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"上海副市长陈通介绍相关情况", true},
+		{"聚焦习近平总书记赋予上海的使命任务", true},
+		{"(市质量技监局牵头,持续推进)", true},
+		{"中共中央、国务院发布《国家标准化发展纲要》", true},
+		{"截至2021年底,上海共牵头制定国际标准115项", false},
+	}
+	for _, tt := range tests {
+		if got := namesActor(tt.s); got != tt.want {
+			t.Errorf("namesActor(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
