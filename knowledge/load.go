@@ -198,10 +198,27 @@ func finish(d Document, heading string) ([]Document, error) {
 	if d.Date == "" {
 		d.Date = findDate(d.Text)
 	}
+	d.Text = byline(d) + d.Text
 	for _, m := range mojibake(d.Text) {
 		d.Warnings = append(d.Warnings, "mojibake at "+m)
 	}
 	return []Document{d}, nil
+}
+
+// byline is the line that opens a document whose front matter names its
+// author or outlet: "来源：新浪财经，2022年2月17日". The page's own credit
+// lines are site boilerplate and cleaned away; this keeps who published it
+// and when, where a question can find them.
+func byline(d Document) string {
+	author := strings.Join(strings.Fields(dropControls(d.Author)), " ")
+	if author == "" || utf8.RuneCountInString(author) > 40 {
+		return ""
+	}
+	line := "来源：" + author
+	if t, err := time.Parse("2006-01-02", d.Date); err == nil {
+		line += fmt.Sprintf("，%d年%d月%d日", t.Year(), t.Month(), t.Day())
+	}
+	return line + "。\n"
 }
 
 // decodeText checks that raw is text and returns it as UTF-8. UTF-16 with a

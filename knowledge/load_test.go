@@ -561,7 +561,7 @@ func TestParseMarkdown(t *testing.T) {
 			wantDate:   "2021-10-09",
 			wantAuthor: "上海市人大",
 			wantURL:    "https://example.com/rule",
-			wantText:   "另一个标题\n第一条 为了加强标准化工作，制定本条例。",
+			wantText:   "来源：上海市人大，2021年10月9日。\n另一个标题\n第一条 为了加强标准化工作，制定本条例。", // the front matter's author and date as a byline
 		},
 		{
 			name:      "first heading",
@@ -791,5 +791,22 @@ func TestIngestGolden(t *testing.T) {
 			checkChunkInvariants(t, d, chunks)
 			checkGolden(t, filepath.Join("testdata", "golden", tt.name+".golden"), renderGolden(d, chunks))
 		})
+	}
+}
+
+func TestByline(t *testing.T) {
+	tests := []struct {
+		d    Document
+		want string
+	}{
+		{Document{Author: "新浪财经", Date: "2022-02-17"}, "来源：新浪财经，2022年2月17日。\n"},
+		{Document{Author: " 上海市人大 "}, "来源：上海市人大。\n"},
+		{Document{Date: "2022-02-17"}, ""},
+		{Document{Author: strings.Repeat("长", 41)}, ""}, // not a name
+	}
+	for _, tt := range tests {
+		if got := byline(tt.d); got != tt.want {
+			t.Errorf("byline(%+v) = %q, want %q", tt.d, got, tt.want)
+		}
 	}
 }

@@ -34,7 +34,7 @@ import (
 // Bump it with any change to those: an index built by another version is
 // rebuilt from the documents on open, since its terms no longer match the
 // questions' (an index file's format is storeVersion's business).
-const analysisVersion = 2
+const analysisVersion = 3
 
 const (
 	storeVersion = 2

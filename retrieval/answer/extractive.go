@@ -361,6 +361,9 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			}
 			continue // "where does it rank" is answered by a rank
 		}
+		if strings.HasPrefix(strings.TrimSpace(c.text), "来源：") && !sourceQ.MatchString(q.Folded) {
+			continue // a page's byline answers who published it and when, nothing else
+		}
 		if contact != nil && !contact.MatchString(an.lang.ToSimplified(c.text+c.note)) {
 			if why.kind == missNone {
 				why = miss{kind: missFigure}
@@ -773,6 +776,9 @@ func namesActor(simp string) bool {
 
 // nameTitleRe finds a name before its title: 习近平总书记, 李强总理.
 var nameTitleRe = regexp.MustCompile(`\p{Han}{2,3}(?:总书记|总理|主席|省长|市长|部长|书记|局长|主任|院士|教授|委员)`)
+
+// sourceQ spots a question about who published a page, and when.
+var sourceQ = regexp.MustCompile(`媒体|来源|出处|刊发|发表|刊登|哪家|报道.{0,6}(?:时间|日期|哪天)|\boutlets?\b|\bpublish\w*|\bsource\b|\bposted\b|\bnewspaper\b|\bwebsite\b`)
 
 // contactKinds are the contact details a question may ask for, each with
 // what states one in a sentence (Simplified).
