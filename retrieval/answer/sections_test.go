@@ -110,7 +110,6 @@ func TestAskLeads(t *testing.T) {
 		{"据新闻发布会介绍，上海要通过标准化推动产业实现哪两件事？", "通过标准化推动产业协同发展"},                                                                // where it was said does not choose the sentence
 		{"长三角对标研究中心将和哪个平台对接？", "同时"},                                                                                     // 该中心 is the centre the sentence before names
 		{"沪府办发〔2015〕45号文是哪一天印发的？", "2015年10月30日"},                                                                        // the signature date speaks for the number it signs
-		{"Which media outlet published the article on Shanghai's standardization action plan?", "The source says: “来源：新浪财经"},   // the front matter's byline
 		{"《关于深化标准化改革促进标准化服务科技创新中心建设工作方案》的发文字号是什么？", "沪府办发〔2015〕45号"},                                                     // 发文字号 folds to 发文本号
 		{"浙江确定的省级试点是国家标准化创新发展试点的什么配套方案？", "作为国家标准化创新发展试点"},                                                               // 配套方案 names no document to look in
 		{`Which numbered items does Zhejiang list under "building a modern industrial standard system"?`, "加强数字经济标准化建设"}, // an English name of a heading
@@ -570,5 +569,24 @@ func TestNamesActor(t *testing.T) {
 		if got := namesActor(tt.s); got != tt.want {
 			t.Errorf("namesActor(%q) = %v, want %v", tt.s, got, tt.want)
 		}
+	}
+}
+
+// A page's byline answers who published it, and nothing else.
+func TestAskByline(t *testing.T) {
+	an := seeds(t)
+	a, err := an.Ask(t.Context(), Question{Text: "Which media outlet published the article on Shanghai's standardization action plan?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Answered || !strings.Contains(a.Text, "来源：新浪财经") {
+		t.Errorf("outlet: Ask = %q, want the byline 来源：新浪财经", a.Text)
+	}
+	a, err = an.Ask(t.Context(), Question{Text: "What deadline does Shanghai's 2022 action plan set for the standardization information platform?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(a.Text, "来源：") {
+		t.Errorf("deadline: Ask = %q, answered from the byline", a.Text)
 	}
 }
