@@ -235,6 +235,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	noun := an.countedTerms(q)
 	person := (whoQ.MatchString(q.Folded) || whichQ.MatchString(q.Folded)) && roleQ.MatchString(q.Folded)
 	whoAny := whoQ.MatchString(q.Folded) && !person
+	issuer := issuerQ.MatchString(an.lang.ToSimplified(q.Folded))
 	exactDay := wantDate && exactDayQ.MatchString(q.Folded)
 
 	// The best sentence in scope, by score; the first one out of scope
@@ -369,6 +370,12 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 				why = miss{kind: missFigure}
 			}
 			continue // "哪个网站", "what's the phone number" is answered by one
+		}
+		if issuer && !(orgRe.MatchString(an.lang.ToSimplified(c.text)) && issuedText.MatchString(an.lang.ToSimplified(c.text))) {
+			if why.kind == missNone {
+				why = miss{kind: missFigure}
+			}
+			continue // "which body issued the plan?" is answered by the body that issued it
 		}
 		if whoAny && !namesActor(an.lang.ToSimplified(c.text+c.note)) {
 			if why.kind == missNone {
@@ -767,6 +774,12 @@ var numberedNameRe = regexp.MustCompile(`[一二两三四五六七八九十]+`)
 // endingQ spots a question about ending or cutting something: a premise
 // the evidence must state.
 var endingQ = regexp.MustCompile(`取消|废止|撤销|关停|关闭|停止|暂停|终止|叫停|\bshut(?:s|ting)? down\b|\bclos(?:e|es|ed|ing)\b|\babolish\w*|\bcancel\w*|\bscrap\w*|\bstop\w*|\bsuspend\w*|\beliminat\w*|\bterminat\w*|\bdiscontinu\w*`)
+
+// issuerQ spots a question about the body that issued a document.
+var issuerQ = regexp.MustCompile(`(?:哪个|哪家|什么)(?:部门|单位|机构|机关)(?:印发|发布|制定|颁布|出台)|(?:发布|印发)单位|由(?:谁|哪个部门|哪个单位)(?:印发|发布|制定)|\b(?:which|what) (?:body|bodies|department|agency|authority|office|organi[sz]ation|government)\b[^?]{0,40}\b(?:issued|published|released|formulated|promulgated|drew up|drafted)\b|\bwho (?:issued|published|released|formulated|promulgated)\b`)
+
+// issuedText finds a sentence (Simplified) saying who issued a document.
+var issuedText = regexp.MustCompile(`印发|发布|制定|颁布|出台|发布单位`)
 
 // namesActor reports whether a sentence (Simplified) names a person with
 // a post, or an organisation: what a who-question is answered by.

@@ -590,3 +590,21 @@ func TestAskByline(t *testing.T) {
 		t.Errorf("deadline: Ask = %q, answered from the byline", a.Text)
 	}
 }
+
+// "Which body issued the plan?" is answered by a sentence naming the body
+// that issued it.
+func TestAskIssuer(t *testing.T) {
+	an := seeds(t)
+	for _, q := range []string{"Which body issued Zhejiang's pilot work plan?", "浙江试点工作方案是哪个部门印发的？"} {
+		a, err := an.Ask(t.Context(), Question{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Answered || !strings.Contains(an.lang.ToSimplified(a.Text), "浙江省人民政府办公厅") {
+			t.Errorf("Ask(%q) = %q, want 浙江省人民政府办公厅", q, a.Text)
+		}
+	}
+	if !issuerQ.MatchString("which department issued the notice") || issuerQ.MatchString("which department leads the task") {
+		t.Error("issuerQ tells issuing from leading wrongly")
+	}
+}
