@@ -192,7 +192,7 @@ var (
 	// howManyZh finds 多少 / 几 with the measure word after it.
 	howManyZh = regexp.MustCompile(`(?:有)?(?:多少|几)(个|项|家|名|所|次|条|种|批|类|位|座|件|部|台|处|人|届|级)?`)
 	// howManyEn finds what "how many …" counts, up to the verb.
-	howManyEn = regexp.MustCompile(`(?i)\b(?:how many|how much|number of)\s+((?:[\w/'-]+\s+){0,5}?[\w/'-]+?)\s+(?:does|did|do|has|have|had|is|are|was|were|will|would|can|could|should|must|shall|may|might|in|by|for|at|on|from|that|under)\b`)
+	howManyEn = regexp.MustCompile(`(?i)\b(?:how many|how much|number of)\s+((?:[\w/'-]+\s+){0,5}?[\w/'-]+?)(?:\s+(?:does|did|do|has|have|had|is|are|was|were|will|would|can|could|should|must|shall|may|might|in|by|for|at|on|from|that|under)\b|\s*\?|\s*$)`)
 	// howManyWordEn finds what "how many …" counts when a verb in the past
 	// tense, not an auxiliary, ends the noun phrase ("how many people attended").
 	howManyWordEn = regexp.MustCompile(`(?i)\bhow many\s+((?:[\w/'-]+\s+){0,3}?[\w/'-]+?)\s+\w+ed\b`)
