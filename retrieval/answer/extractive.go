@@ -907,6 +907,10 @@ type countedKind struct {
 // five … highlands".
 var englishCategoryRe = regexp.MustCompile(`\b(two|three|four|five|six|seven|eight|nine|ten)\s+((?:[\w-]+\s+){0,3}[\w-]+)`)
 
+// englishCreateRe finds what an English question says is made or grown:
+// "the new filing system", "set up a fund" (the words after the verb).
+var englishCreateRe = regexp.MustCompile(`\b(?:new|newly|establish\w*|set(?:s|ting)? up|introduc\w*|creat\w*|expand\w*)\s+((?:[\w-]+\s+){0,3}[\w-]+)`)
+
 // categoryEndRe ends the noun phrase of a number of kinds.
 var categoryEndRe = regexp.MustCompile(`\s(?:of|in|for|that|which|does|do|did|is|are|has|have|under|from|to|by|at|on|with)\b`)
 
@@ -952,6 +956,23 @@ func (an *Answerer) premiseOf(q *retrieval.Query) premise {
 				for _, t := range ex.Terms {
 					if retrieval.HanRunes(t) >= 2 {
 						p.counted = append(p.counted, countedKind{englishNumbers[m[1]], t})
+					}
+				}
+			}
+		}
+	}
+	if q.English {
+		// "the new filing system" where the documents 取消…备案管理.
+		for _, m := range englishCreateRe.FindAllStringSubmatch(q.Folded, -1) {
+			for _, ex := range q.Expanded {
+				if !strings.Contains(m[1], ex.Source) {
+					continue
+				}
+				for _, t := range ex.Terms {
+					if retrieval.HanRunes(t) >= 2 {
+						for _, end := range []string{"取消", "撤销", "废止"} {
+							p.actions = append(p.actions, action{asked: "\x00", said: end, obj: t, reach: 60}) // no sentence says the asked verb in Chinese
+						}
 					}
 				}
 			}
