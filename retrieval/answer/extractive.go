@@ -249,6 +249,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	prem := an.premiseOf(q)
 	ending := endingQ.MatchString(q.Folded)
 	abolish := abolishQ.MatchString(q.Folded)
+	pastAsked := pastEditionQ.MatchString(an.lang.ToSimplified(q.Folded))
 	bindsQ := bindsQ.MatchString(an.lang.ToSimplified(q.Folded))
 	leadOrgs := an.leadOrgs(q, sc)
 	contact := contactAsked(an.lang.ToSimplified(q.Folded))
@@ -291,6 +292,11 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			// says more than another sentence's place or year.
 			why = miss{kind: missPremise}
 			continue // "海宁和平湖同属质量效益型试点" where 平湖 is 创新开放
+		}
+		if pastAsked && plannedText.MatchString(an.lang.ToSimplified(c.text)) {
+			// "上一届颁给了谁" where the documents 研究创设 the award: it has
+			// not been held.
+			return decline(miss{kind: missPremise})
 		}
 		if prem.contradictedBy(an.lang.ToSimplified(c.text)) {
 			// "上海的六大先导产业" where the documents name 三大先导产业, "扩大…
@@ -862,6 +868,14 @@ func assistsOnly(note string, bodies []string) bool {
 // bindsQ spots a question that says a place was made or is something
 // (被列为…, 同属…, 作为…试点): the premise the place's clause must state.
 var bindsQ = regexp.MustCompile(`被?(?:列为|定为|确定为|评为|认定为|命名为|选为)|同属|都属于|均属于|都是|均为|作为\p{Han}{0,8}?型?(?:试点|示范)`)
+
+// pastEditionQ spots a question about a past round of something: 上一届,
+// 历届, 颁给了, last year's winners.
+var pastEditionQ = regexp.MustCompile(`上一届|上届|往届|历届|首届.{0,6}(?:颁给|获奖)|颁给了|获奖名单|获得者|\b(?:last|previous|past) (?:edition|round|session)s?\b|\bwinners?\b|\bawarded to\b`)
+
+// plannedText finds a sentence (Simplified) that only plans a thing:
+// 研究创设, 探索建立, 拟设立.
+var plannedText = regexp.MustCompile(`研究创设|研究设立|探索建立|探索设立|拟设立|拟建立|将设立|筹建`)
 
 // abolishQ spots a question about ending something altogether, which
 // cutting it back (缩减, 精简) does not answer.
