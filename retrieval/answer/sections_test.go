@@ -336,7 +336,7 @@ func TestCountDepartmentsAndCategories(t *testing.T) {
 		{"Which four sci-tech innovation highlands does Zhejiang want to build?", ""}, // the documents' 三大科创高地
 		{"Which three sci-tech innovation highlands does Zhejiang want to build?", "The source says"},
 		{"Under the 2015 plan, which bureau runs the new filing system for enterprise product standards?", ""}, // it 取消s the filing
-		{"上海标准创新贡献奖历届的获奖名单有哪些？", ""},                                                                           // the documents only plan the award (研究创设)
+		{"上海市标准创新贡献奖上一届颁给了谁？", ""},                                                                             // the documents only plan the award (研究创设)
 		{"把标准化工作纳入技术基础“十三五”规划要在什么时间前完成？", "2015"},                                                              // “十三五” is a plan's name, all numerals
 		{"浙江方案的公共服务“七优享”标准体系包括哪些？", "构建公共服务"},
 		{"2015方案里，出台卫生计生、公共文化等领域地方标准由几个局牵头？", "4个"},
