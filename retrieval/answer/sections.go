@@ -29,7 +29,7 @@ var partsQ = regexp.MustCompile(`哪[几两二三四五六七八九十]|几[个�
 
 // countedPartsQ spots questions that name the number of parts or ask for
 // it: then the headings answer before any one sentence does.
-var countedPartsQ = regexp.MustCompile(`[哪几][两二三四五六七八九十]?(?:个|项|类|大|种)?(?:方面|部分|阶段|类|种|板块|环节|举措|措施|保障|任务|原则)|(?:two|three|four|five|six|seven|eight|nine|ten|how many)\s+(?:\w+\s+){0,3}?(?:kinds|types|aspects|parts|phases|stages|categories|areas|measures|safeguards|tasks|principles|pillars|items|sub-items|subitems|points|sub-points)\b`)
+var countedPartsQ = regexp.MustCompile(`[哪几][两二三四五六七八九十]?(?:个|项|类|大|种)?(?:方面|部分|阶段|类|种|板块|环节|举措|措施|保障|任务|原则|点|条)|(?:two|three|four|five|six|seven|eight|nine|ten|how many)\s+(?:\w+\s+){0,3}?(?:kinds|types|aspects|parts|phases|stages|categories|areas|measures|safeguards|tasks|principles|pillars|items|sub-items|subitems|points|sub-points)\b`)
 
 // headingMarkerRe is the numbering that opens a heading: 一、 (一) 1. 第一章.
 var headingMarkerRe = regexp.MustCompile(`^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．]|第[一二三四五六七八九十百\d]+[章节条部分]|第[一二三四五六七八九十]+[，,、：:])\s*`)
@@ -103,6 +103,11 @@ func (an *Answerer) partsAnswer(docs *docReader, q *retrieval.Query, ev []retrie
 		return Answer{}, 0, false, false
 	}
 	asked := askedParts(q.Folded)
+	children := childrenQ.MatchString(an.lang.ToSimplified(q.Folded))
+	nth := 0 // the part a question names by its number: 第三个“…”
+	if m := nthPartRe.FindStringSubmatch(an.lang.ToSimplified(q.Folded)); m != nil {
+		nth, _ = hanValue(m[1])
+	}
 	var best *partGroup
 	seen := make(map[string]bool)
 	for _, v := range ev[:min(len(ev), 5)] {
@@ -120,6 +125,13 @@ func (an *Answerer) partsAnswer(docs *docReader, q *retrieval.Query, ev []retrie
 			}
 			g.score = an.partsMatch(docs.ix, g, content, asked) / total
 			switch {
+			case children && an.namesQuotedIn(q, g.parent):
+				// "第三个“更加聚焦”下面分成哪三点": the parts under the part named,
+				// the third if it says which.
+				g.score = 1.2 + g.score
+				if n, _, _ := ordinalOf(g.parent); n > 0 && n == nth {
+					g.score += 1
+				}
 			case an.quotesLabels(q, g):
 				g.score = 1.1 // 哪三个“更加聚焦”: what every part is
 			case utf8.RuneCountInString(g.parent) <= 40 && an.quotesHeading(q, g.parent):
@@ -153,6 +165,24 @@ func (c concept) countsParts() bool {
 		}
 	}
 	return len(c.alts) > 0
+}
+
+// childrenQ spots a question about the parts under a part: 下面分成哪三点.
+var childrenQ = regexp.MustCompile(`下面|之下|底下|下分|下设|下属|\bunder (?:it|that|this)\b|\bsub-?(?:items|points|parts)\b`)
+
+// nthPartRe finds a part named by its number: 第三个“更加聚焦”.
+var nthPartRe = regexp.MustCompile(`第([一二三四五六七八九十]+)(?:个|项|条|点)?[“"「]`)
+
+// namesQuotedIn reports whether a heading or lead-in (any script) holds a
+// name the question quotes.
+func (an *Answerer) namesQuotedIn(q *retrieval.Query, text string) bool {
+	f := an.lang.Fold(text)
+	for _, name := range q.Quoted {
+		if retrieval.HanRunes(name) >= 2 && strings.Contains(f, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // partsWords are the terms a question counts parts with: 分为, 方面, 部分.

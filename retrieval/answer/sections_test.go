@@ -109,6 +109,7 @@ func TestAskLeads(t *testing.T) {
 	tests := []struct{ q, want string }{
 		{"据新闻发布会介绍，上海要通过标准化推动产业实现哪两件事？", "通过标准化推动产业协同发展"},                                                                // where it was said does not choose the sentence
 		{"长三角对标研究中心将和哪个平台对接？", "同时"},                                                                                     // 该中心 is the centre the sentence before names
+		{"行动计划第三个“更加聚焦”下面有哪三点？", "夯实发展基础"},                                                                               // the parts under the part named, not the three 更加聚焦
 		{"沪府办发〔2015〕45号文是哪一天印发的？", "2015年10月30日"},                                                                        // the signature date speaks for the number it signs
 		{"《关于深化标准化改革促进标准化服务科技创新中心建设工作方案》的发文字号是什么？", "沪府办发〔2015〕45号"},                                                     // 发文字号 folds to 发文本号
 		{"浙江确定的省级试点是国家标准化创新发展试点的什么配套方案？", "作为国家标准化创新发展试点"},                                                               // 配套方案 names no document to look in
