@@ -425,7 +425,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	short := ""
 	switch {
 	case docNumber:
-		num, at := an.docNumber(ix, ev, idf)
+		num, at := an.docNumber(ix, q, ev, idf)
 		if num == "" {
 			return decline(miss{kind: missFigure}) // a document number is answered by one
 		}
@@ -1473,7 +1473,8 @@ var docNumberRe = regexp.MustCompile(`\p{Han}{1,8}[〔\[［(（]\d{4}[〕\]］)�
 // docNumber picks the issuing number that belongs to the document the
 // question describes: one standing on a line of its own (a document's own
 // number, not one it cites) in a chunk whose title and text best match.
-func (an *Answerer) docNumber(ix *retrieval.Index, ev []retrieval.Evidence, idf map[string]float64) (string, string) {
+func (an *Answerer) docNumber(ix *retrieval.Index, q *retrieval.Query, ev []retrieval.Evidence, idf map[string]float64) (string, string) {
+	namesTitle := len(q.Quoted) > 0 || titleRe.MatchString(q.Folded)
 	best, bestLine, bestScore := "", "", -1.0
 	for i, v := range ev[:min(len(ev), 5)] {
 		lines := strings.Split(v.Chunk.Text, "\n")
@@ -1504,8 +1505,10 @@ func (an *Answerer) docNumber(ix *retrieval.Index, ev []retrieval.Evidence, idf 
 						}
 					}
 				}
-				if strings.TrimSpace(line) == m {
-					sc *= 2 // the document's own number
+				if strings.TrimSpace(line) == m && !namesTitle {
+					// The document's own number, unless the question names
+					// a title, which may be a document it cites.
+					sc *= 2
 				}
 				sc -= 0.01 * float64(i)
 				if sc > bestScore {

@@ -112,6 +112,7 @@ func TestAskLeads(t *testing.T) {
 		{"行动计划第三个“更加聚焦”下面有哪三点？", "夯实发展基础"},                                                                               // the parts under the part named, not the three 更加聚焦
 		{"沪府办发〔2015〕45号文是哪一天印发的？", "2015年10月30日"},                                                                        // the signature date speaks for the number it signs
 		{"《关于深化标准化改革促进标准化服务科技创新中心建设工作方案》的发文字号是什么？", "沪府办发〔2015〕45号"},                                                     // 发文字号 folds to 发文本号
+		{"上海2015年方案里引用的《深化标准化工作改革方案》文号是什么？", "国发〔2015〕13号"},                                                              // a cited title, not the plan's own number
 		{"浙江确定的省级试点是国家标准化创新发展试点的什么配套方案？", "作为国家标准化创新发展试点"},                                                               // 配套方案 names no document to look in
 		{`Which numbered items does Zhejiang list under "building a modern industrial standard system"?`, "加强数字经济标准化建设"}, // an English name of a heading
 		{"关于嘉兴标准化创新发展省级试点的这篇报道，记者是谁？", "郑小梅"},                                                                            // the byline
