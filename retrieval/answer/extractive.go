@@ -532,7 +532,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	case short != "":
 		fmt.Fprintf(&b, "%s。依据：“%s”[1]", short, quote)
 	default:
-		fmt.Fprintf(&b, "%s[1]", quote)
+		fmt.Fprintf(&b, "“%s”[1]", quote) // the source's words, quoted as such
 	}
 	cites := []Citation{an.cite(1, ev[best.ev])}
 	cited := map[string]int{src.ID: 1}

@@ -96,8 +96,14 @@ func TestAskParts(t *testing.T) {
 
 // leadOf is an answer's words before its first quote.
 func leadOf(s string) string {
-	if i := strings.IndexAny(s, "“"); i >= 0 {
+	if i := strings.IndexAny(s, "“"); i > 0 {
 		return s[:i]
+	}
+	if strings.HasPrefix(s, "“") {
+		// No lead: the quote is the answer.
+		if i := strings.Index(s, "”"); i > 0 {
+			return s[:i]
+		}
 	}
 	return s
 }
