@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -170,7 +171,7 @@ func (an *Answerer) Ask(ctx context.Context, qu Question) (Answer, error) {
 	if an.chat != nil && !qu.Offline && q.English {
 		an.rewrite(remote, ix, q)
 	}
-	ev, err := an.eng.SearchQuery(remote, ix, q, retrieval.DefaultTopK)
+	ev, err := an.eng.SearchQuery(remote, ix, an.searchable(q), retrieval.DefaultTopK)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -192,6 +193,27 @@ func (an *Answerer) Ask(ctx context.Context, qu Question) (Answer, error) {
 	}
 	a.Timings = Timings{RetrieveMS: ms(retrieved.Sub(start)), AnswerMS: ms(time.Since(retrieved)), TotalMS: ms(time.Since(start))}
 	return a, nil
+}
+
+// searchable is the query to retrieve with: the question's, less the
+// words of an opening that says where the answer was said ("According to
+// the Jiaxing report, …" searches Jiaxing, not reports), places kept.
+func (an *Answerer) searchable(q *retrieval.Query) *retrieval.Query {
+	src := an.sourceTokens(q)
+	if len(src) == 0 {
+		return q
+	}
+	for _, p := range q.Places {
+		for _, t := range retrieval.Tokens(nil, an.lang.Fold(p)) {
+			delete(src, t)
+		}
+	}
+	s := *q
+	s.Terms = slices.DeleteFunc(slices.Clone(q.Terms), func(t retrieval.Term) bool { return src[t.Text] })
+	if len(s.Terms) == 0 {
+		return q
+	}
+	return &s
 }
 
 // vague reports whether a question is too short to ask anything: at most

@@ -3,6 +3,7 @@ package answer
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -234,5 +235,24 @@ func TestVague(t *testing.T) {
 		if got := vague(tt.q); got != tt.want {
 			t.Errorf("vague(%q) = %v, want %v", tt.q, got, tt.want)
 		}
+	}
+}
+
+func TestSearchable(t *testing.T) {
+	an := seeds(t)
+	q := an.eng.Analyze(an.eng.Current(), "According to the Jiaxing report, what kind of city does the pilot want to build?")
+	has := func(q *retrieval.Query, term string) bool {
+		return slices.ContainsFunc(q.Terms, func(t retrieval.Term) bool { return t.Text == term })
+	}
+	s := an.searchable(q)
+	if !has(q, "报告") || has(s, "报告") {
+		t.Errorf("searchable keeps the opening's 报告 (question has it: %v)", has(q, "报告"))
+	}
+	if !has(s, "嘉兴") {
+		t.Error("searchable dropped the place 嘉兴")
+	}
+	plain := an.eng.Analyze(an.eng.Current(), "嘉兴要建设什么样的城市？")
+	if an.searchable(plain) != plain {
+		t.Error("searchable changed a question without a source opening")
 	}
 }
