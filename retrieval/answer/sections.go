@@ -29,7 +29,7 @@ var partsQ = regexp.MustCompile(`哪[几两二三四五六七八九十]|几[个�
 
 // countedPartsQ spots questions that name the number of parts or ask for
 // it: then the headings answer before any one sentence does.
-var countedPartsQ = regexp.MustCompile(`[哪几][两二三四五六七八九十]?(?:个|项|类|大|种)?(?:方面|部分|阶段|类|种|板块|环节|举措|措施|保障|任务|原则|点|条)|(?:two|three|four|five|six|seven|eight|nine|ten|how many)\s+(?:\w+\s+){0,3}?(?:kinds|types|aspects|parts|phases|stages|categories|areas|measures|safeguards|tasks|principles|pillars|items|sub-items|subitems|points|sub-points)\b`)
+var countedPartsQ = regexp.MustCompile(`[哪几][两二三四五六七八九十]?(?:个|项|类|大|种)?(?:方面|部分|阶段|类|种|板块|环节|举措|措施|保障|任务|原则|点|条)|(?:two|three|four|five|six|seven|eight|nine|ten|how many)\s+(?:\w+\s+){0,3}?(?:kinds|types|aspects|parts|phases|stages|categories|areas|measures|safeguards|tasks|principles|pillars|items|sub-items|subitems|points|sub-points|sub-measures|sub-tasks)\b`)
 
 // headingMarkerRe is the numbering that opens a heading: 一、 (一) 1. 第一章.
 var headingMarkerRe = regexp.MustCompile(`^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．]|第[一二三四五六七八九十百\d]+[章节条部分]|第[一二三四五六七八九十]+[，,、：:])\s*`)
@@ -253,7 +253,7 @@ func (an *Answerer) quotesLabels(q *retrieval.Query, g *partGroup) bool {
 var englishNumbers = map[string]int{"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
 // askedPartsRe finds the number of parts a question states: 哪四个方面, four kinds.
-var askedPartsRe = regexp.MustCompile(`哪([两二三四五六七八九十])|\b(two|three|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+){0,3}?(?:kinds|types|aspects|parts|phases|stages|categories|areas|measures|safeguards|tasks|principles|pillars|items|sub-items|subitems|points|sub-points)\b`)
+var askedPartsRe = regexp.MustCompile(`哪([两二三四五六七八九十])|\b(two|three|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+){0,3}?(?:kinds|types|aspects|parts|phases|stages|categories|areas|measures|safeguards|tasks|principles|pillars|items|sub-items|subitems|points|sub-points|sub-measures|sub-tasks)\b`)
 
 // askedParts returns the number of parts a question (folded) states, or 0.
 func askedParts(folded string) int {
