@@ -164,7 +164,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 				// every sentence under it, and its note answers.
 				words += " " + an.lang.Fold(v.Chunk.Section[len(v.Chunk.Section)-1])
 			}
-			if nth > 0 && anaphoraRe.MatchString(an.lang.ToSimplified(s)) {
+			if nth > 0 && anaphoraRe.MatchString(f) {
 				// "同时,嘉兴还将加快探索该中心与…对接": 该中心 is the one the
 				// sentence before names, in its words.
 				words += " " + an.lang.Fold(sents[nth-1])
