@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -349,7 +350,11 @@ func (e *Engine) SearchQuery(ctx context.Context, ix *Index, q *Query, k int) ([
 	if sc == nil {
 		sc = &scratch{}
 	}
-	lex, err := ix.lex.search(q.Terms, depth, sc)
+	terms := q.Terms
+	if len(q.Phrases) > 0 {
+		terms = append(slices.Clone(q.Terms), q.Phrases...)
+	}
+	lex, err := ix.lex.search(terms, depth, sc)
 	e.scratch.Put(sc)
 	if err != nil {
 		return nil, e.damaged(ix, err)

@@ -61,6 +61,9 @@ type Query struct {
 	Quantity bool // asks for a number
 	English  bool // mostly English: crosses into Chinese through the lexicon
 	Expanded []Expansion
+	// Phrases are search terms joining adjacent English words' translations
+	// (see joinPhrases).
+	Phrases []Term
 }
 
 // UnknownBigrams counts the question's bigrams that no chunk has and that
@@ -170,6 +173,7 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 				}
 			}
 		}
+		q.Phrases = e.joinPhrases(ix, q)
 		// Romanised Chinese names: "Chen Xuejun" for 陈学军.
 		names, unknown, places := e.names(ix, text, covered, add)
 		q.Expanded = append(q.Expanded, names...)
@@ -219,6 +223,40 @@ func (e *Engine) Analyze(ix *Index, text string) *Query {
 	sort.Slice(q.Terms, func(i, j int) bool { return q.Terms[i].Text < q.Terms[j].Text })
 	sort.Slice(q.Core, func(i, j int) bool { return q.Core[i].Text < q.Core[j].Text })
 	return q
+}
+
+// phraseWeight is the weight of a bigram that joins the translations of
+// two adjacent English words.
+const phraseWeight = 0.5
+
+// joinPhrases adds, for English words that stand next to each other
+// ("standardization development strategy outline"), the bigram across
+// their translations' boundary when the knowledge base has it (化发, 展战,
+// 略纲 of 标准化发展战略纲要): the phrase written as one Chinese name ranks
+// above its words scattered. They are search terms only: an answer covers
+// the question's words, not these.
+func (e *Engine) joinPhrases(ix *Index, q *Query) []Term {
+	var out []Term
+	seen := make(map[string]bool)
+	for i := 1; i < len(q.Expanded); i++ {
+		a, b := q.Expanded[i-1], q.Expanded[i]
+		if !strings.Contains(q.Folded, a.Source+" "+b.Source) {
+			continue
+		}
+		for _, x := range a.Terms[:min(len(a.Terms), 2)] {
+			for _, y := range b.Terms[:min(len(b.Terms), 2)] {
+				xr, yr := []rune(x), []rune(y)
+				if len(xr) == 0 || len(yr) == 0 || !isHan(xr[len(xr)-1]) || !isHan(yr[0]) {
+					continue
+				}
+				if bg := string(xr[len(xr)-1]) + string(yr[0]); ix.DF(bg) > 0 && !seen[bg] {
+					seen[bg] = true
+					out = append(out, Term{bg, phraseWeight})
+				}
+			}
+		}
+	}
+	return out
 }
 
 // quotedRe finds a quoted name in a folded question: “…”, 「…」, "…".

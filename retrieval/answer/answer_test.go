@@ -256,3 +256,22 @@ func TestSearchable(t *testing.T) {
 		t.Error("searchable changed a question without a source opening")
 	}
 }
+
+// Adjacent English words search for their translations written as one name
+// (标准化发展战略纲要), and only search: the answer's terms are the words'.
+func TestPhraseTerms(t *testing.T) {
+	an := seeds(t)
+	q := an.eng.Analyze(an.eng.Current(), "What period does the Shanghai Standardization Development Strategy Outline cover?")
+	has := func(ts []retrieval.Term, s string) bool {
+		return slices.ContainsFunc(ts, func(t retrieval.Term) bool { return t.Text == s })
+	}
+	if !has(q.Phrases, "略纲") || !has(q.Phrases, "展战") {
+		t.Errorf("Phrases = %v, want the joins 展战 and 略纲", q.Phrases)
+	}
+	if has(q.Terms, "略纲") {
+		t.Error("a phrase join is among the answer's terms")
+	}
+	if p := an.eng.Analyze(an.eng.Current(), "上海有多少个秘书处？").Phrases; len(p) != 0 {
+		t.Errorf("a Chinese question has phrase joins %v", p)
+	}
+}
