@@ -24,7 +24,7 @@ var questionWords = []string{
 }
 
 // quantityRe spots questions that ask for a number.
-var quantityRe = regexp.MustCompile(`多少|几|how many|how much|number of|what percentage|what share|how long|how large|count of`)
+var quantityRe = regexp.MustCompile(`多少|几|多大|多高|多长|how many|how much|number of|what percentage|what share|how long|how large|count of`)
 
 // englishStop are English words with no evidence value on their own.
 var englishStop = map[string]bool{

@@ -166,7 +166,7 @@ func (an *Answerer) statesPremise(qFolded, sentence string) bool {
 
 // bindsPlace reports whether a sentence (Simplified) says of the place a
 // why-question names what the question says of it: most of the question's
-// words that the sentence holds stand in the place's clause. "海宁为什么被定
+// words that the sentence holds (two in three) stand in the place's clause. "海宁为什么被定
 // 为创新开放型试点" is not stated by "平湖试点类型为创新开放,海宁试点类型为质量效益".
 func (an *Answerer) bindsPlace(qSimp, simp string) bool {
 	for _, p := range an.lang.Places(qSimp) {
@@ -190,7 +190,7 @@ func (an *Answerer) bindsPlace(qSimp, simp string) bool {
 				bound++
 			}
 		}
-		if held >= 2 && 2*bound < held {
+		if held >= 2 && 3*bound < 2*held {
 			return false
 		}
 	}

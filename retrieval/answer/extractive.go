@@ -867,7 +867,7 @@ func assistsOnly(note string, bodies []string) bool {
 
 // bindsQ spots a question that says a place was made or is something
 // (被列为…, 同属…, 作为…试点): the premise the place's clause must state.
-var bindsQ = regexp.MustCompile(`被?(?:列为|定为|确定为|评为|认定为|命名为|选为)|同属|都属于|均属于|都是|均为|作为\p{Han}{0,8}?型?(?:试点|示范)`)
+var bindsQ = regexp.MustCompile(`被?(?:列为|定为|确定为|评为|认定为|命名为|选为)|同属|都属于|均属于|都是|均为|(?:类型|性质|级别)(?:是|为)|作为\p{Han}{0,8}?型?(?:试点|示范)`)
 
 // pastEditionQ spots a question about a past round of something: 上一届,
 // 历届, 颁给了, last year's winners.

@@ -182,7 +182,7 @@ type counted struct {
 }
 
 // moneyQ spots questions that ask for an amount of money.
-var moneyQ = regexp.MustCompile(`多少钱|多少资金|多少经费|多少预算|多少万元|多少亿元|多少元|金额|补贴|补助|奖励多少|奖金|how much money|\bbudget\b|\bfunding\b|\bfunds?\b|\byuan\b|\brmb\b|\bsubsid\w*|\bgrants?\b|\bbonus\w*|\bprize money\b`)
+var moneyQ = regexp.MustCompile(`(?:资金|经费|预算|投入)[^？?，,]{0,8}(?:多大|多少|规模)|多少钱|多少资金|多少经费|多少预算|多少万元|多少亿元|多少元|金额|补贴|补助|奖励多少|奖金|how much money|\bbudget\b|\bfunding\b|\bfunds?\b|\byuan\b|\brmb\b|\bsubsid\w*|\bgrants?\b|\bbonus\w*|\bprize money\b`)
 
 // shareQ spots questions that ask for a share or rate, answered by a
 // percentage.

@@ -115,6 +115,7 @@ func TestPickFigure(t *testing.T) {
 		// "How much money" is answered by a sum in 元.
 		{"How much money will Zhejiang set aside for the pilot?", "新增入驻浙江的国际和全国标准化技术组织3个", "", false},
 		{"市财政安排了多少资金支持试点？", "市财政安排专项资金500万元，支持50个试点项目", "500万元", true},
+		{"上海标准化推进专项资金每年的规模有多大？", "在全国实现“四个率先”，率先设立标准化推进专项资金", "", false}, // a size of money is a sum
 		{"How much of a subsidy does a company get for leading a standard?", "截至2021年底,上海共牵头制定国际标准115项", "", false},
 		// A target, a number or a scale of something counts the thing.
 		{"到2025年参与制修订国际标准的目标是多少项？", "牵头和参与制修订国际标准30项以上,主导制定国家标准300项以上", "30项", true},
@@ -224,7 +225,9 @@ func TestScopeOf(t *testing.T) {
 		{q: "How many international standards did Shanghai lead during 2022?", years: []int{2022}},
 		{q: "According to the 2022 action plan, how many engineers?", docYears: []int{2022}, docKinds: []string{"action plan"}},
 		{q: "上海2015年的工作方案提出了什么？", docYears: []int{2015}, docKinds: []string{"工作方案"}},
-		{q: "2015年上海那个方案提出要争取什么？", docYears: []int{2015}, docKinds: []string{"方案"}}, // words between the year and the kind
+		{q: "2015年上海那个方案提出要争取什么？", docYears: []int{2015}, docKinds: []string{"方案"}},        // words between the year and the kind
+		{q: "2015年那份深化标准化改革工作方案提出了什么？", docYears: []int{2015}, docKinds: []string{"工作方案"}}, // a demonstrative and a long name
+		{q: "到2025年共性关键技术和应用类科技计划项目形成标准的比率达到多少？", years: []int{2025}},                                // 科技计划 is no document
 		{q: "《上海市标准化发展行动计划》的目标是什么？", titles: []string{"上海市标准化发展行动计划"}},
 		{q: "沪府办发〔2015〕45号是什么文件？"},
 		{q: "上海承担了多少个ISO/IEC秘书处？", codes: []string{"iso", "iec"}},
@@ -309,7 +312,7 @@ func TestAskScope(t *testing.T) {
 		{"国务院印发的深化标准化工作改革方案，文号是多少？", "国发〔2015〕13号", ""},
 		{"浙江方案要求到哪一年建成多少个城市标准化试点？", "20个（2025年）", ""},                                                                     // the figure and its year
 		{"Which body issued Guofa [2016] No. 13?", "", "any"},                                                             // the documents cite 〔2015〕13号
-		{"In the past year (2024), how many standardization technical organizations moved into Zhejiang?", "", "any"},    // (2024) is no issuing number
+		{"In the past year (2024), how many standardization technical organizations moved into Zhejiang?", "", "any"},     // (2024) is no issuing number
 		{"浙江目前已经认定了多少项浙江标准？", "", "any"},                                                                                  // 200项 is the 2025 target
 		{"嘉兴22个国家级标准化试点项目中，养老服务类的有几个？", "", "any"},                                                                        // the part is not counted
 		{"Of the 115 international standards Shanghai has led, how many are in the integrated circuit field?", "", "any"}, // 三大先导产业 counts kinds
