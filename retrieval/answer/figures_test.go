@@ -314,6 +314,7 @@ func TestAskScope(t *testing.T) {
 		{"Which body issued Guofa [2016] No. 13?", "", "any"},                                                             // the documents cite 〔2015〕13号
 		{"In the past year (2024), how many standardization technical organizations moved into Zhejiang?", "", "any"},     // (2024) is no issuing number
 		{"浙江目前已经认定了多少项浙江标准？", "", "any"},                                                                                  // 200项 is the 2025 target
+		{"去年上海评定了多少项上海标准？", "", "year"},                                                                                   // the documents say 近两年, not 去年
 		{"嘉兴22个国家级标准化试点项目中，养老服务类的有几个？", "", "any"},                                                                        // the part is not counted
 		{"Of the 115 international standards Shanghai has led, how many are in the integrated circuit field?", "", "any"}, // 三大先导产业 counts kinds
 		{"嘉兴主导的541项标准中，国家标准有多少项？", "155项", ""},

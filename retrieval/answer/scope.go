@@ -48,6 +48,10 @@ type scope struct {
 	fitting    map[string]bool
 	cumulative bool // the question asks for a running total (截至, 累计, by the end of)
 	plans      bool // the question names a five-year plan (十三五), which a sentence may name too
+	// relative is a year the question names relative to now (去年, this
+	// year): only a sentence that says the same answers, since the
+	// documents' own dates are not now.
+	relative string
 	perYear    bool // it asks for a yearly figure (每年, annually)
 	// months are the months the question names with their year, as the
 	// documents write them: 2017年6月 (of "June 2017", 2017年6月底).
@@ -171,6 +175,13 @@ var docKinds = []struct {
 	{"measures", []string{"办法", "措施"}},
 }
 
+// relativeYearRe finds a year named relative to now; relativeYearZh says
+// it the way a document would.
+var (
+	relativeYearRe = regexp.MustCompile(`(去年|今年|前年|明年|last year|this year|next year|the year before last)`)
+	relativeYearZh = map[string]string{"去年": "去年", "今年": "今年", "前年": "前年", "明年": "明年", "last year": "去年", "this year": "今年", "next year": "明年", "the year before last": "前年"}
+)
+
 // namedDocAfterRe finds what follows a kind of document that a question
 // names as where the answer is: 里, 中, 提出, 要求, 的….
 var namedDocAfterRe = regexp.MustCompile(`^(?:》)?\s*(?:里|中|上|内|提出|提到|要求|规定|明确|指出|说|称|写|的|对|把|将|在|为|有|是否|还|要|计划|打算|希望)`)
@@ -215,6 +226,9 @@ func (an *Answerer) scopeOf(q *retrieval.Query) scope {
 	}
 	sc.cumulative = cumulativeQ.MatchString(f)
 	sc.plans = fiveYearRe.MatchString(f)
+	if m := relativeYearRe.FindStringSubmatch(f); m != nil {
+		sc.relative = relativeYearZh[m[1]]
+	}
 	sc.months = monthsOf(f)
 	// "每年评选多少个" asks a yearly figure, for any year.
 	sc.perYear = q.Quantity && perYearQ.MatchString(f)
@@ -414,6 +428,9 @@ func (an *Answerer) check(sc scope, sentence string, c knowledge.Chunk) miss {
 			}
 			return miss{kind: missYear, asked: strconv.Itoa(sc.years[0]), found: found}
 		}
+	}
+	if sc.relative != "" && !strings.Contains(an.lang.ToSimplified(sentence), sc.relative) {
+		return miss{kind: missYear, asked: sc.relative} // "去年…多少项" is not answered by 近两年
 	}
 	if len(sc.months) > 0 {
 		simp := strings.ReplaceAll(an.lang.ToSimplified(sentence), " ", "")
