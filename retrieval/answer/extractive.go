@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/policybot/policybot/knowledge"
@@ -250,6 +251,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	ending := endingQ.MatchString(q.Folded)
 	abolish := abolishQ.MatchString(q.Folded)
 	pastAsked := pastEditionQ.MatchString(an.lang.ToSimplified(q.Folded))
+	stated := an.statedFigures(q)
 	bindsQ := bindsQ.MatchString(an.lang.ToSimplified(q.Folded))
 	leadOrgs := an.leadOrgs(q, sc)
 	contact := contactAsked(an.lang.ToSimplified(q.Folded))
@@ -292,6 +294,10 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			// says more than another sentence's place or year.
 			why = miss{kind: missPremise}
 			continue // "海宁和平湖同属质量效益型试点" where 平湖 is 创新开放
+		}
+		if an.figureOtherwise(q, stated, c.text, idf) {
+			// "Since Shanghai holds 16 secretariats…" where it holds 6.
+			return decline(miss{kind: missPremise})
 		}
 		if pastAsked && plannedText.MatchString(an.lang.ToSimplified(c.text)) {
 			// "上一届颁给了谁" where the documents 研究创设 the award: it has
@@ -868,6 +874,74 @@ func assistsOnly(note string, bodies []string) bool {
 // bindsQ spots a question that says a place was made or is something
 // (被列为…, 同属…, 作为…试点): the premise the place's clause must state.
 var bindsQ = regexp.MustCompile(`被?(?:列为|定为|确定为|评为|认定为|命名为|选为)|同属|都属于|均属于|都是|均为|(?:类型|性质|级别)(?:是|为)|作为\p{Han}{0,8}?型?(?:试点|示范)`)
+
+// statedFigure is a figure a question states as given, with what it counts.
+type statedFigure struct {
+	value string
+	what  counted
+}
+
+// statementRe finds the part of a question that states rather than asks:
+// an opening "since/given that …," or "既然…，", a sentence before the
+// question, or a clause before "，那…".
+var statementRe = regexp.MustCompile(`^(?:since|given that|now that|as)\b[^,?]*,|^既然[^，,？?]*[，,]|^[^?？]*[.。;；]\s|^[^？?，,]*[，,]\s*那(?:么)?`)
+
+// statedNumberRe finds a number in a statement, with the words after it.
+var statedNumberRe = regexp.MustCompile(`(\d+)\s*((?:[a-z/-]+\s+){0,2}[a-z/-]+|[^，,。？?；;]{1,16})`)
+
+// statedFigures are the figures a question states as given ("Since
+// Shanghai holds 16 ISO/IEC secretariats, …", "…cut to 12 months. By which
+// year…"), not years and not numbers of documents.
+func (an *Answerer) statedFigures(q *retrieval.Query) []statedFigure {
+	part := statementRe.FindString(q.Folded)
+	if part == "" {
+		return nil
+	}
+	var out []statedFigure
+	for _, m := range statedNumberRe.FindAllStringSubmatch(part, -1) {
+		if isYearValue(m[1]) || m[1] == "1" {
+			continue
+		}
+		var c counted
+		if q.English {
+			for _, ex := range q.Expanded {
+				if strings.Contains(m[2], ex.Source) {
+					c.groups = append(c.groups, ex.Terms)
+				}
+			}
+			if len(c.groups) == 0 {
+				continue
+			}
+		} else {
+			// 16个ISO/IEC秘书处: the longest run of Han after the unit.
+			rest := strings.TrimLeft(an.lang.ToSimplified(m[2]), "个项名家所位条种批类")
+			for _, run := range strings.FieldsFunc(rest, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) {
+				if utf8.RuneCountInString(run) > utf8.RuneCountInString(c.noun) {
+					c.noun = run
+				}
+			}
+			if retrieval.HanRunes(c.noun) < 2 {
+				continue
+			}
+		}
+		out = append(out, statedFigure{value: m[1], what: c})
+	}
+	return out
+}
+
+// figureOtherwise reports whether a sentence gives a stated figure's thing
+// another number: 秘书处6个 for "16 secretariats".
+func (an *Answerer) figureOtherwise(q *retrieval.Query, stated []statedFigure, sentence string, idf map[string]float64) bool {
+	for _, sf := range stated {
+		if containsNumber(an.lang.ToSimplified(sentence), sf.value) {
+			continue
+		}
+		if f, ok := an.pickFigure(q.Folded, sf.what, sentence, idf, false); ok && f.value != sf.value {
+			return true
+		}
+	}
+	return false
+}
 
 // pastEditionQ spots a question about a past round of something: 上一届,
 // 历届, 颁给了, last year's winners.

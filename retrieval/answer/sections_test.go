@@ -619,3 +619,28 @@ func TestAskIssuer(t *testing.T) {
 		t.Error("issuerQ tells issuing from leading wrongly")
 	}
 }
+
+// A figure the question states as given must be the documents' figure.
+func TestAskStatedFigures(t *testing.T) {
+	an := seeds(t)
+	tests := []struct{ q, want string }{ // want "" for a premise decline
+		{"Since Shanghai holds 16 ISO/IEC secretariats, which fields do they cover?", ""},
+		{"既然上海承担了16个ISO/IEC秘书处，这些秘书处涉及哪些领域？", ""},
+		{"Zhejiang wants the drafting cycle of local standards cut to 12 months. By which year?", ""},
+		{"既然上海承担了6个ISO/IEC秘书处，那全国标委会秘书处有多少个？", "117个"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a, err := an.Ask(t.Context(), Question{Text: tt.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tt.want == "" && (a.Answered || a.DeclineReason != "premise"):
+				t.Errorf("Ask = %q (%s), want a premise decline", a.Text, a.DeclineReason)
+			case tt.want != "" && !strings.HasPrefix(a.Text, tt.want):
+				t.Errorf("Ask = %q, want it to lead with %q", a.Text, tt.want)
+			}
+		})
+	}
+}
