@@ -169,7 +169,51 @@ func (an *Answerer) statesPremise(qFolded, sentence string) bool {
 // words that the sentence holds (two in three) stand in the place's clause. "海宁为什么被定
 // 为创新开放型试点" is not stated by "平湖试点类型为创新开放,海宁试点类型为质量效益".
 func (an *Answerer) bindsPlace(qSimp, simp string) bool {
-	for _, p := range an.lang.Places(qSimp) {
+	return bindsNames(qSimp, simp, an.lang.Places(qSimp))
+}
+
+// bindsPeople reports whether a sentence (Simplified) has each person the
+// question names with a post do what the question says they do: "副局长沈敏
+// 介绍…" is not stated by "副市长陈通介绍…，…副局长沈敏…共同出席".
+func bindsPeople(qSimp, simp string) bool {
+	verbs := actVerbRe.FindAllString(qSimp, -1)
+	if len(verbs) == 0 {
+		return true
+	}
+	for _, p := range titleNamePairs(qSimp) {
+		m := titleNameRe.FindStringSubmatch(p + "。")
+		if m == nil {
+			continue
+		}
+		name := m[2]
+		if excludedRe.MatchString(qSimp) && strings.Contains(excludedRe.FindString(qSimp), name) {
+			continue // "除副市长陈通外，共有几位…出席": not said of him
+		}
+		for _, c := range clauseSplitRe.Split(simp, -1) {
+			if !strings.Contains(c, name) {
+				continue
+			}
+			for _, v := range verbs {
+				if strings.Contains(simp, v) && !strings.Contains(c, v) {
+					return false // the sentence has another do it
+				}
+			}
+		}
+	}
+	return true
+}
+
+// excludedRe finds the people a question leaves out: 除副市长陈通外.
+var excludedRe = regexp.MustCompile(`除(?:了)?[^，,？?]{1,20}?(?:外|以外|之外)`)
+
+// actVerbRe finds what a person is said to do at an event.
+var actVerbRe = regexp.MustCompile(`介绍|出席|表示|指出|强调|主持|回答|讲话|致辞|解读`)
+
+// bindsNames reports whether, for each name the question gives that the
+// sentence holds, two in three of the question's words the sentence holds
+// stand in the clauses naming it.
+func bindsNames(qSimp, simp string, names []string) bool {
+	for _, p := range names {
 		var clauses []string
 		for _, c := range clauseSplitRe.Split(simp, -1) {
 			if strings.Contains(c, p) {

@@ -289,7 +289,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			// has it assist (市质量技监局牵头,市商务委配合).
 			return decline(miss{kind: missPremise})
 		}
-		if bindsQ && !an.bindsPlace(an.lang.ToSimplified(q.Folded), an.lang.ToSimplified(c.text)) {
+		if bindsQ && !an.bindsPlace(an.lang.ToSimplified(q.Folded), an.lang.ToSimplified(c.text)) || len(sc.people) > 0 && !bindsPeople(an.lang.ToSimplified(q.Folded), an.lang.ToSimplified(c.text)) {
 			// The sentence names the place and says otherwise of it: that
 			// says more than another sentence's place or year.
 			why = miss{kind: missPremise}

@@ -52,7 +52,7 @@ type scope struct {
 	// year): only a sentence that says the same answers, since the
 	// documents' own dates are not now.
 	relative string
-	perYear    bool // it asks for a yearly figure (每年, annually)
+	perYear  bool // it asks for a yearly figure (每年, annually)
 	// months are the months the question names with their year, as the
 	// documents write them: 2017年6月 (of "June 2017", 2017年6月底).
 	months []string

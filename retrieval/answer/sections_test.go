@@ -644,3 +644,22 @@ func TestAskStatedFigures(t *testing.T) {
 		})
 	}
 }
+
+func TestBindsPeople(t *testing.T) {
+	const s = "上海副市长陈通介绍《行动计划》相关情况，市民政局副局长沈敏、市经济信息化委总工程师张宏韬共同出席新闻发布会"
+	tests := []struct {
+		q    string
+		want bool
+	}{
+		{"副局长沈敏是如何介绍行动计划背景的？", false}, // 陈通 introduced it
+		{"副市长陈通在发布会上介绍了什么？", true},
+		{"副局长沈敏出席了什么活动？", true},
+		{"除副市长陈通外，几位负责人一同出席？", true}, // he is left out
+		{"副局长沈敏负责什么？", true},         // nothing said of anyone
+	}
+	for _, tt := range tests {
+		if got := bindsPeople(tt.q, s); got != tt.want {
+			t.Errorf("bindsPeople(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}
