@@ -169,7 +169,39 @@ func (an *Answerer) statesPremise(qFolded, sentence string) bool {
 // words that the sentence holds (two in three) stand in the place's clause. "海宁为什么被定
 // 为创新开放型试点" is not stated by "平湖试点类型为创新开放,海宁试点类型为质量效益".
 func (an *Answerer) bindsPlace(qSimp, simp string) bool {
-	return bindsNames(qSimp, simp, an.lang.Places(qSimp))
+	clauses := clauseSplitRe.Split(simp, -1)
+	for _, p := range an.lang.Places(qSimp) {
+		var own, other []string
+		for _, c := range clauses {
+			switch {
+			case strings.Contains(c, p):
+				own = append(own, c)
+			case len(an.lang.Places(an.lang.Fold(c))) > 0:
+				other = append(other, c)
+			}
+		}
+		if len(own) == 0 {
+			continue // the place stands in the title or the document's opening
+		}
+		ownText, otherText := strings.Join(own, " "), strings.Join(other, " ")
+		held, bound, elsewhere := 0, 0, 0
+		for _, t := range retrieval.Tokens(nil, strings.ReplaceAll(qSimp, p, " ")) {
+			if retrieval.HanRunes(t) < 2 || !strings.Contains(simp, t) {
+				continue
+			}
+			held++
+			switch {
+			case strings.Contains(ownText, t):
+				bound++
+			case strings.Contains(otherText, t):
+				elsewhere++ // said of another place: 平湖…创新开放
+			}
+		}
+		if held >= 2 && (2*bound < held || elsewhere >= 2) {
+			return false
+		}
+	}
+	return true
 }
 
 // bindsPeople reports whether a sentence (Simplified) has each person the
@@ -208,38 +240,6 @@ var excludedRe = regexp.MustCompile(`除(?:了)?[^，,？?]{1,20}?(?:外|以外|
 
 // actVerbRe finds what a person is said to do at an event.
 var actVerbRe = regexp.MustCompile(`介绍|出席|表示|指出|强调|主持|回答|讲话|致辞|解读`)
-
-// bindsNames reports whether, for each name the question gives that the
-// sentence holds, two in three of the question's words the sentence holds
-// stand in the clauses naming it.
-func bindsNames(qSimp, simp string, names []string) bool {
-	for _, p := range names {
-		var clauses []string
-		for _, c := range clauseSplitRe.Split(simp, -1) {
-			if strings.Contains(c, p) {
-				clauses = append(clauses, c)
-			}
-		}
-		if len(clauses) == 0 {
-			continue // the place stands in the title or the document's opening
-		}
-		own := strings.Join(clauses, " ")
-		held, bound := 0, 0
-		for _, t := range retrieval.Tokens(nil, strings.ReplaceAll(qSimp, p, " ")) {
-			if retrieval.HanRunes(t) < 2 || !strings.Contains(simp, t) {
-				continue
-			}
-			held++
-			if strings.Contains(own, t) {
-				bound++
-			}
-		}
-		if held >= 2 && 3*bound < 2*held {
-			return false
-		}
-	}
-	return true
-}
 
 // clauseSplitRe splits a sentence into its clauses.
 var clauseSplitRe = regexp.MustCompile(`[,，;；。:：]`)
