@@ -140,7 +140,7 @@ var (
 	askedNumberYearRe = regexp.MustCompile(`[〔\[［(（]((?:19|20)\d{2})[〕\]］)）]\s*(?:no\.?\s*|第\s*)?\d+`)
 	// docYearRe finds a year attached to a document: 2022年行动计划, the
 	// 2022 action plan.
-	docYearRe = regexp.MustCompile(`((?:19|20)\d{2})\s*(?:年)?\s*(?:的|版|年度)?\s*(?:\p{Han}{2,6}?|(?:那|这)(?:份|个|项)\p{Han}{0,10}?|[a-z]+(?:'s)?\s+)??(?:《)?\s*(` + docKindAlternatives + `)`)
+	docYearRe = regexp.MustCompile(`((?:19|20)\d{2})\s*(?:年)?\s*(?:的|版|年度)?\s*(?:\p{Han}{2,3}?|[a-z]+(?:'s)?\s+)??(?:《)?\s*(` + docKindAlternatives + `)`)
 	// fiveYearRe finds five-year plan periods: 十四五 (2021–2025).
 	fiveYearRe = regexp.MustCompile(`十([一二三四五六七八九])五|(\d{2})(?:th|st|nd|rd) five[- ]year`)
 	// titleRe finds a document title in 《》.
