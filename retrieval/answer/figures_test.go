@@ -225,7 +225,7 @@ func TestScopeOf(t *testing.T) {
 		{q: "How many international standards did Shanghai lead during 2022?", years: []int{2022}},
 		{q: "According to the 2022 action plan, how many engineers?", docYears: []int{2022}, docKinds: []string{"action plan"}},
 		{q: "上海2015年的工作方案提出了什么？", docYears: []int{2015}, docKinds: []string{"工作方案"}},
-		{q: "到2025年共性关键技术和应用类科技计划项目形成标准的比率达到多少？", years: []int{2025}},                      // 科技计划 is no document
+		{q: "到2025年共性关键技术和应用类科技计划项目形成标准的比率达到多少？", years: []int{2025}}, // 科技计划 is no document
 		{q: "《上海市标准化发展行动计划》的目标是什么？", titles: []string{"上海市标准化发展行动计划"}},
 		{q: "沪府办发〔2015〕45号是什么文件？"},
 		{q: "上海承担了多少个ISO/IEC秘书处？", codes: []string{"iso", "iec"}},
