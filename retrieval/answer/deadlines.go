@@ -99,12 +99,7 @@ func (an *Answerer) extremeDeadline(docs *docReader, q *retrieval.Query, ev []re
 	latest := latestRe.MatchString(m)
 	// The deadline asked is what the tasks are sorted by, not a scope.
 	sc.years, sc.months, sc.yearFigure = nil, nil, false
-	seen := make(map[string]bool)
-	for _, v := range ev[:min(len(ev), 5)] {
-		if seen[v.Chunk.DocID] {
-			continue
-		}
-		seen[v.Chunk.DocID] = true
+	for _, v := range firstOfEachDoc(ev) {
 		if an.check(sc, "", v.Chunk).kind != missNone {
 			continue
 		}

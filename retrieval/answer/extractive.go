@@ -1459,12 +1459,7 @@ func (an *Answerer) lacksOrdinal(docs *docReader, ev []retrieval.Evidence, n int
 		asked = append(asked, "第"+h+noun, "第"+h+"个"+noun)
 	}
 	any := false
-	seen := make(map[string]bool)
-	for _, v := range ev[:min(len(ev), 5)] {
-		if seen[v.Chunk.DocID] {
-			continue
-		}
-		seen[v.Chunk.DocID] = true
+	for _, v := range firstOfEachDoc(ev) {
 		chunks, err := docs.chunks(v.Chunk.DocID)
 		if err != nil {
 			return false

@@ -109,12 +109,7 @@ func (an *Answerer) partsAnswer(docs *docReader, q *retrieval.Query, ev []retrie
 		nth, _ = hanValue(m[1])
 	}
 	var best *partGroup
-	seen := make(map[string]bool)
-	for _, v := range ev[:min(len(ev), 5)] {
-		if seen[v.Chunk.DocID] {
-			continue
-		}
-		seen[v.Chunk.DocID] = true
+	for _, v := range firstOfEachDoc(ev) {
 		chunks, err := docs.chunks(v.Chunk.DocID)
 		if err != nil || len(chunks) == 0 {
 			continue
@@ -462,6 +457,20 @@ type docReader struct {
 	ix       *retrieval.Index
 	full     map[string][]knowledge.Chunk
 	openings map[string]knowledge.Chunk
+}
+
+// firstOfEachDoc is the first evidence of each document among the top
+// evidence, in rank order: the documents a question reads whole.
+func firstOfEachDoc(ev []retrieval.Evidence) []retrieval.Evidence {
+	var out []retrieval.Evidence
+	seen := make(map[string]bool)
+	for _, v := range ev[:min(len(ev), 5)] {
+		if !seen[v.Chunk.DocID] {
+			seen[v.Chunk.DocID] = true
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func newDocReader(ix *retrieval.Index) *docReader {
