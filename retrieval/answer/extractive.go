@@ -265,7 +265,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	}
 	var best *candSentence
 	var fig figure
-	var why miss
+	var why, placeOK miss
 	inScope := make(map[*candSentence]bool)
 	for _, i := range order {
 		c := &cands[i]
@@ -329,6 +329,9 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			an.log.Debug("sentence out of scope", "why", m.kind.String(), "asked", m.asked, "found", m.found, "text", c.text)
 			if why.kind == missNone || why.kind == missFigure {
 				why = m // what the documents hold instead says more than a missing figure
+			}
+			if m.kind != missPlace && placeOK.kind == missNone {
+				placeOK = m // a sentence of the place asked, out for another reason
 			}
 			continue
 		}
@@ -425,6 +428,12 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		}
 	}
 	if best == nil {
+		if why.kind == missPlace && placeOK.kind != missNone {
+			// "…moved into Zhejiang in 2024?": the documents do speak of
+			// Zhejiang, not of that year; "they give this for 上海" would
+			// mislead.
+			why = placeOK
+		}
 		return decline(why)
 	}
 	src := ev[best.ev].Chunk
