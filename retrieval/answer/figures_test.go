@@ -310,7 +310,7 @@ func TestAskScope(t *testing.T) {
 		{"国务院印发的深化标准化工作改革方案，文号是多少？", "国发〔2015〕13号", ""},
 		{"浙江方案要求到哪一年建成多少个城市标准化试点？", "20个（2025年）", ""},                                                                     // the figure and its year
 		{"Which body issued Guofa [2016] No. 13?", "", "any"},                                                             // the documents cite 〔2015〕13号
-		{"In the past year (2024), how many standardization technical organizations moved into Zhejiang?", "", "year"},     // (2024) is no issuing number
+		{"In the past year (2024), how many standardization technical organizations moved into Zhejiang?", "", "year"},    // (2024) is no issuing number
 		{"浙江目前已经认定了多少项浙江标准？", "", "any"},                                                                                  // 200项 is the 2025 target
 		{"去年上海评定了多少项上海标准？", "", "year"},                                                                                   // the documents say 近两年, not 去年
 		{"嘉兴22个国家级标准化试点项目中，养老服务类的有几个？", "", "any"},                                                                        // the part is not counted
