@@ -49,7 +49,7 @@ func (an *Answerer) countedTerms(q *retrieval.Query) counted {
 var englishClassifiers = map[string]string{
 	"item": "项", "items": "项", "piece": "件", "pieces": "件", "time": "次", "times": "次",
 	"batch": "批", "batches": "批", "session": "届", "sessions": "届",
-	"year": "年", "years": "年",
+	"year": "年", "years": "年", "month": "个月", "months": "个月",
 }
 
 // containsPrefix reports whether a word of ws starts with w (an inflection:

@@ -205,7 +205,7 @@ var (
 // standards, how many are in|the integrated circuit|field.
 var (
 	subsetZhRe = regexp.MustCompile(`(\d+|[两二三四五六七八九十百]+)(?:个|项|名|家|所|位)([^，,？?。]{1,20}?)(?:中|里|当中|之中)[，,]?\s*([^，,？?。]{0,4}?)([^，,？?。]{2,16}?)(?:的)?(?:有|占|是)?(?:多少|几)(个|项|名|家|所|位)?`)
-	subsetEnRe = regexp.MustCompile(`\bof (?:the|its|these|those) (\d+) ([\w\s/-]+?),? how many (?:of them )?(?:are|were|is|was|concern|cover)?\s*(?:in|for|about|on|from)?\s*(?:the )?([\w\s/-]+?)(?:\s+(?:field|sector|area|domain|industry|category))?\?`)
+	subsetEnRe = regexp.MustCompile(`\bof (?:the|its|these|those|[\w-]+'s) (\d+) ([\w\s/-]+?),? how many (?:of them )?(?:are|were|is|was|concern|cover)?\s*(?:in|for|about|on|from)?\s*(?:the )?([\w\s/-]+?)(?:\s+(?:field|sector|area|domain|industry|category))?\?`)
 )
 
 // timeTailRe finds a time phrase that ends a counted noun: 到2025年, 2021年底.
@@ -467,7 +467,7 @@ var yearQ = regexp.MustCompile(`哪一年|哪年|年份|起止年|时间跨度|�
 
 // whenClauseRe finds an English "when" that opens a clause of the question
 // rather than asking: "When Zhejiang talks about X, what kind of…?".
-var whenClauseRe = regexp.MustCompile(`\bwhen\b[^?]*,\s*(?:what|which|who|whom|how|where|why|does|do|did|is|are|can)\b`)
+var whenClauseRe = regexp.MustCompile(`\bwhen\b[^?]*,\s*(?:what|which|who|whom|how|where|why|does|do|did|is|are|can)\b|\bwhen\s+\w+ing\b`)
 
 // asksDate reports whether a question (folded) asks for a date or year.
 func asksDate(folded string) bool {

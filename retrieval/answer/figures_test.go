@@ -111,6 +111,7 @@ func TestPickFigure(t *testing.T) {
 		// are words.
 		{"How many standard-innovative enterprises will Zhejiang cultivate?", "著力抓好“一号发展工程”和省政府“十项重大工程”等标准化支撑。", "", false},
 		{"For how many years in a row has the forum been held?", "成功承办第83届IEC大会，连续20年举办标准化国际论坛。", "20年", true},
+		{"To within how many months will the drafting cycle be shortened?", "建设城市标准化试点20个以上,地方标准平均制定周期缩短至15个月以内", "15个月", true},    // months is the unit counted
 		{"What is Jiaxing's number of advanced standards per million residents?", "截至目前,由嘉兴主导的国际标准有9项,每百万人先进标准数位列全省第二", "", false}, // the noun runs to the question's end
 		// "How much money" is answered by a sum in 元.
 		{"How much money will Zhejiang set aside for the pilot?", "新增入驻浙江的国际和全国标准化技术组织3个", "", false},
@@ -316,8 +317,9 @@ func TestAskScope(t *testing.T) {
 		{"嘉兴22个国家级标准化试点项目中，养老服务类的有几个？", "", "any"},                                                                        // the part is not counted
 		{"Of the 115 international standards Shanghai has led, how many are in the integrated circuit field?", "", "any"}, // 三大先导产业 counts kinds
 		{"嘉兴主导的541项标准中，国家标准有多少项？", "155项", ""},
-		{"How many group (association) standards has Shanghai issued?", "", "any"}, // 115 counts international ones
-		{"浙江省的试点工作方案中，李陈源局长提出要提高先进标准的哪两种力？", "", "any"},                            // said in a Jiaxing news report
+		{"Of Jiaxing's 22 national pilot projects, how many are in elderly care?", "", "any"}, // a part of the total, with a possessive
+		{"How many group (association) standards has Shanghai issued?", "", "any"},            // 115 counts international ones
+		{"浙江省的试点工作方案中，李陈源局长提出要提高先进标准的哪两种力？", "", "any"},                                       // said in a Jiaxing news report
 		{"浙江省的试点工作方案提出到2025年建设多少个城市标准化试点？", "20个", ""},
 		{"How many local standards had Shanghai issued by the end of 2021?", "996 local standards", ""},
 		{"Who is the director of the Shanghai Municipal Administration for Market Regulation?", "Chen Xuejun (陈学军)", ""},
@@ -484,6 +486,7 @@ func TestAsksDate(t *testing.T) {
 		{"by when must the task be finished?", true},
 		{"when zhejiang talks about unblocking channels, what kind of institutions does it want to build?", false},
 		{"when the plan was issued, which year did it name as its deadline?", true},
+		{"which institution did the city seek when building the platform?", false}, // when + -ing is no question
 		{"上海行动计划是什么时候发布的？", true},
 		{"上海行动计划有哪些任务？", false},
 	}
