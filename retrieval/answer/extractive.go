@@ -98,6 +98,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	if len(q.Missing) > 0 {
 		return decline(miss{kind: missUnknown})
 	}
+	qSimp := an.lang.ToSimplified(q.Folded)
 	// idf weighs the question's terms that occur in the knowledge base.
 	idf := make(map[string]float64, len(q.Terms))
 	for _, t := range q.Terms {
@@ -146,7 +147,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	eventDay := !deadlineQ.MatchString(q.Folded)
 	byline := ""
 	if whoQ.MatchString(q.Folded) {
-		byline = bylineRoleRe.FindString(an.lang.ToSimplified(q.Folded))
+		byline = bylineRoleRe.FindString(qSimp)
 	}
 	roleAsked := roleAskedQ.MatchString(q.Folded)
 	var cands []candSentence
@@ -236,7 +237,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	noun := an.countedTerms(q)
 	person := (whoQ.MatchString(q.Folded) || whichQ.MatchString(q.Folded)) && roleQ.MatchString(q.Folded)
 	whoAny := whoQ.MatchString(q.Folded) && !person
-	issuer := issuerQ.MatchString(an.lang.ToSimplified(q.Folded))
+	issuer := issuerQ.MatchString(qSimp)
 	exactDay := wantDate && exactDayQ.MatchString(q.Folded)
 
 	// The best sentence in scope, by score; the first one out of scope
@@ -250,12 +251,12 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	prem := an.premiseOf(q)
 	ending := endingQ.MatchString(q.Folded)
 	abolish := abolishQ.MatchString(q.Folded)
-	pastAsked := pastEditionQ.MatchString(an.lang.ToSimplified(q.Folded))
+	pastAsked := pastEditionQ.MatchString(qSimp)
 	stated := an.statedFigures(q)
-	bindsQ := bindsQ.MatchString(an.lang.ToSimplified(q.Folded))
+	bindsQ := bindsQ.MatchString(qSimp)
 	leadOrgs := an.leadOrgs(q, sc)
-	contact := contactAsked(an.lang.ToSimplified(q.Folded))
-	achieved := achievedQ.MatchString(an.lang.ToSimplified(q.Folded)) && !targetQ.MatchString(q.Folded)
+	contact := contactAsked(qSimp)
+	achieved := achievedQ.MatchString(qSimp) && !targetQ.MatchString(q.Folded)
 	if an.log.Enabled(context.Background(), slog.LevelDebug) {
 		an.log.Debug("question analysed", "folded", q.Folded, "quoted", q.Quoted, "expanded", q.Expanded, "unknown", q.UnknownBigrams(ix)+len(q.Unplaced), "total", ctotal)
 		for _, i := range order[:min(len(order), 5)] {
@@ -272,24 +273,31 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		if c.cover < need && !(c.cover >= need-nearMiss && c.asked >= minAsked) {
 			continue
 		}
-		if abolish && !abolishText.MatchString(an.lang.ToSimplified(c.text+c.note)) {
-			if why.kind == missNone && endingText.MatchString(an.lang.ToSimplified(c.text+c.note)) {
+		// The sentence, and with its task's note, in Simplified: read once
+		// by the checks below.
+		simp := an.lang.ToSimplified(c.text)
+		simpNote := simp
+		if c.note != "" {
+			simpNote += an.lang.ToSimplified(c.note)
+		}
+		if abolish && !abolishText.MatchString(simpNote) {
+			if why.kind == missNone && endingText.MatchString(simpNote) {
 				why = miss{kind: missPremise}
 			}
 			continue // "全部废止推荐性地方标准" where the documents 缩减 them
 		}
-		if ending && !endingText.MatchString(an.lang.ToSimplified(c.text+c.note)) {
+		if ending && !endingText.MatchString(simpNote) {
 			continue // "when does it shut down X?" where the sentence builds X
 		}
 		if whyQuestion && !an.statesPremise(q.Folded, c.text) {
 			continue // "why did X fail?" where the documents say X succeeded
 		}
-		if len(leadOrgs) > 0 && assistsOnly(taskNoteRe.FindString(an.lang.ToSimplified(c.text+c.note)), leadOrgs) {
+		if len(leadOrgs) > 0 && assistsOnly(taskNoteRe.FindString(simpNote), leadOrgs) {
 			// "puts the Commerce Commission in charge of…" where the note
 			// has it assist (市质量技监局牵头,市商务委配合).
 			return decline(miss{kind: missPremise})
 		}
-		if bindsQ && !an.bindsPlace(an.lang.ToSimplified(q.Folded), an.lang.ToSimplified(c.text)) || len(sc.people) > 0 && !bindsPeople(an.lang.ToSimplified(q.Folded), an.lang.ToSimplified(c.text)) {
+		if bindsQ && !an.bindsPlace(qSimp, simp) || len(sc.people) > 0 && !bindsPeople(qSimp, simp) {
 			// The sentence names the place and says otherwise of it: that
 			// says more than another sentence's place or year.
 			why = miss{kind: missPremise}
@@ -299,12 +307,12 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			// "Since Shanghai holds 16 secretariats…" where it holds 6.
 			return decline(miss{kind: missPremise})
 		}
-		if pastAsked && plannedText.MatchString(an.lang.ToSimplified(c.text)) {
+		if pastAsked && plannedText.MatchString(simp) {
 			// "上一届颁给了谁" where the documents 研究创设 the award: it has
 			// not been held.
 			return decline(miss{kind: missPremise})
 		}
-		if prem.contradictedBy(an.lang.ToSimplified(c.text)) {
+		if prem.contradictedBy(simp) {
 			// "上海的六大先导产业" where the documents name 三大先导产业, "扩大…
 			// 规模" where they 缩减 it: the premise is wrong, and another
 			// sentence would only mislead.
@@ -352,10 +360,10 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 				f, ok = an.countNamed(noun, c.text)
 			}
 			if !ok {
-				f, ok = countActors(an.lang.ToSimplified(q.Folded), an.lang.ToSimplified(c.text))
+				f, ok = countActors(qSimp, simp)
 			}
 			if !ok {
-				f, ok = countDepartments(q.Folded, an.lang.ToSimplified(c.text+c.note))
+				f, ok = countDepartments(q.Folded, simpNote)
 			}
 			if !ok {
 				if why.kind == missNone {
@@ -380,19 +388,19 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 		if strings.HasPrefix(strings.TrimSpace(c.text), "来源：") && !sourceQ.MatchString(q.Folded) {
 			continue // a page's byline answers who published it and when, nothing else
 		}
-		if contact != nil && !contact.MatchString(an.lang.ToSimplified(c.text+c.note)) {
+		if contact != nil && !contact.MatchString(simpNote) {
 			if why.kind == missNone {
 				why = miss{kind: missFigure}
 			}
 			continue // "哪个网站", "what's the phone number" is answered by one
 		}
-		if issuer && !(orgRe.MatchString(an.lang.ToSimplified(c.text)) && issuedText.MatchString(an.lang.ToSimplified(c.text))) {
+		if issuer && !(orgRe.MatchString(simp) && issuedText.MatchString(simp)) {
 			if why.kind == missNone {
 				why = miss{kind: missFigure}
 			}
 			continue // "which body issued the plan?" is answered by the body that issued it
 		}
-		if whoAny && !namesActor(an.lang.ToSimplified(c.text+c.note)) {
+		if whoAny && !namesActor(simpNote) {
 			if why.kind == missNone {
 				why = miss{kind: missFigure}
 			}
@@ -411,7 +419,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			return decline(miss{kind: missPremise}) // the documents' 四梁八柱, not “五梁十柱”
 		}
 	}
-	if n, noun, ok := askedOrdinal(an.lang.ToSimplified(q.Folded)); ok && an.lacksOrdinal(docs, ev, n, noun) {
+	if n, noun, ok := askedOrdinal(qSimp); ok && an.lacksOrdinal(docs, ev, n, noun) {
 		// "the fourth phase" of a plan whose phases stop at 第三阶段.
 		return decline(miss{kind: missPremise})
 	}
@@ -479,7 +487,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	var peers []*candSentence
 	if !docNumber && !person { // a who-question has one answer
 		peers = peerSentences(cands, best, inScope)
-		if n, head := namedItems(an.lang.ToSimplified(q.Folded)); n > 1 {
+		if n, head := namedItems(qSimp); n > 1 {
 			// "要实施哪两项工程？": the sentences of the chunk that name one.
 			peers = itemPeers(cands, best, withFollowing(ev, best), head, n-1, an.lang.ToSimplified)
 		}
