@@ -204,28 +204,38 @@ func (an *Answerer) bindsPlace(qSimp, simp string) bool {
 	return true
 }
 
-// bindsPeople reports whether a sentence (Simplified) has each person the
-// question names with a post do what the question says they do: "副局长沈敏
-// 介绍…" is not stated by "副市长陈通介绍…，…副局长沈敏…共同出席".
-func bindsPeople(qSimp, simp string) bool {
-	verbs := actVerbRe.FindAllString(qSimp, -1)
-	if len(verbs) == 0 {
-		return true
+// peopleClaim is what a question says the people it names with a post do
+// at an event: 副局长沈敏 介绍. It is read once per question.
+type peopleClaim struct {
+	names, verbs []string
+}
+
+// peopleClaimOf reads a question's (Simplified) people claim; people it
+// leaves out (除副市长陈通外) are not in it.
+func peopleClaimOf(qSimp string) peopleClaim {
+	var p peopleClaim
+	if p.verbs = actVerbRe.FindAllString(qSimp, -1); len(p.verbs) == 0 {
+		return p
 	}
-	for _, p := range titleNamePairs(qSimp) {
-		m := titleNameRe.FindStringSubmatch(p + "。")
-		if m == nil {
-			continue
+	excluded := excludedRe.FindString(qSimp)
+	for _, tn := range titledPeople(qSimp) {
+		if excluded == "" || !strings.Contains(excluded, tn[1]) {
+			p.names = append(p.names, tn[1])
 		}
-		name := m[2]
-		if excludedRe.MatchString(qSimp) && strings.Contains(excludedRe.FindString(qSimp), name) {
-			continue // "除副市长陈通外，共有几位…出席": not said of him
-		}
+	}
+	return p
+}
+
+// statedBy reports whether a sentence (Simplified) has each person of the
+// claim do what the question says they do: "副局长沈敏介绍…" is not stated
+// by "副市长陈通介绍…，…副局长沈敏…共同出席".
+func (p peopleClaim) statedBy(simp string) bool {
+	for _, name := range p.names {
 		for _, c := range clauseSplitRe.Split(simp, -1) {
 			if !strings.Contains(c, name) {
 				continue
 			}
-			for _, v := range verbs {
+			for _, v := range p.verbs {
 				if strings.Contains(simp, v) && !strings.Contains(c, v) {
 					return false // the sentence has another do it
 				}

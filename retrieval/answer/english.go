@@ -179,9 +179,18 @@ var postRe = regexp.MustCompile(`副市长|市长|副局长|局长|副主任|主
 // titleNamePairs lists the title-and-name pairs text states: 副市长陈通.
 func titleNamePairs(simp string) []string {
 	var out []string
+	for _, tn := range titledPeople(simp) {
+		out = append(out, tn[0]+tn[1])
+	}
+	return out
+}
+
+// titledPeople lists the posts and names text states: {副市长, 陈通}.
+func titledPeople(simp string) [][2]string {
+	var out [][2]string
 	for _, m := range titleNameRe.FindAllStringSubmatch(simp, -1) {
 		if r, _ := utf8.DecodeRuneInString(m[2]); strings.ContainsRune(surnames, r) {
-			out = append(out, m[1]+m[2])
+			out = append(out, [2]string{m[1], m[2]})
 		}
 	}
 	return out

@@ -119,15 +119,16 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	}
 	sc := an.scopeOf(q)
 	docs := newDocReader(ix)
-	an.withDocPlaces(&sc, docs, ev[:min(len(ev), 5)])
-	an.withFitting(&sc, ev[:min(len(ev), 5)])
+	an.withDocPlaces(&sc, docs, ev)
+	an.withFitting(&sc, ev)
 	if a, ok := an.extremeDeadline(docs, q, ev, sc); ok {
 		return a
 	}
 	// The sentence is chosen by what the question asks; the words naming
 	// where (place, year, kind of document) count toward the threshold only.
-	scopeTerms := an.scopeTokens(q, sc)
-	if source := an.sourceTokens(q); len(source) > 0 {
+	source := an.sourceTokens(q)
+	scopeTerms := an.scopeTokens(q, sc, source)
+	if len(source) > 0 {
 		// Where the answer is said ("据新闻发布会介绍，…") neither chooses
 		// the sentence nor counts toward the threshold.
 		isSource := func(c concept) bool { return isScopeConcept(c, source) }
@@ -154,6 +155,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	for i, v := range ev[:min(len(ev), 5)] {
 		ctxFold := an.lang.Fold(v.Chunk.Title + " " + strings.Join(v.Chunk.Section, " "))
 		sents, notes, periods := sentencesInContext(v.Chunk.Text)
+		prev := "" // the sentence before, folded
 		for nth, s := range sents {
 			f := an.lang.Fold(s)
 			words := f
@@ -169,8 +171,9 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			if nth > 0 && anaphoraRe.MatchString(f) {
 				// "同时,嘉兴还将加快探索该中心与…对接": 该中心 is the one the
 				// sentence before names, in its words.
-				words += " " + an.lang.Fold(sents[nth-1])
+				words += " " + prev
 			}
+			prev = f
 			if notes[nth] != "" {
 				// The task's note (who leads, by when) counts like its
 				// headings: at half weight, or every task of a plan would
@@ -254,6 +257,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 	pastAsked := pastEditionQ.MatchString(qSimp)
 	stated := an.statedFigures(q)
 	bindsQ := bindsQ.MatchString(qSimp)
+	people := peopleClaimOf(qSimp)
 	leadOrgs := an.leadOrgs(q, sc)
 	contact := contactAsked(qSimp)
 	achieved := achievedQ.MatchString(qSimp) && !targetQ.MatchString(q.Folded)
@@ -297,7 +301,7 @@ func (an *Answerer) extractive(ix *retrieval.Index, q *retrieval.Query, ev []ret
 			// has it assist (市质量技监局牵头,市商务委配合).
 			return decline(miss{kind: missPremise})
 		}
-		if bindsQ && !an.bindsPlace(qSimp, simp) || len(sc.people) > 0 && !bindsPeople(qSimp, simp) {
+		if bindsQ && !an.bindsPlace(qSimp, simp) || !people.statedBy(simp) {
 			// The sentence names the place and says otherwise of it: that
 			// says more than another sentence's place or year.
 			why = miss{kind: missPremise}
@@ -712,11 +716,8 @@ func (an *Answerer) numberedDocs(docs *docReader, q *retrieval.Query, ev []retri
 		return nd
 	}
 	nd.has = make(map[string]bool)
-	for _, v := range ev[:min(len(ev), 5)] {
+	for _, v := range firstOfEachDoc(ev) {
 		id := v.Chunk.DocID
-		if _, done := nd.has[id]; done {
-			continue
-		}
 		chunks, err := docs.chunks(id)
 		if err != nil {
 			continue
@@ -1614,7 +1615,7 @@ func (an *Answerer) docNumber(ix *retrieval.Index, q *retrieval.Query, ev []retr
 // (2015) and kind of document (工作方案, plan) that the scope check holds
 // the evidence to. A preamble that names them all ("为贯彻…上海…2015…方案")
 // must not outscore the sentence that answers.
-func (an *Answerer) scopeTokens(q *retrieval.Query, sc scope) map[string]bool {
+func (an *Answerer) scopeTokens(q *retrieval.Query, sc scope, source map[string]bool) map[string]bool {
 	set := make(map[string]bool)
 	add := func(s string) {
 		for _, t := range retrieval.Tokens(nil, an.lang.Fold(s)) {
@@ -1627,7 +1628,7 @@ func (an *Answerer) scopeTokens(q *retrieval.Query, sc scope) map[string]bool {
 	for _, n := range askedNumbers(an.lang.ToSimplified(q.Text)) {
 		add(n) // the document the question is about
 	}
-	maps.Copy(set, an.sourceTokens(q))
+	maps.Copy(set, source) // where the answer is said (sourceTokens)
 	for _, y := range append(slices.Clone(sc.years), sc.docYears...) {
 		add(strconv.Itoa(y))
 	}

@@ -520,11 +520,8 @@ func (an *Answerer) withDocPlaces(sc *scope, docs *docReader, ev []retrieval.Evi
 		return
 	}
 	sc.docPlaces = make(map[string][]string)
-	for _, v := range ev {
+	for _, v := range firstOfEachDoc(ev) {
 		id := v.Chunk.DocID
-		if _, done := sc.docPlaces[id]; done {
-			continue
-		}
 		sc.docPlaces[id] = nil
 		first, ok, err := docs.opening(id)
 		if err != nil || !ok {
@@ -547,11 +544,8 @@ func (an *Answerer) withFitting(sc *scope, ev []retrieval.Evidence) {
 	}
 	allowed := make(map[string]bool) // document ID → not known not to fit
 	some := false                    // a document surely fits
-	for _, v := range ev {
+	for _, v := range firstOfEachDoc(ev) {
 		id := v.Chunk.DocID
-		if _, done := allowed[id]; done {
-			continue
-		}
 		title := an.lang.Fold(v.Chunk.Title)
 		if strings.HasSuffix(title, "…") || !namesKind(title) {
 			// A title cut short, or a news headline, may or may not be the

@@ -645,7 +645,7 @@ func TestAskStatedFigures(t *testing.T) {
 	}
 }
 
-func TestBindsPeople(t *testing.T) {
+func TestPeopleClaim(t *testing.T) {
 	const s = "上海副市长陈通介绍《行动计划》相关情况，市民政局副局长沈敏、市经济信息化委总工程师张宏韬共同出席新闻发布会"
 	tests := []struct {
 		q    string
@@ -658,8 +658,8 @@ func TestBindsPeople(t *testing.T) {
 		{"副局长沈敏负责什么？", true},         // nothing said of anyone
 	}
 	for _, tt := range tests {
-		if got := bindsPeople(tt.q, s); got != tt.want {
-			t.Errorf("bindsPeople(%q) = %v, want %v", tt.q, got, tt.want)
+		if got := peopleClaimOf(tt.q).statedBy(s); got != tt.want {
+			t.Errorf("peopleClaimOf(%q).statedBy = %v, want %v", tt.q, got, tt.want)
 		}
 	}
 }
